@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Certus: a formal verifier for neural networks on the Z3 SMT solver.
+/// One module per stage (../shared/DESIGN.md); dependencies point one way.
+let package = Package(
+    name: "Certus",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+    ],
+    targets: [
+        // Thin C shim exposing <z3.h>; flags from z3.pc via pkg-config.
+        .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"]), .brew(["z3"])]),
+        .target(name: "ExactArithmetic", dependencies: [.product(name: "BigInt", package: "BigInt")]),
+        .target(name: "SMT", dependencies: ["ExactArithmetic"]),
+        .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
+        .target(name: "NetworkIR"),
+        .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
+        .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
+        .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
