@@ -18,9 +18,11 @@ let package = Package(
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
+        .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
+        .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
