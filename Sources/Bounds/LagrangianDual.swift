@@ -91,13 +91,14 @@ public struct LagrangianDual: Sendable {
     /// A sound lower bound of `objective` over the region described by `bounds`.
     /// - Parameters:
     ///   - bounds: sound bounds of every layer (the boxes `Bₖ`).
-    ///   - warmStart: multipliers to start from (e.g. `ObjectiveBound.multipliers`); when nil,
-    ///     back-substitution supplies them.
+    ///   - warmStart: a bound of the same objective over the same boxes to start from (its
+    ///     multipliers seed the ascent and its value is the initial best); when nil,
+    ///     back-substitution supplies one.
     ///   - onIteration: called after every iteration (for live traces).
     /// - Throws: `BoundsError.objectiveSizeMismatch`.
     /// - Complexity: O(iterations × number of weights).
     public func lowerBound(of objective: LinearObjective, in network: Network, over bounds: NetworkBounds,
-                           warmStart: [[Double]]? = nil, onIteration: ((TraceEntry) -> Void)? = nil) throws -> Result {
+                           warmStart: ObjectiveBound? = nil, onIteration: ((TraceEntry) -> Void)? = nil) throws -> Result {
         try objective.validate(for: network)
         var engine = BackSubstitution(network: network, bounds: bounds)
         engine.prepare(through: network.layers.count - 1)
@@ -125,7 +126,7 @@ public struct LagrangianDual: Sendable {
         let starts = LinearRelaxation().lowerBounds(of: objectives, engine: engine)
         for (index, objective) in objectives.enumerated() {
             let j = index / 2
-            let dual = lowerBound(of: objective, engine: engine, warmStart: starts[index].multipliers, onIteration: nil)
+            let dual = lowerBound(of: objective, engine: engine, warmStart: starts[index], onIteration: nil)
             if index % 2 == 0 { output.tighten(j, lower: dual.lower, upper: .infinity) }
             else { output.tighten(j, lower: -.infinity, upper: -dual.lower) }
         }
@@ -134,7 +135,7 @@ public struct LagrangianDual: Sendable {
     }
 
     /// The optimisation with a prepared engine.
-    func lowerBound(of objective: LinearObjective, engine: BackSubstitution, warmStart: [[Double]]?,
+    func lowerBound(of objective: LinearObjective, engine: BackSubstitution, warmStart: ObjectiveBound?,
                     onIteration: ((TraceEntry) -> Void)?) -> Result {
         let network = engine.network
         let box = objective.boxLowerBound(output: engine.bounds.output, input: engine.bounds.input)
@@ -144,13 +145,16 @@ public struct LagrangianDual: Sendable {
         }
         let evaluator = DualEvaluator(engine: engine, objective: objective)
         let zero = network.layerSizes.map { [Double](repeating: 0, count: $0) }
-        var start = warmStart ?? LinearRelaxation().lowerBounds(of: [objective], engine: engine)[0].multipliers
+        let warm = warmStart ?? LinearRelaxation().lowerBounds(of: [objective], engine: engine)[0]
+        var start = warm.multipliers
         if start.count != zero.count || zip(start, zero).contains(where: { $0.count != $1.count }) { start = zero }
         var current = evaluator.evaluate(start)
         let fromZero = evaluator.evaluate(zero)
         var mu = start
         if fromZero.value > current.value { current = fromZero; mu = zero }
-        var best = max(current.value, box)
+        // The warm start's own value (evaluated by back-substitution, sometimes an ulp tighter)
+        // and the box bound are sound too.
+        var best = max(current.value, box, warm.lower)
         var bestMultipliers = mu
         var trace: [TraceEntry] = []
         func report(_ iteration: Int, _ bound: Double) {

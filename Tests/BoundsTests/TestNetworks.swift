@@ -77,6 +77,21 @@ enum TestNetworks {
         return points
     }
 
+    /// The first layer value of `trace` outside `bounds` (up to sample noise), described; nil if none.
+    static func violation(_ trace: [[Double]], _ bounds: NetworkBounds) -> String? {
+        for k in trace.indices {
+            let values = trace[k]
+            let lower = bounds.layers[k].lower, upper = bounds.layers[k].upper
+            for j in values.indices {
+                let slack = 1e-9 * (1 + abs(values[j]))
+                if values[j] < lower[j] - slack || values[j] > upper[j] + slack {
+                    return "layer \(k) neuron \(j): \(values[j]) ∉ [\(lower[j]), \(upper[j])]"
+                }
+            }
+        }
+        return nil
+    }
+
     /// Whether `value` lies in `[lower, upper]` up to double-evaluation noise of the sample.
     static func within(_ value: Double, _ lower: Double, _ upper: Double) -> Bool {
         let slack = 1e-9 * (1 + abs(value))
