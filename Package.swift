@@ -19,9 +19,11 @@ let package = Package(
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
+        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
