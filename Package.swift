@@ -18,9 +18,15 @@ let package = Package(
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
+        .target(
+            name: "ONNXImport",
+            dependencies: ["NetworkIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["onnx-subset.proto"]
+        ),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
