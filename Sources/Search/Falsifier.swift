@@ -136,13 +136,7 @@ struct FalsifierRun {
         let spec = falsifier.check.specification
         let regions = falsifier.polisher.regions
         // Cases over the same region share samples.
-        var groups: [[Int]] = []
-        var keys: [SpecificationCase] = []
-        for index in spec.cases.indices where !regions[index].isEmpty {
-            var key = spec.cases[index]
-            key.outputConstraints = []
-            if let g = keys.firstIndex(of: key) { groups[g].append(index) } else { keys.append(key); groups.append([index]) }
-        }
+        let groups = spec.regionGroups().filter { !regions[$0[0]].isEmpty }
         for group in groups {
             if let status = sample(group: group, region: regions[group[0]]) { return finish(status) }
         }
