@@ -35,8 +35,13 @@ struct RotationRealizer: HiddenPointRealizer {
     @Test func findsTheNeedleAtAGridPointThatGradientAttackMisses() throws {
         let net = try F.edgeNeedle()
         let spec = Self.atLeastZero(net)
-        let attack = try Falsifier(network: net, specification: spec).run(.init(uniformSamples: 0, cornerSamples: 0, restarts: 1))
+        let attack = try Falsifier(network: net, specification: spec).run(.init(uniformSamples: 0, cornerSamples: 0, restarts: 1, gridBudget: 0))
         #expect(attack.status == .exhausted && attack.counterexample == nil)
+        // The falsifier's own grid stage (the default grid has 9 points) finds it.
+        let staged = try Falsifier(network: net, specification: spec).run(.init(uniformSamples: 0, cornerSamples: 0, restarts: 1))
+        #expect(staged.status == .found && staged.grid?.outcome == .counterexample)
+        #expect(try Falsifier(network: net, specification: spec)
+            .run(.init(uniformSamples: 0, cornerSamples: 0, restarts: 1, gridBudget: 8)).status == .exhausted)
 
         for pruner in [nil, IntervalCellPruner(network: net, specification: spec) as (any CellPruner)?] {
             let report = try ManipulationSearch(network: net, specification: spec, pruner: pruner).run(.init())
@@ -75,7 +80,7 @@ struct RotationRealizer: HiddenPointRealizer {
         let signs: [Double] = [1, -1, -1, 1, 1, 1, -1, 1, -1, -1]
         let net = try F.cornerPocket(signs: signs)
         let spec = Self.atLeastZero(net, box: F.box(Array(repeating: (-0.02, 0.02), count: 10)))
-        let attack = try Falsifier(network: net, specification: spec).run(.init(uniformSamples: 64, cornerSamples: 0, restarts: 4))
+        let attack = try Falsifier(network: net, specification: spec).run(.init(uniformSamples: 64, cornerSamples: 0, restarts: 4, gridBudget: 0))
         #expect(attack.counterexample == nil)
         let pruned = try ManipulationSearch(network: net, specification: spec,
                                             pruner: IntervalCellPruner(network: net, specification: spec)).run(.init())
