@@ -13,6 +13,8 @@ import VNNLIB
 ///    width) on the case margin (`MarginObjective`), with `restarts` starts per case (the best
 ///    sample first, then uniform points) and a geometric step schedule from `initialStep` to
 ///    `finalStep` of the width.
+/// 3. Grid: when both fail and the default DLV grid over all inputs (corners, edge midpoints,
+///    centre: `3ⁿ` points) fits `gridBudget`, a `ManipulationSearch` over it, with cell pruning.
 /// Any point with a non-negative double margin is validated exactly by `CounterexampleCheck`
 /// and polished (`CounterexamplePolisher`) before `ReportingPolicy` decides whether it is
 /// returned. Deterministic for a given seed (when neither deadline nor cancellation cuts it).
@@ -41,11 +43,15 @@ public struct Falsifier: Sendable {
         public var polish: CounterexamplePolisher.Options
         /// At most this many hits are polished (hits at the same boundary repeat).
         public var maxPolishAttempts: Int
+        /// The largest default manipulation grid (points over all regions) worth searching
+        /// after the attack fails; 0 turns the grid stage off.
+        public var gridBudget: Int
 
         public init(seed: UInt64 = 0x5EED, uniformSamples: Int = 512, cornerSamples: Int = 64,
                     restarts: Int = 10, steps: Int = 100, initialStep: Double = 0.25, finalStep: Double = 1e-3,
                     deadline: ContinuousClock.Instant? = nil, policy: ReportingPolicy = .vnncomp,
-                    polish: CounterexamplePolisher.Options = .init(), maxPolishAttempts: Int = 32) {
+                    polish: CounterexamplePolisher.Options = .init(), maxPolishAttempts: Int = 32,
+                    gridBudget: Int = 100_000) {
             self.seed = seed
             self.uniformSamples = uniformSamples
             self.cornerSamples = cornerSamples
@@ -57,6 +63,7 @@ public struct Falsifier: Sendable {
             self.policy = policy
             self.polish = polish
             self.maxPolishAttempts = maxPolishAttempts
+            self.gridBudget = gridBudget
         }
     }
 
@@ -84,22 +91,30 @@ public struct Falsifier: Sendable {
         public var pointsEvaluated: Int
         /// The largest double-precision case margin seen (negative: never reached the unsafe set).
         public var bestMargin: Double
+        /// The report of the grid stage, when it ran.
+        public var grid: SearchReport?
     }
 
     /// The concrete check.
     public let check: CounterexampleCheck
     let polisher: CounterexamplePolisher
+    /// Prunes cells in the grid stage.
+    public let pruner: any CellPruner
 
     /// Pairs a network with a specification.
+    /// - Parameter pruner: proves grid cells safe in the grid stage (default: interval bounds).
     /// - Throws: `SearchError` when they do not fit together.
-    public init(network: Network, specification: Specification) throws {
+    public init(network: Network, specification: Specification, pruner: (any CellPruner)? = nil) throws {
         check = try CounterexampleCheck(network: network, specification: specification)
         polisher = CounterexamplePolisher(check: check)
+        self.pruner = pruner ?? IntervalCellPruner(network: network, specification: specification)
     }
 
-    /// Runs sampling, then PGD, until a reportable counterexample is found or budgets end.
+    /// Runs sampling, then PGD, then the grid, until a reportable counterexample is found or
+    /// budgets end.
     /// - Complexity: about `regions × (corners + uniformSamples) + cases × restarts × steps`
-    ///   network evaluations, plus polishing of at most `maxPolishAttempts` hits.
+    ///   network evaluations, plus polishing of at most `maxPolishAttempts` hits, plus at most
+    ///   `gridBudget` grid points.
     public func run(_ options: Options = Options()) -> Outcome {
         var run = FalsifierRun(falsifier: self, options: options)
         return run.execute()
@@ -112,7 +127,7 @@ struct FalsifierRun {
     let options: Falsifier.Options
     var rng: SplitMix64
     var outcome = Falsifier.Outcome(status: .exhausted, counterexample: nil, rejected: nil,
-                                    pointsEvaluated: 0, bestMargin: -.infinity)
+                                    pointsEvaluated: 0, bestMargin: -.infinity, grid: nil)
     var polishAttempts = 0
     /// Best sampled point and its margin, per case.
     var bestSample: [Int: (point: [Double], margin: Double)] = [:]
@@ -136,13 +151,7 @@ struct FalsifierRun {
         let spec = falsifier.check.specification
         let regions = falsifier.polisher.regions
         // Cases over the same region share samples.
-        var groups: [[Int]] = []
-        var keys: [SpecificationCase] = []
-        for index in spec.cases.indices where !regions[index].isEmpty {
-            var key = spec.cases[index]
-            key.outputConstraints = []
-            if let g = keys.firstIndex(of: key) { groups[g].append(index) } else { keys.append(key); groups.append([index]) }
-        }
+        let groups = spec.regionGroups().filter { !regions[$0[0]].isEmpty }
         for group in groups {
             if let status = sample(group: group, region: regions[group[0]]) { return finish(status) }
         }
@@ -152,7 +161,36 @@ struct FalsifierRun {
                 if let status = attack(caseIndex: caseIndex, restart: restart) { return finish(status) }
             }
         }
+        if let status = searchGrid() { return finish(status) }
         return finish(.exhausted)
+    }
+
+    /// The grid stage; returns a status when the run must end.
+    mutating func searchGrid() -> Falsifier.Status? {
+        guard options.gridBudget > 0 else { return nil }
+        if let status = interruption() { return status }
+        let check = falsifier.check
+        guard let search = try? ManipulationSearch(network: check.network, specification: check.specification,
+                                                   pruner: falsifier.pruner) else { return nil }
+        var gridOptions = ManipulationSearch.Options(dimensions: check.network.inputSize, maxPoints: options.gridBudget,
+                                                     deadline: options.deadline, policy: options.policy,
+                                                     polish: options.polish)
+        gridOptions.progressInterval = .seconds(3600)
+        guard let plans = try? search.plan(gridOptions) else { return nil }
+        var total = 0
+        for plan in plans {
+            guard let count = plan.grid.pointCount, let sum = ManipulationGrid.sum(total, count) else { return nil }
+            total = sum
+        }
+        guard total <= options.gridBudget, let report = try? search.run(gridOptions) else { return nil }
+        outcome.grid = report
+        outcome.pointsEvaluated += report.pointsChecked
+        if let found = report.details.counterexample, options.policy.accepts(found) {
+            outcome.counterexample = found
+            return .found
+        }
+        return report.details.stopReason == "cancelled" ? .cancelled
+            : report.details.stopReason == "deadline" ? .deadline : nil
     }
 
     func finish(_ status: Falsifier.Status) -> Falsifier.Outcome {

@@ -76,6 +76,18 @@ public struct MarginObjective: Sendable {
     /// - Complexity: one backward pass through the network.
     public func gradient(network: Network, input: [Double], trace: [[Double]], output: [Double],
                          active: Int) -> [Double] {
+        let (sign, cotangent) = outputCotangent(active: active, input: input, output: output)
+        let row = rows[active]
+        var g = row.outputTerms.isEmpty
+            ? [Double](repeating: 0, count: input.count)
+            : network.inputGradient(of: cotangent, at: input, trace: trace)
+        for term in row.inputTerms { g[term.index] += sign * term.coefficient }
+        return g
+    }
+
+    /// The gradient of the slack of constraint `active` with respect to the outputs (its
+    /// input terms aside), and the sign applied to the constraint's coefficients.
+    public func outputCotangent(active: Int, input: [Double], output: [Double]) -> (sign: Double, cotangent: [Double]) {
         let row = rows[active]
         var sign = -1.0
         if row.isEquality {
@@ -86,10 +98,9 @@ public struct MarginObjective: Sendable {
         }
         var cotangent = [Double](repeating: 0, count: outputCount)
         for term in row.outputTerms { cotangent[term.index] += sign * term.coefficient }
-        var g = row.outputTerms.isEmpty
-            ? [Double](repeating: 0, count: input.count)
-            : network.inputGradient(of: cotangent, at: input, trace: trace)
-        for term in row.inputTerms { g[term.index] += sign * term.coefficient }
-        return g
+        return (sign, cotangent)
     }
+
+    /// Whether some constraint mentions an input (then the margin needs the input itself).
+    public var mentionsInputs: Bool { rows.contains { !$0.inputTerms.isEmpty } }
 }

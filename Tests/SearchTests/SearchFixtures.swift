@@ -78,3 +78,51 @@ enum SearchFixtures {
         return try Network(inputShape: [sizes[0]], layers: layers)
     }
 }
+
+extension SearchFixtures {
+    /// A ReLU "needle": `y = 100·relu(0.01 − (1 − x₀) − |x₁|) − 0.05·(x₀ + 1) − 0.05` on
+    /// `[-1, 1]²`. `y ≥ 0` only within about 0.0085 of (1, 0), an edge midpoint of the box
+    /// (a grid point of the default grid); elsewhere the gradient pulls toward `x₀ = −1`.
+    static func edgeNeedle() throws -> Network {
+        try Network(inputShape: [2], layers: [
+            .affine(AffineLayer(weights: Matrix([[0, 1], [0, -1], [1, 0]]), bias: [0, 0, 1])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([[-1, -1, 1], [0, 0, 1]]), bias: [0.01 - 2, 0])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([[100, -0.05]]), bias: [-0.05])),
+        ])
+    }
+
+    /// `y = 100·relu(0.01 − |x₀ − 0.5| − |x₁ − 0.5|) − 0.1`: a needle at (0.5, 0.5), between
+    /// the points of the default grid on `[-1, 1]²` (but on the grid with two spans).
+    static func interiorNeedle() throws -> Network {
+        try Network(inputShape: [2], layers: [
+            .affine(AffineLayer(weights: Matrix([[1, 0], [-1, 0], [0, 1], [0, -1]]), bias: [-0.5, 0.5, -0.5, 0.5])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([[-1, -1, -1, -1]]), bias: [0.01])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([[100]]), bias: [-0.1])),
+        ])
+    }
+
+    /// SoundnessBench's construction in miniature (ANCHORS.md 1c): 10 inputs in
+    /// `[-0.02, 0.02]`, and the only counterexamples lie next to the corner `signs·0.02`:
+    /// `y = 1000·relu(signs·x − 0.1999) − 0.01·relu(signs·x + 1)`, unsafe `y ≥ 0` (the second
+    /// unit is `signs·x + 1` on the box, a gentle slope away from the corner).
+    static func cornerPocket(signs: [Double]) throws -> Network {
+        try Network(inputShape: [signs.count], layers: [
+            .affine(AffineLayer(weights: Matrix([signs, signs]), bias: [-0.1999, 1])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([[1000, -0.01]]), bias: [0])),
+        ])
+    }
+
+    /// `z = A·x` with A = [[1, 1], [1, −1]] (layer 0), then ReLU, then `y = c·relu(z) + d`.
+    static func rotated(outputWeights: [Double], bias: Double) throws -> Network {
+        try Network(inputShape: [2], layers: [
+            .affine(AffineLayer(weights: Matrix([[1, 1], [1, -1]]), bias: [0, 0])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([outputWeights]), bias: [bias])),
+        ])
+    }
+}
