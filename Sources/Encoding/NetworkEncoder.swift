@@ -1,0 +1,152 @@
+import ExactArithmetic
+import NetworkIR
+import SMT
+
+/// The layered exact encoder: a `Network` becomes linear real arithmetic with one Boolean case
+/// split per unstable ReLU.
+///
+/// Every weight, bias and divisor enters the solver as the exact rational it stores
+/// (`Rational(exactly:)`), so Z3's `unsat` is a proof about the real-valued network with the
+/// stored parameters. Affine outputs get one variable each (`v = Σ wⱼ·xⱼ + b`); division and
+/// stable ReLUs only transform the symbolic values. With sound `NeuronBounds` the encoder
+/// fixes stable ReLUs (pre-activation `u ≤ 0` ⇒ output 0; `l ≥ 0` ⇒ identity) and adds the
+/// triangle relaxation `y ≤ u(x − l)/(u − l)` of Ehlers 2017 (Planet) as a cut: implied by the
+/// exact constraints, it only helps the solver's simplex prune.
+public struct NetworkEncoder: Sendable {
+    /// How an unstable ReLU `y = max(0, x)` is written.
+    public enum ReLUEncoding: String, Sendable, CaseIterable {
+        /// `y = ite(x ≥ 0, x, 0)`.
+        case ite
+        /// `y ≥ 0 ∧ y ≥ x ∧ (y ≤ 0 ∨ y ≤ x)`.
+        case disjunction
+    }
+
+    /// A ReLU phase fixed by branch and bound.
+    public enum Phase: Sendable, Hashable {
+        /// Pre-activation `≥ 0`, output equals it.
+        case active
+        /// Pre-activation `≤ 0`, output 0.
+        case inactive
+    }
+
+    public let network: Network
+    public var reluEncoding: ReLUEncoding
+    /// Sound bounds on every layer's outputs over the region being encoded, or nil.
+    public var bounds: NeuronBounds?
+    /// Whether to add triangle cuts and pre-activation bound constraints for unstable ReLUs.
+    public var addsRelaxationCuts: Bool
+    /// ReLU phases fixed by a caller, keyed by layer index then neuron.
+    public var fixedPhases: [Int: [Int: Phase]]
+
+    public init(network: Network, bounds: NeuronBounds? = nil, reluEncoding: ReLUEncoding = .ite,
+                addsRelaxationCuts: Bool = true, fixedPhases: [Int: [Int: Phase]] = [:]) {
+        if let bounds {
+            precondition(bounds.lower.count == network.layers.count, "bounds must cover every layer")
+        }
+        self.network = network
+        self.bounds = bounds
+        self.reluEncoding = reluEncoding
+        self.addsRelaxationCuts = addsRelaxationCuts
+        self.fixedPhases = fixedPhases
+    }
+
+    /// Declares the inputs and encodes layers `0..<layerCount` into `solver`.
+    /// - Parameter layerCount: how many layers to encode (default: all), so the search can ask
+    ///   which inputs reach a given hidden vector.
+    /// - Complexity: O(number of weights) rational conversions.
+    public func encode(into solver: any SolverBackend, layerCount: Int? = nil) -> EncodedNetwork {
+        let count = min(layerCount ?? network.layers.count, network.layers.count)
+        let inputs = (0..<network.inputSize).map { solver.declareReal(named: "X_\($0)") }
+        var current = inputs.map { LinearForm($0) }
+        var layerValues: [[LinearForm]] = []
+        var unstable: [Int] = []
+        for index in 0..<count {
+            switch network.layers[index] {
+            case let .affine(affine):
+                current = encodeAffine(affine, layer: index, inputs: current, solver: solver)
+            case let .divide(divisors):
+                current = zip(current, divisors).map { form, d in
+                    // Exact: 1/d is taken as a rational, never as the rounded double 1/d.
+                    form.scaled(by: Rational.one / (Rational(exactly: d) ?? .one))
+                }
+            case .relu:
+                var split = 0
+                current = current.indices.map { j in
+                    encodeReLU(layer: index, neuron: j, input: current[j], solver: solver, unstableCount: &split)
+                }
+                unstable.append(split)
+            }
+            layerValues.append(current)
+        }
+        return EncodedNetwork(inputs: inputs, layerValues: layerValues, unstableReLUs: unstable)
+    }
+
+    private func encodeAffine(_ affine: AffineLayer, layer: Int, inputs: [LinearForm], solver: any SolverBackend) -> [LinearForm] {
+        let w = affine.weights
+        // Convert each weight once; most layer inputs are single variables, which needs no products.
+        let singles = inputs.map(\.singleVariable)
+        return (0..<w.rows).map { i in
+            var entries: [RealVariable: Rational] = [:]
+            var constant = Rational(exactly: affine.bias[i]) ?? .zero
+            var general = LinearForm()
+            for j in 0..<w.columns {
+                let wij = w[i, j]
+                guard wij != 0, let r = Rational(exactly: wij) else { continue }
+                if let v = singles[j] {
+                    let sum = (entries[v] ?? .zero) + r
+                    entries[v] = sum
+                } else if inputs[j].isConstant {
+                    constant += inputs[j].constant * r
+                } else {
+                    general.add(inputs[j], times: r)
+                }
+            }
+            var form = LinearForm(coefficients: entries, constant: constant)
+            form.add(general, times: .one)
+            let v = solver.declareReal(named: "L\(layer)_\(i)")
+            solver.add(.compare(.variable(v), .equal, form.term))
+            return LinearForm(v)
+        }
+    }
+
+    private func encodeReLU(layer: Int, neuron: Int, input x: LinearForm, solver: any SolverBackend,
+                            unstableCount: inout Int) -> LinearForm {
+        let zero = Term.constant(.zero)
+        if let phase = fixedPhases[layer]?[neuron] {
+            switch phase {
+            case .active:
+                solver.add(.compare(x.term, .greaterOrEqual, zero))
+                return x
+            case .inactive:
+                solver.add(.compare(x.term, .lessOrEqual, zero))
+                return .constant(.zero)
+            }
+        }
+        if x.isConstant { return .constant(max(.zero, x.constant)) }
+        let (lower, upper) = bounds?.entering(layer: layer, neuron: neuron) ?? (-.infinity, .infinity)
+        if upper <= 0 { return .constant(.zero) }
+        if lower >= 0 { return x }
+        unstableCount += 1
+        let y = solver.declareReal(named: "R\(layer)_\(neuron)")
+        let yt = Term.variable(y), xt = x.term
+        switch reluEncoding {
+        case .ite:
+            solver.add(.compare(yt, .equal, .ite(.compare(xt, .greaterOrEqual, zero), xt, zero)))
+        case .disjunction:
+            solver.add(.compare(yt, .greaterOrEqual, zero))
+            solver.add(.compare(yt, .greaterOrEqual, xt))
+            solver.add(.or([.compare(yt, .lessOrEqual, zero), .compare(yt, .lessOrEqual, xt)]))
+        }
+        if addsRelaxationCuts, lower.isFinite, upper.isFinite,
+           let l = Rational(exactly: lower), let u = Rational(exactly: upper) {
+            solver.add(.compare(xt, .greaterOrEqual, .constant(l)))
+            solver.add(.compare(xt, .lessOrEqual, .constant(u)))
+            // Triangle: y ≤ u·(x − l)/(u − l), exact in rationals.
+            let slope = u / (u - l)
+            var chord = x.scaled(by: slope)
+            chord.add(.constant(.one), times: -(slope * l))
+            solver.add(.compare(yt, .lessOrEqual, chord.term))
+        }
+        return LinearForm(y)
+    }
+}

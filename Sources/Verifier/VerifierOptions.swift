@@ -1,0 +1,23 @@
+import Foundation
+import Encoding
+
+/// Everything that steers one verification run; passed explicitly, never global.
+public struct VerifierOptions: Sendable {
+    /// Wall-clock limit for the whole run; nil for none.
+    public var timeout: Duration?
+    /// How unstable ReLUs are written for Z3.
+    public var reluEncoding: NetworkEncoder.ReLUEncoding = .ite
+    /// Whether sound bounds run before Z3 (to prove cases outright and fix stable ReLUs).
+    public var usesBounds: Bool = true
+    /// Whether sampling and a gradient attack run before any proof attempt.
+    public var usesAttack: Bool = true
+    /// Seed of every random choice, so a run can be repeated exactly.
+    public var seed: UInt64 = 0
+    /// How many sub-problems run at once (default: the number of active processors).
+    public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init(timeout: Duration? = nil) {
+        self.timeout = timeout
+    }
+}
+

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import SMT
+import Verifier
+import Z3Backend
+
+/// `certus verify MODEL PROPERTY [--timeout S] [--result FILE] [--json]`.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Prove a VNN-LIB property of an ONNX network (unsat) or find a checked counterexample (sat).",
+        discussion: """
+        The first line of output is sat, unsat, unknown or timeout. For sat, the counterexample
+        follows in VNN-COMP form, ((X_0 v) ... (Y_0 v) ...); it has been run through the network
+        and lies in the unsafe set exactly on the float64 outputs.
+        """
+    )
+
+    @Argument(help: "The network (ONNX).") var model: String
+    @Argument(help: "The property (VNN-LIB); it describes the unsafe set.") var property: String
+    @Option(help: "Wall-clock limit in seconds for the whole run.") var timeout: Double?
+    @Option(help: "Also write the result (VNN-COMP result file) to this path, atomically.") var result: String?
+    @Flag(help: "Print one JSON object instead of the VNN-COMP text.") var json = false
+    @Option(help: "Seed for sampling and attacks (runs are deterministic per seed).") var seed: UInt64 = 0
+    @Option(help: "Parallel jobs (default: number of cores).") var jobs: Int?
+    @Flag(help: "Skip sound bounds before Z3 (the plain exact encoding; for comparison).") var noBounds = false
+    @Flag(help: "Skip sampling and gradient attack.") var noAttack = false
+
+    func validate() throws {
+        if let timeout, !(timeout > 0) || !timeout.isFinite {
+            throw ValidationError("--timeout must be a positive number of seconds")
+        }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() async throws {
+        let start = ContinuousClock.now
+        try await ErrorReporting.guarding {
+            let instance = try Instance.load(model: model, property: property)
+            var options = VerifierOptions(timeout: timeout.map { .seconds($0) })
+            options.seed = seed
+            options.usesBounds = !noBounds
+            options.usesAttack = !noAttack
+            if let jobs { options.jobs = jobs }
+            let verifier = Verifier(network: instance.network, specification: instance.specification,
+                                    options: options, makeSolver: { Z3Solver() })
+            let report = await verifier.verify(startedAt: start)
+            let text = ResultText.vnncomp(report.verdict)
+            if let result { try AtomicFile.write(text, to: result) }
+            if json {
+                print(try ResultText.json(report, model: model, property: property))
+            } else {
+                print(text, terminator: "")
+                if case let .unknown(reason) = report.verdict {
+                    FileHandle.standardError.write(Data("note: \(reason)\n".utf8))
+                }
+            }
+        }
+    }
+}
