@@ -5,7 +5,7 @@ import NetworkIR
 ///
 /// Diagonal steps come from `Add`/`Sub`/`Mul` by constants, Gemm's `alpha` and batch
 /// normalisation; permutations come from `Transpose`; everything else is dense.
-enum AffineStep: Sendable {
+enum AffineStep: Sendable, Equatable {
     /// A dense affine layer.
     case dense(AffineLayer)
     /// `y_i = scale_i·x_i + shift_i`.
