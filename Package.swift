@@ -20,11 +20,11 @@ let package = Package(
         .target(name: "NetworkIR"),
         .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
-        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
+        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Encoding", "SMT"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "TestSupport"]),
         .target(
             name: "ONNXImport",
             dependencies: ["NetworkIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
