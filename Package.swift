@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
+        .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
     ],
     swiftLanguageModes: [.v6]
 )
