@@ -41,6 +41,7 @@ let package = Package(
         ),
         .testTarget(name: "SoundnessBenchTests",
                     dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
     ],
     swiftLanguageModes: [.v6]
 )
