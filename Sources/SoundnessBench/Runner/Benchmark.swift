@@ -28,7 +28,8 @@ public struct Benchmark: Sendable {
         var seen = Set<InstanceKey>()
         for row in try CSV.parse(try FileIO.read(listURL, role: "instance list instances.csv"), path: listPath) {
             let fields = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-            if row.line == 1, fields.first?.lowercased().hasPrefix("onnx") == true { continue }  // a header
+            if row.line == 1, fields.count == 3, Double(fields[2]) == nil,
+               ["onnx", "onnx_file", "onnx_path", "model"].contains(fields[0].lowercased()) { continue }  // a header
             guard fields.count == 3 else {
                 throw SoundnessBenchError.malformedCSV(path: listPath, line: row.line,
                                                        reason: "expected onnx,vnnlib,timeout but found \(fields.count) fields")
