@@ -149,4 +149,24 @@ struct PackedMatrix: Sendable {
         }
         panels = packed
     }
+
+    /// Packs the transpose of the row-major `m×n` matrix `storage` (an `n×m` matrix).
+    init(transposing storage: [Double], rows m: Int, columns n: Int) {
+        rows = n
+        columns = m
+        let panelCount = (m + 3) / 4
+        var packed = [Double](repeating: 0, count: panelCount * n * 4)
+        packed.withUnsafeMutableBufferPointer { out in
+            storage.withUnsafeBufferPointer { w in
+                for j in 0..<m {
+                    let row = j &* n
+                    for i in 0..<n {
+                        // Entry (i, j) of the transpose is w[j][i].
+                        out[((j >> 2) &* n &+ i) &* 4 &+ (j & 3)] = w[row &+ i]
+                    }
+                }
+            }
+        }
+        panels = packed
+    }
 }

@@ -41,4 +41,15 @@ import Testing
             }
         }
     }
+
+    @Test func transposedPackingMatchesExplicitTranspose() {
+        var rng = SplitMix64(seed: 99)
+        let (m, n) = (7, 5)
+        let w = (0..<(m * n)).map { _ in Double.random(in: -1...1, using: &rng) }
+        var t = [Double](repeating: 0, count: n * m)
+        for j in 0..<m { for i in 0..<n { t[i * m + j] = w[j * n + i] } }
+        let direct = PackedMatrix(rows: n, columns: m, storage: t)
+        let packed = PackedMatrix(transposing: w, rows: m, columns: n)
+        #expect(packed.panels == direct.panels && packed.rows == n && packed.columns == m)
+    }
 }
