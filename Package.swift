@@ -22,11 +22,11 @@ let package = Package(
         .target(name: "CBoundsKernels"),
         .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
-        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
+        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Encoding", "SMT"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "TestSupport"]),
         .target(
             name: "ONNXImport",
             dependencies: ["NetworkIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -34,6 +34,7 @@ let package = Package(
         ),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
         .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "TestSupport"]),
+        .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
     ],
     swiftLanguageModes: [.v6]
 )
