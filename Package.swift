@@ -18,7 +18,9 @@ let package = Package(
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
-        .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
+        // AVX2/FMA matrix kernel for Bounds, selected at run time (portable fallback in Swift).
+        .target(name: "CBoundsKernels"),
+        .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
         .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Encoding", "SMT"]),
         .target(name: "Z3Backend", dependencies: ["CZ3", "SMT", "ExactArithmetic"]),
