@@ -55,6 +55,10 @@ public struct ManipulationSearch: Sendable {
         public var realizeTolerance: Double
         /// Blocks owning fewer grid points than this are enumerated without asking the pruner.
         public var minPointsToPrune: Int
+        /// Stop asking the pruner once it has failed on nearly every block: after 64 calls with
+        /// fewer than 1 in 20 successes, a call costs more evaluations than it saves (interval
+        /// bounds on deep networks rarely prove small cells). Coverage accounting is unaffected.
+        public var adaptivePruning: Bool
         /// How often the progress callback is called.
         public var progressInterval: Duration
         /// Polishing of found counterexamples.
@@ -63,7 +67,7 @@ public struct ManipulationSearch: Sendable {
         public init(dimensions: Int? = nil, span: [Double]? = nil, spans: Int = 1, layer: Int? = nil,
                     maxPoints: Int? = nil, deadline: ContinuousClock.Instant? = nil, saliency: Saliency = .gradient,
                     policy: ReportingPolicy = .vnncomp, realizeTolerance: Double = 1e-3, minPointsToPrune: Int = 4,
-                    progressInterval: Duration = .seconds(2), polish: CounterexamplePolisher.Options = .init()) {
+                    adaptivePruning: Bool = true, progressInterval: Duration = .seconds(2), polish: CounterexamplePolisher.Options = .init()) {
             self.dimensions = dimensions
             self.span = span
             self.spans = spans
@@ -74,6 +78,7 @@ public struct ManipulationSearch: Sendable {
             self.policy = policy
             self.realizeTolerance = realizeTolerance
             self.minPointsToPrune = minPointsToPrune
+            self.adaptivePruning = adaptivePruning
             self.progressInterval = progressInterval
             self.polish = polish
         }
