@@ -63,11 +63,14 @@ public struct ManipulationSearch: Sendable {
         public var progressInterval: Duration
         /// Polishing of found counterexamples.
         public var polish: CounterexamplePolisher.Options
+        /// At most this many hits are polished; later hits are only validated as they are.
+        public var maxPolishAttempts: Int
 
         public init(dimensions: Int? = nil, span: [Double]? = nil, spans: Int = 1, layer: Int? = nil,
                     maxPoints: Int? = nil, deadline: ContinuousClock.Instant? = nil, saliency: Saliency = .gradient,
                     policy: ReportingPolicy = .vnncomp, realizeTolerance: Double = 1e-3, minPointsToPrune: Int = 4,
-                    adaptivePruning: Bool = true, progressInterval: Duration = .seconds(2), polish: CounterexamplePolisher.Options = .init()) {
+                    adaptivePruning: Bool = true, progressInterval: Duration = .seconds(2), polish: CounterexamplePolisher.Options = .init(),
+                    maxPolishAttempts: Int = 32) {
             self.dimensions = dimensions
             self.span = span
             self.spans = spans
@@ -81,6 +84,7 @@ public struct ManipulationSearch: Sendable {
             self.adaptivePruning = adaptivePruning
             self.progressInterval = progressInterval
             self.polish = polish
+            self.maxPolishAttempts = maxPolishAttempts
         }
     }
 

@@ -18,6 +18,7 @@ struct ManipulationSearchRun {
     /// The plan being searched.
     var current = 0
     var evaluator: ForwardEvaluator
+    var polishAttempts = 0
 
     init(search: ManipulationSearch, options: ManipulationSearch.Options, plans: [ManipulationSearch.Plan],
          progress: (@Sendable (ManipulationSearch.Progress) -> Void)?) {
@@ -187,10 +188,19 @@ struct ManipulationSearchRun {
         }
     }
 
-    /// Validates and polishes an input; true when it is reported.
+    /// Validates and polishes an input (after `maxPolishAttempts`, only validates it); true
+    /// when it is reported.
     mutating func accept(_ input: [Double], caseIndex: Int) -> Bool {
-        guard let polished = try? search.polisher.polish(input, caseIndex: caseIndex, options: options.polish,
-                                                         deadline: options.deadline) else { return false }
+        let polished: Counterexample
+        if polishAttempts < options.maxPolishAttempts {
+            polishAttempts += 1
+            guard let p = try? search.polisher.polish(input, caseIndex: caseIndex, options: options.polish,
+                                                      deadline: options.deadline) else { return false }
+            polished = p
+        } else {
+            guard let c = try? search.check.assess(input, caseIndex: caseIndex) else { return false }
+            polished = c
+        }
         if options.policy.accepts(polished) {
             found = polished
             return true
