@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
+        .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
         .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Encoding", "SMT"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
@@ -30,6 +31,8 @@ let package = Package(
             exclude: ["onnx-subset.proto"]
         ),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
+        .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "TestSupport"]),
+        .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
     ],
     swiftLanguageModes: [.v6]
 )

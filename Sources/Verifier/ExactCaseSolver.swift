@@ -1,3 +1,4 @@
+import Bounds
 import Encoding
 import ExactArithmetic
 import NetworkIR
@@ -22,6 +23,10 @@ struct ExactCaseSolver: Sendable {
     var bounds: NeuronBounds?
     var encoding: NetworkEncoder.ReLUEncoding
     var makeSolver: SolverFactory
+    /// A sub-box of the case's region (branch and bound), asserted on top of the exact case.
+    var subBox: IntervalVector? = nil
+    /// ReLU phases fixed by branch and bound.
+    var fixedPhases: [Int: [Int: NetworkEncoder.Phase]] = [:]
 
     /// Runs the check on a dedicated thread; cancelling the calling task interrupts Z3.
     /// - Parameters:
@@ -37,10 +42,16 @@ struct ExactCaseSolver: Sendable {
     private func solveBlocking(timeout: Duration?, outputMargin: Rational, relay: InterruptRelay) -> Outcome {
         let solver = makeSolver()
         guard relay.attach(solver.interruptHandle) else { return .unknown(reason: "canceled") }
-        let encoder = NetworkEncoder(network: network, bounds: bounds, reluEncoding: encoding)
+        let encoder = NetworkEncoder(network: network, bounds: bounds, reluEncoding: encoding, fixedPhases: fixedPhases)
         let encoded = encoder.encode(into: solver)
         for formula in PropertyEncoder.formulas(for: specCase, network: encoded, outputMargin: outputMargin) {
             solver.add(formula)
+        }
+        if let subBox {
+            for (i, v) in encoded.inputs.enumerated() where i < subBox.count {
+                if let l = Rational(exactly: subBox.lower[i]) { solver.add(.compare(.variable(v), .greaterOrEqual, .constant(l))) }
+                if let u = Rational(exactly: subBox.upper[i]) { solver.add(.compare(.variable(v), .lessOrEqual, .constant(u))) }
+            }
         }
         if relay.isCancelled { return .unknown(reason: "canceled") }
         switch solver.check(timeout: timeout) {

@@ -107,7 +107,8 @@ public struct Verifier: Sendable {
         deadline.map { ContinuousClock.now >= $0 } ?? false
     }
 
-    /// Bounds first; then the exact encoding with the bounds' stable ReLUs fixed.
+    /// Bounds first (interval, linear, Lagrangian); then branch and bound with Z3 at the
+    /// leaves, or, with the `exact` engine, the plain exact encoding of the whole case.
     private func solveCase(_ index: Int, deadline: ContinuousClock.Instant?) async -> (Int, CaseResult, CaseOutcome) {
         let start = ContinuousClock.now
         let specCase = specification.cases[index]
@@ -117,12 +118,29 @@ public struct Verifier: Sendable {
         var neuronBounds: NeuronBounds?
         var unstable: [Int] = []
         if options.usesBounds {
-            let analysis = CaseBounding(network: network, specCase: specCase).analyse()
+            let analysis = CaseBounding(network: network, specCase: specCase).analyse(deadline: deadline)
             if let method = analysis.provedBy {
                 return (index, .proved, outcome(.proved(method: method), analysis.unstableReLUs))
             }
             neuronBounds = analysis.neuronBounds
             unstable = analysis.unstableReLUs
+        }
+        if options.engine == .branchAndBound && options.usesBounds {
+            var babOptions = BranchAndBound.Options()
+            babOptions.jobs = max(1, options.jobs / max(1, min(options.jobs, specification.cases.count)))
+            let bab = BranchAndBound(network: network, specification: specification, caseIndex: index,
+                                     options: babOptions, makeSolver: makeSolver, seed: options.seed)
+            switch await bab.run(deadline: deadline) {
+            case let .proved(nodes, leaves):
+                return (index, .proved, outcome(.proved(method: "branch and bound (\(nodes) nodes, \(leaves) Z3 leaves)"), unstable))
+            case let .falsified(cex):
+                return (index, .falsified(cex), outcome(.falsified, unstable))
+            case .timeout:
+                return (index, .timeout, outcome(.timeout, unstable))
+            case let .unknown(reason):
+                if deadlinePassed(deadline) { return (index, .timeout, outcome(.timeout, unstable)) }
+                return (index, .unknown(reason), outcome(.unknown(reason: reason), unstable))
+            }
         }
         let solver = ExactCaseSolver(network: network, specCase: specCase, bounds: neuronBounds,
                                      encoding: options.reluEncoding, makeSolver: makeSolver)

@@ -5,6 +5,16 @@ import Encoding
 public struct VerifierOptions: Sendable {
     /// Wall-clock limit for the whole run; nil for none.
     public var timeout: Duration?
+    /// The decision procedure behind the bounds.
+    public enum Engine: String, Sendable, CaseIterable {
+        /// Branch and bound over input or ReLU splits, Z3 at the leaves (the default).
+        case branchAndBound = "bab"
+        /// The plain exact encoding of each whole case (the baseline).
+        case exact
+    }
+
+    /// The decision procedure behind the bounds.
+    public var engine: Engine = .branchAndBound
     /// How unstable ReLUs are written for Z3.
     public var reluEncoding: NetworkEncoder.ReLUEncoding = .ite
     /// Whether sound bounds run before Z3 (to prove cases outright and fix stable ReLUs).

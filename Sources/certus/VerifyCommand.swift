@@ -25,12 +25,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Parallel jobs (default: number of cores).") var jobs: Int?
     @Flag(help: "Skip sound bounds before Z3 (the plain exact encoding; for comparison).") var noBounds = false
     @Flag(help: "Skip sampling and gradient attack.") var noAttack = false
+    @Option(help: "Decision procedure after bounds: bab (branch and bound, default) or exact (one Z3 query per case).")
+    var engine: String = "bab"
 
     func validate() throws {
         if let timeout, !(timeout > 0) || !timeout.isFinite {
             throw ValidationError("--timeout must be a positive number of seconds")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if VerifierOptions.Engine(rawValue: engine) == nil { throw ValidationError("--engine must be bab or exact") }
     }
 
     func run() async throws {
@@ -42,6 +45,7 @@ struct VerifyCommand: AsyncParsableCommand {
             options.usesBounds = !noBounds
             options.usesAttack = !noAttack
             if let jobs { options.jobs = jobs }
+            options.engine = VerifierOptions.Engine(rawValue: engine) ?? .branchAndBound
             let verifier = Verifier(network: instance.network, specification: instance.specification,
                                     options: options, makeSolver: { Z3Solver() })
             let report = await verifier.verify(startedAt: start)

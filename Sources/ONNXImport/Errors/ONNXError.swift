@@ -29,6 +29,7 @@ public enum ONNXError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Lowering would need a dense matrix larger than Certus stores.
     case layerTooLarge(file: String, node: NodeLocation, rows: Int, columns: Int)
 
+    /// One line naming the file, the node or tensor where known, and the problem.
     public var description: String {
         switch self {
         case let .unreadableFile(file, reason):

@@ -17,6 +17,7 @@ public enum TensorProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// The tensor holds the wrong kind of number for its use (`"real"` or `"integer"`).
     case wrongKind(expected: String)
 
+    /// The problem as the end of a sentence starting with the tensor's name.
     public var description: String {
         switch self {
         case let .unsupportedDataType(type):

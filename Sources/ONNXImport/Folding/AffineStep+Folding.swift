@@ -7,12 +7,12 @@ import NetworkIR
 /// separate layers. Folds are attempted only where each folded entry is a single product (a
 /// diagonal or permutation on one side), plus the bias, which may need a dot product.
 extension AffineStep {
-    /// `later ∘ earlier` as one step, or nil when some entry would be rounded (or when both are
-    /// dense, which is not attempted: sums of products are rarely exact).
-    /// - Precondition: `later.inputSize == earlier.outputSize`.
+    /// `later ∘ earlier` as one step, or nil when some entry would be rounded, when both are
+    /// dense (not attempted: sums of products are rarely exact), or when the sizes do not chain
+    /// (then both steps are stored and `Network` reports the mismatch).
     /// - Complexity: O(entries of the dense operand), or O(n) for two compact steps.
     static func folded(_ later: AffineStep, after earlier: AffineStep) -> AffineStep? {
-        precondition(later.inputSize == earlier.outputSize, "folding steps of mismatched sizes")
+        guard later.inputSize == earlier.outputSize else { return nil }
         switch (later, earlier) {
         case let (.diagonal(s2, t2), .diagonal(s1, t1)):
             var scale = [Double](), shift = [Double]()

@@ -1,0 +1,45 @@
+import NetworkIR
+
+/// Per-layer data that back-substitution and the Lagrangian dual reuse for every objective row:
+/// the magnitudes of the vector entering the layer (for rounding-error terms), the error weights
+/// `|W|·mag + |b|` of an affine layer, and the ReLU relaxation of a ReLU layer.
+struct LayerCache: Sendable {
+    /// `max(|l|, |u|)` of each coordinate entering the layer.
+    let magnitudes: [Double]
+    /// The sum of `magnitudes` (for underflow terms).
+    let magnitudeSum: Double
+    /// For an affine layer: `Σⱼ |wᵢⱼ|·magⱼ + |bᵢ|` per output row; empty otherwise.
+    let errorWeights: [Double]
+    /// For a ReLU layer: its relaxation; nil otherwise.
+    let relaxation: ReLURelaxation?
+
+    /// Builds the cache of `layer` whose input lies in `input`.
+    init(layer: Layer, input: IntervalVector) {
+        let magnitudes = input.magnitudes
+        self.magnitudes = magnitudes
+        magnitudeSum = magnitudes.reduce(0, +)
+        switch layer {
+        case let .affine(affine):
+            let n = affine.inputSize
+            var weights = [Double](repeating: 0, count: affine.outputSize)
+            affine.weights.storage.withUnsafeBufferPointer { w in
+                magnitudes.withUnsafeBufferPointer { mag in
+                    for i in 0..<affine.outputSize {
+                        var sum = abs(affine.bias[i])
+                        let row = i * n
+                        for j in 0..<n { sum += abs(w[row + j]) * mag[j] }
+                        weights[i] = sum
+                    }
+                }
+            }
+            errorWeights = weights
+            relaxation = nil
+        case .divide:
+            errorWeights = []
+            relaxation = nil
+        case .relu:
+            errorWeights = []
+            relaxation = ReLURelaxation(preActivation: input)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import NetworkIR
+
+/// Linear-relaxation bounds in the style of CROWN / DeepPoly: every layer that feeds a ReLU (and
+/// the output layer) is bounded by back-substituting linear bounds to the input through the
+/// ReLU relaxations of all earlier layers, whose pre-activation bounds were computed the same
+/// way, layer after layer (Zhang et al. 2018, "Efficient Neural Network Robustness Certification
+/// with General Activation Functions", Algorithm 1; Singh et al. 2019, "An Abstract Domain for
+/// Certifying Neural Networks", §4). Objective bounds can further optimise the lower ReLU slopes
+/// by projected gradient ascent (α-CROWN: Xu et al. 2021, "Fast and Complete: Enabling Complete
+/// Neural Network Verification with Rapid and Massively Parallel Incomplete Verifiers", eq. 6).
+///
+/// Work is kept small the usual way: a neuron is back-substituted only if interval propagation
+/// from the previous layer's (already tight) bounds leaves it unstable, and its upper bound only
+/// if its new lower bound is still negative; stable neurons keep their interval bounds, which are
+/// sound and suffice because stable ReLUs are exact in the relaxation. The output layer is always
+/// back-substituted in full. Every result is intersected with interval propagation.
+///
+/// - Soundness: see `BackSubstitution`: each bound is a Lagrangian evaluation at the computed
+///   multipliers with all rounding errors bounded, so it holds for the exact real-valued network.
+///   A box with an infinite end yields interval propagation only.
+public struct LinearRelaxation: Sendable {
+    /// Tuning of the method.
+    public struct Options: Sendable, Equatable {
+        /// Steps of α optimisation for objective bounds (0: CROWN's adaptive slopes only).
+        public var slopeIterations: Int
+        /// Adam step size for the slopes (they live in [0, 1]).
+        public var slopeStepSize: Double
+
+        /// Creates options.
+        public init(slopeIterations: Int = 0, slopeStepSize: Double = 0.3) {
+            self.slopeIterations = slopeIterations
+            self.slopeStepSize = slopeStepSize
+        }
+    }
+
+    /// The options in force.
+    public var options: Options
+
+    /// Creates the method.
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Bounds every layer of `network` over the box `input` (restricted by `phases`).
+    /// - Parameters:
+    ///   - input: the input box, already rounded outward by the caller.
+    ///   - phases: ReLU phases fixed by branch and bound.
+    /// - Throws: `BoundsError` when the box or the phases do not fit the network.
+    /// - Complexity: O(Σ over back-substituted layers of rows × weights below them).
+    public func bounds(of network: Network, input: IntervalVector, phases: PhaseAssignment = PhaseAssignment()) throws -> NetworkBounds {
+        try IntervalPropagation.validate(network: network, input: input, phases: phases)
+        return Self.bounds(of: network, input: input, phases: phases).bounds
+    }
+
+    /// Sound lower bounds of `objectives` over the region that `bounds` describes.
+    /// - Parameter bounds: bounds of every layer over the region (from any method of this module).
+    /// - Throws: `BoundsError.objectiveSizeMismatch`.
+    /// - Complexity: O((1 + slopeIterations) × objectives × number of weights).
+    public func lowerBounds(of objectives: [LinearObjective], in network: Network, over bounds: NetworkBounds) throws -> [ObjectiveBound] {
+        for objective in objectives { try objective.validate(for: network) }
+        var engine = BackSubstitution(network: network, bounds: bounds)
+        engine.prepare(through: network.layers.count - 1)
+        return lowerBounds(of: objectives, engine: engine)
+    }
+
+    /// Objective bounds with a prepared engine.
+    func lowerBounds(of objectives: [LinearObjective], engine: BackSubstitution) -> [ObjectiveBound] {
+        guard !objectives.isEmpty else { return [] }
+        let network = engine.network
+        let start = network.layers.count - 1
+        let rows = BackSubstitution.Rows.dense(count: objectives.count, coefficients: objectives.flatMap(\.outputCoefficients))
+        let inputRows = objectives.flatMap(\.inputCoefficients)
+        let constants = objectives.map(\.constant)
+        var results: [ObjectiveBound]
+        if engine.bounds.input.isFinite {
+            let plain = engine.run(start: start, rows: rows, inputRows: inputRows, constants: constants, record: true)
+            results = Self.split(plain, rows: objectives.count, network: network)
+            if options.slopeIterations > 0 {
+                let optimizer = SlopeOptimizer(iterations: options.slopeIterations, stepSize: options.slopeStepSize)
+                results = optimizer.improve(results, engine: engine, start: start, rows: rows,
+                                            inputRows: inputRows, constants: constants)
+            }
+        } else {
+            results = objectives.map { _ in
+                ObjectiveBound(lower: -.infinity, inputCoefficients: [], inputConstant: -.infinity, multipliers: [])
+            }
+        }
+        // Never worse than the boxes.
+        for (r, objective) in objectives.enumerated() {
+            let box = objective.boxLowerBound(output: engine.bounds.output, input: engine.bounds.input)
+            if box > results[r].lower { results[r].lower = box }
+        }
+        return results
+    }
+
+    /// Splits a batched result into one `ObjectiveBound` per row.
+    static func split(_ result: BackSubstitution.Result, rows: Int, network: Network) -> [ObjectiveBound] {
+        let n = network.inputSize
+        return (0..<rows).map { r in
+            let multipliers = result.multipliers.enumerated().map { k, all in
+                let size = network.layerSizes[k]
+                return Array(all[(r * size)..<((r + 1) * size)])
+            }
+            return ObjectiveBound(lower: result.lower[r],
+                                  inputCoefficients: Array(result.inputCoefficients[(r * n)..<((r + 1) * n)]),
+                                  inputConstant: result.inputConstants[r], multipliers: multipliers)
+        }
+    }
+
+    /// The layer-by-layer computation; also returns the engine so that objective bounds can
+    /// reuse its caches.
+    static func bounds(of network: Network, input: IntervalVector, phases: PhaseAssignment) -> (bounds: NetworkBounds, engine: BackSubstitution) {
+        let layers = network.layers
+        var engine = BackSubstitution(network: network,
+                                      bounds: NetworkBounds(input: input, layers: [], reluLayers: IntervalPropagation.reluLayers(of: network)))
+        let backSubstitute = input.isFinite
+        for (k, layer) in layers.enumerated() {
+            switch layer {
+            case .relu:
+                var pre = engine.bounds.inputBounds(ofLayer: k)
+                if IntervalPropagation.clip(&pre, phases: phases.phases(inLayer: k)) { engine.markInfeasible() }
+                engine.setBounds(ofLayer: k - 1, pre)
+                engine.setBounds(ofLayer: k, IntervalVector(lower: pre.lower.map { max(0, $0) }, upper: pre.upper.map { max(0, $0) }))
+            case .affine, .divide:
+                var box: IntervalVector
+                if case let .affine(affine) = layer {
+                    box = IntervalPropagation.image(of: affine, over: engine.bounds.inputBounds(ofLayer: k))
+                } else if case let .divide(divisors) = layer {
+                    box = IntervalPropagation.image(dividing: engine.bounds.inputBounds(ofLayer: k), by: divisors)
+                } else {
+                    preconditionFailure("unreachable")
+                }
+                let isLast = k == layers.count - 1
+                let feedsReLU = !isLast && { if case .relu = layers[k + 1] { true } else { false } }()
+                if backSubstitute, k > 0, isLast || feedsReLU {
+                    let fixed = feedsReLU ? phases.phases(inLayer: k + 1) : [:]
+                    let candidates = isLast ? Array(0..<box.count)
+                        : (0..<box.count).filter { box.lower[$0] < 0 && box.upper[$0] > 0 && fixed[$0] == nil }
+                    if !candidates.isEmpty {
+                        engine.prepare(through: k)
+                        let lows = engine.run(start: k, rows: .units(neurons: candidates, negated: false)).lower
+                        for (r, j) in candidates.enumerated() { box.tighten(j, lower: lows[r], upper: .infinity) }
+                        let needUpper = isLast ? candidates : candidates.filter { box.lower[$0] < 0 }
+                        if !needUpper.isEmpty {
+                            let negatives = engine.run(start: k, rows: .units(neurons: needUpper, negated: true)).lower
+                            for (r, j) in needUpper.enumerated() { box.tighten(j, lower: -.infinity, upper: -negatives[r]) }
+                        }
+                    }
+                }
+                if box.isEmpty {
+                    // Only possible on a sub-region that the phases make empty.
+                    engine.markInfeasible()
+                    for j in 0..<box.count where box.lower[j] > box.upper[j] { box.set(j, lower: box.lower[j], upper: box.lower[j]) }
+                }
+                engine.setBounds(ofLayer: k, box)
+            }
+        }
+        engine.prepare(through: layers.count - 1)
+        return (engine.bounds, engine)
+    }
+}

@@ -1,0 +1,21 @@
+/// A sound lower bound of a `LinearObjective` over a region, with the certificate that produced it.
+public struct ObjectiveBound: Sendable, Equatable {
+    /// The sound lower bound.
+    public var lower: Double
+    /// `a` of an affine minorant `objective ≥ a·x + c` valid for every input `x` of the region
+    /// (restricted by phases); used to combine several objectives cheaply.
+    public var inputCoefficients: [Double]
+    /// `c` of that minorant (sound).
+    public var inputConstant: Double
+    /// The Lagrange multipliers that certify the bound: `multipliers[k]` are the coefficients on
+    /// the output of layer `k` (Dvijotham et al. 2018, eq. 5). `LagrangianDual` warm-starts from them.
+    public var multipliers: [[Double]]
+
+    /// Creates a bound with its certificate.
+    public init(lower: Double, inputCoefficients: [Double], inputConstant: Double, multipliers: [[Double]]) {
+        self.lower = lower
+        self.inputCoefficients = inputCoefficients
+        self.inputConstant = inputConstant
+        self.multipliers = multipliers
+    }
+}

@@ -1,0 +1,129 @@
+/// Expands a `PropertyFormula` into disjunctive normal form: the list of `SpecificationCase`s
+/// whose union is the formula's set.
+///
+/// Distribution of ∧ over ∨ (Harrison, *Handbook of Practical Logic and Automated Reasoning*,
+/// 2009, §2.6): `A ∧ (B ∨ C) = (A ∧ B) ∨ (A ∧ C)`. Rather than building the DNF of every
+/// subformula and multiplying them out, the expansion threads a set of partial cases through
+/// the formula: `extend(S, atom)` adds the atom to every case of `S`, `extend(S, F ∧ G) =
+/// extend(extend(S, F), G)` and `extend(S, F ∨ G) = extend(S, F) ∪ extend(S, G)`. Within a
+/// conjunction (looking through nested `and`s) all atoms are applied before any disjunction,
+/// so the hundreds of box bounds of a typical file are applied once, to one case, and the
+/// disjunction of output clauses then copies that case (its box shared, copy-on-write). Cases
+/// whose box becomes empty are dropped at once, which prunes the product early. Cases come out
+/// case-major: the cases that refine one earlier case (one input box, say) stay adjacent.
+///
+/// An explicit stack replaces recursion, and the number of cases is capped.
+struct CaseExpansion {
+    let formula: PropertyFormula
+    let maximumCases: Int
+
+    /// One open conjunction or disjunction. Frames are mutated in place on the stack so their
+    /// case arrays stay uniquely referenced (appending never copies them).
+    private struct Frame {
+        enum Kind { case conjunction, disjunction }
+        var kind: Kind
+        /// Conjunction: the disjunctions (node indices) still to apply, after its atoms.
+        var ors: [Int] = []
+        /// Disjunction: its node index and its disjuncts.
+        var node = 0
+        var disjuncts: [PropertyFormula.Reference] = []
+        /// Conjunction: the disjunctions applied so far. Disjunction: the (case, disjunct) pairs
+        /// started so far, counted case-major.
+        var next = 0
+        /// Conjunction: the current cases. Disjunction: the cases each disjunct extends.
+        var cases: [SpecificationCase]
+        /// Disjunction: the cases produced so far.
+        var accumulated: [SpecificationCase] = []
+    }
+
+    /// What entering a subformula gives: its finished cases, or a frame still to run.
+    private enum Entry {
+        case done([SpecificationCase])
+        case frame(Frame)
+    }
+
+    /// The cases of `root` over `inputCount` inputs, in order, empty-box cases removed.
+    /// - Throws: `VNNLIBError.tooManyCases` at the disjunction where the count passes the cap.
+    /// - Complexity: O(size of the formula + size of the cases produced).
+    func cases(of root: PropertyFormula.Reference, inputCount: Int) throws -> [SpecificationCase] {
+        let start = SpecificationCase(box: InputBox(unboundedOver: inputCount), outputConstraints: [])
+        var frames: [Frame] = []
+        // The result of the frame (or entry) that finished last, for the frame below it.
+        var delivered: [SpecificationCase]?
+        switch enter(root, [start]) {
+        case let .done(cases): return cases
+        case let .frame(frame): frames.append(frame)
+        }
+        while !frames.isEmpty {
+            let top = frames.count - 1
+            switch frames[top].kind {
+            case .conjunction:
+                if let result = delivered {
+                    frames[top].cases = result
+                    delivered = nil
+                }
+                let next = frames[top].next
+                if frames[top].cases.isEmpty || next == frames[top].ors.count {
+                    delivered = frames.removeLast().cases
+                    continue
+                }
+                frames[top].next += 1
+                let node = frames[top].ors[next]
+                guard case let .or(disjuncts) = formula.nodes[node] else { continue }
+                frames.append(Frame(kind: .disjunction, node: node, disjuncts: disjuncts, cases: frames[top].cases))
+            case .disjunction:
+                if let result = delivered {
+                    frames[top].accumulated += result
+                    delivered = nil
+                    guard frames[top].accumulated.count <= maximumCases else {
+                        throw VNNLIBError.tooManyCases(formula.locations[frames[top].node], limit: maximumCases)
+                    }
+                }
+                let next = frames[top].next, width = frames[top].disjuncts.count
+                if next == frames[top].cases.count * width {
+                    delivered = frames.removeLast().accumulated
+                    continue
+                }
+                frames[top].next += 1
+                // Case-major order: all disjuncts of the first input case, then the next case.
+                let (i, j) = next.quotientAndRemainder(dividingBy: width)
+                switch enter(frames[top].disjuncts[j], [frames[top].cases[i]]) {
+                case let .done(cases): delivered = cases
+                case let .frame(frame): frames.append(frame)
+                }
+            }
+        }
+        return delivered ?? []
+    }
+
+    /// Starts `extend(input, reference)`: collects the atoms and disjunctions of the conjunction
+    /// (looking through nested `and`s), applies the atoms to every case, and returns a frame for
+    /// the disjunctions if any remain.
+    private func enter(_ reference: PropertyFormula.Reference, _ input: [SpecificationCase]) -> Entry {
+        var atoms: [Atom] = []
+        var ors: [Int] = []
+        var pending = [reference]
+        while let r = pending.popLast() {
+            switch r {
+            case .constant(true):
+                continue
+            case .constant(false):
+                return .done([])
+            case let .node(index):
+                switch formula.nodes[index] {
+                case let .atom(atom): atoms.append(atom)
+                case let .and(children): pending.append(contentsOf: children.reversed())
+                case .or: ors.append(index)
+                }
+            }
+        }
+        var cases: [SpecificationCase] = []
+        cases.reserveCapacity(input.count)
+        caseLoop: for var c in input {
+            for atom in atoms where !c.constrain(with: atom) { continue caseLoop }
+            cases.append(c)
+        }
+        if ors.isEmpty || cases.isEmpty { return .done(cases) }
+        return .frame(Frame(kind: .conjunction, ors: ors, cases: cases))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Reads VNN-LIB 1.0 properties as VNN-COMP (2021–2025) writes them and normalises them into a
+/// `Specification`.
+///
+/// ```swift
+/// let spec = try PropertyParser.parse(contentsOf: URL(fileURLWithPath: "prop_3.vnnlib"))
+/// // spec.inputCount == 5, spec.cases.count == 1
+/// ```
+///
+/// The grammar is the SMT-LIB 2 subset the competition uses: `(declare-const X_i Real)`,
+/// `(declare-const Y_j Real)` and `(assert F)` with F built from `and`, `or`, the relations
+/// `<=` `>=` `<` `>` `=` and linear terms (see `PropertyInterpreter+Assertions.swift`). Numerals
+/// are read exactly (`0.1` is 1/10). The file states the *unsafe* set, so `sat` means the
+/// property is violated.
+public enum PropertyParser {
+    /// Parses the property file at `url`.
+    /// - Parameters:
+    ///   - url: a file URL; error messages name it by `url.relativePath`.
+    ///   - limits: file size, nesting depth and case count caps.
+    /// - Returns: the normalised property.
+    /// - Throws: `VNNLIBError`: `.unreadableFile`, `.fileTooLarge`, or any error in the text.
+    /// - Complexity: linear in the file, plus the size of the cases produced.
+    public static func parse(contentsOf url: URL, limits: Limits = Limits()) throws -> Specification {
+        let path = url.relativePath
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            if let size = (attributes[.size] as? NSNumber)?.intValue, size > limits.maximumFileSize {
+                throw VNNLIBError.fileTooLarge(path: path, size: size, limit: limits.maximumFileSize)
+            }
+            if let type = attributes[.type] as? FileAttributeType, type == .typeDirectory {
+                throw VNNLIBError.unreadableFile(path: path, reason: "it is a directory")
+            }
+            data = try Data(contentsOf: url)
+        } catch let error as VNNLIBError {
+            throw error
+        } catch {
+            throw VNNLIBError.unreadableFile(path: path, reason: Self.reason(error))
+        }
+        return try parse(bytes: [UInt8](data), fileName: path, limits: limits)
+    }
+
+    /// Parses property text held in memory.
+    /// - Parameters:
+    ///   - text: the VNN-LIB text.
+    ///   - fileName: the name error messages use for the text.
+    ///   - limits: size, nesting depth and case count caps.
+    /// - Returns: the normalised property.
+    /// - Throws: `VNNLIBError` for the first problem in the text.
+    /// - Complexity: linear in the text, plus the size of the cases produced.
+    public static func parse(text: String, fileName: String, limits: Limits = Limits()) throws -> Specification {
+        try parse(bytes: Array(text.utf8), fileName: fileName, limits: limits)
+    }
+
+    static func parse(bytes: [UInt8], fileName: String, limits: Limits) throws -> Specification {
+        guard bytes.count <= limits.maximumFileSize else {
+            throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.maximumFileSize)
+        }
+        var interpreter = PropertyInterpreter(bytes: bytes, fileName: fileName, limits: limits)
+        return try interpreter.run()
+    }
+
+    /// A short reason for a Foundation file error (no such file, permission denied, ...).
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSCocoaErrorDomain {
+            switch nsError.code {
+            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file"
+            case NSFileReadNoPermissionError: return "permission denied"
+            default: break
+            }
+        }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,77 @@
+/// Everything that can be wrong with a VNN-LIB property file. Every case that comes from the
+/// text carries the `SourceLocation` of the culprit; `description` is one line of the form
+/// `prop.vnnlib:12:9: expected ')' but found end of file`.
+public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
+    /// The file could not be read (missing, a directory, no permission, ...).
+    case unreadableFile(path: String, reason: String)
+    /// The file (or text) is larger than the parser accepts.
+    case fileTooLarge(path: String, size: Int, limit: Int)
+    /// A token or expression other than the one the grammar allows here.
+    case unexpected(SourceLocation, expected: String, found: String)
+    /// Something that starts like a numeral but is not one (`1.2.3`, `1e`, `1e999999`).
+    case invalidNumeral(SourceLocation, text: String)
+    /// Parentheses nested deeper than the limit.
+    case nestingTooDeep(SourceLocation, limit: Int)
+    /// A top-level command other than `declare-const` and `assert` (and the ignored
+    /// `set-logic`, `set-info`, `check-sat`, `get-model`).
+    case unknownCommand(SourceLocation, name: String)
+    /// An operator applied to the wrong number of arguments.
+    case wrongArgumentCount(SourceLocation, operator: String, expected: String, found: Int)
+    /// A declared name that is not `X_i` or `Y_j`.
+    case invalidVariableName(SourceLocation, name: String)
+    /// A variable declared twice; `previous` is the first declaration.
+    case duplicateDeclaration(SourceLocation, name: String, previous: SourceLocation)
+    /// A variable used before (or without) its declaration.
+    case undeclaredVariable(SourceLocation, name: String)
+    /// Declared indices with a gap: `declared` (at the location) exists but `missing` does not.
+    case missingDeclaration(SourceLocation, missing: String, declared: String)
+    /// A product with more than one factor that mentions a variable.
+    case nonlinearProduct(SourceLocation)
+    /// The disjunctive normal form has more cases than the limit.
+    case tooManyCases(SourceLocation, limit: Int)
+
+    /// Where in the file the error is, when it comes from the text.
+    public var location: SourceLocation? {
+        switch self {
+        case .unreadableFile, .fileTooLarge:
+            nil
+        case let .unexpected(l, _, _), let .invalidNumeral(l, _), let .nestingTooDeep(l, _),
+             let .unknownCommand(l, _), let .wrongArgumentCount(l, _, _, _), let .invalidVariableName(l, _),
+             let .duplicateDeclaration(l, _, _), let .undeclaredVariable(l, _), let .missingDeclaration(l, _, _),
+             let .nonlinearProduct(l), let .tooManyCases(l, _):
+            l
+        }
+    }
+
+    /// One line naming the file, the line and column when known, and what is wrong.
+    public var description: String {
+        switch self {
+        case let .unreadableFile(path, reason):
+            "\(path): cannot read the file: \(reason)"
+        case let .fileTooLarge(path, size, limit):
+            "\(path): the file has \(size) bytes, more than the limit of \(limit)"
+        case let .unexpected(l, expected, found):
+            "\(l): expected \(expected) but found \(found)"
+        case let .invalidNumeral(l, text):
+            "\(l): '\(text)' is not a valid numeral"
+        case let .nestingTooDeep(l, limit):
+            "\(l): parentheses are nested more than \(limit) deep"
+        case let .unknownCommand(l, name):
+            "\(l): unknown command '\(name)' (expected declare-const or assert)"
+        case let .wrongArgumentCount(l, op, expected, found):
+            "\(l): '\(op)' takes \(expected) but has \(found)"
+        case let .invalidVariableName(l, name):
+            "\(l): expected a variable name X_i or Y_j but found '\(name)'"
+        case let .duplicateDeclaration(l, name, previous):
+            "\(l): '\(name)' is already declared at line \(previous.line), column \(previous.column)"
+        case let .undeclaredVariable(l, name):
+            "\(l): variable '\(name)' is used but not declared"
+        case let .missingDeclaration(l, missing, declared):
+            "\(l): '\(declared)' is declared but '\(missing)' is not (indices must run from 0 without gaps)"
+        case let .nonlinearProduct(l):
+            "\(l): non-linear product: at most one factor of '*' may mention a variable"
+        case let .tooManyCases(l, limit):
+            "\(l): the property has more than \(limit) cases in disjunctive normal form"
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Bounds
+
+/// A node of branch and bound: an input sub-box of a case's region plus ReLU phases fixed by
+/// earlier splits.
+struct Subproblem: Sendable {
+    /// The sub-box, in doubles that enclose the node's part of the exact region.
+    var box: IntervalVector
+    /// ReLU phases fixed on the way down.
+    var phases: PhaseAssignment
+    /// Number of splits above this node.
+    var depth: Int
+    /// Set when an exact leaf check gave up on this node, so it is split rather than retried.
+    var mustSplit = false
+    /// How many exact leaf checks of this node gave up.
+    var leafAttempts = 0
+}

@@ -1,0 +1,92 @@
+import ExactArithmetic
+import Testing
+@testable import VNNLIB
+
+/// Disjunctive normal form: the shapes VNN-COMP files take, pruning and the case cap.
+@Suite struct NormalisationTests {
+    @Test func inputDisjunctionTimesOutputDisjunction() throws {
+        // acasxu prop_6: two input boxes, four output clauses → 2 × 4 cases, box-major order.
+        let spec = try parse("""
+            (assert (or
+                (and (<= X_0 0.7) (>= X_0 -0.1) (<= X_1 0.5) (>= X_1 0.1))
+                (and (<= X_0 0.7) (>= X_0 -0.1) (<= X_1 -0.1) (>= X_1 -0.5))
+            ))
+            (assert (or (and (<= Y_1 Y_0)) (and (<= Y_2 Y_0)) (and (<= Y_3 Y_0)) (and (<= Y_4 Y_0))))
+            """, outputs: 5)
+        #expect(spec.cases.count == 8)
+        #expect(spec.cases.map(\.box.lower[1]) == Array(repeating: q(1, 10), count: 4) + Array(repeating: q(-1, 2), count: 4))
+        #expect(spec.cases.map(\.box.upper[0]) == Array(repeating: q(7, 10), count: 8))
+        for (k, c) in spec.cases.enumerated() {
+            #expect(c.outputConstraints == [constraint([(.output(0), q(-1)), (.output(k % 4 + 1), q(1))])])
+            #expect(c.inputConstraints.isEmpty)
+        }
+    }
+
+    @Test func outputConjunctionWithABox() throws {
+        // acasxu prop_3: box asserts and a conjunction of output asserts → one case.
+        let spec = try parse("""
+            (assert (<= X_0 1)) (assert (>= X_0 0))
+            (assert (<= Y_0 Y_1)) (assert (<= Y_0 Y_2))
+            """, inputs: 1, outputs: 3)
+        #expect(spec.cases.count == 1)
+        #expect(spec.cases[0].outputConstraints.count == 2)
+    }
+
+    @Test func mnistStyleBoxAndNineClausesShareTheBox() throws {
+        let inputs = 784
+        var text = ""
+        for i in 0..<inputs { text += "(assert (<= X_\(i) 0.03))\n(assert (>= X_\(i) 0.0))\n" }
+        text += "(assert (or\n" + (0..<10).filter { $0 != 8 }.map { "    (and (>= Y_\($0) Y_8))\n" }.joined() + "))"
+        let spec = try parse(text, inputs: inputs, outputs: 10)
+        #expect(spec.inputCount == 784 && spec.outputCount == 10)
+        #expect(spec.cases.count == 9)
+        let box = InputBox(lower: Array(repeating: q(0), count: inputs), upper: Array(repeating: q(3, 100), count: inputs))
+        #expect(spec.cases.allSatisfy { $0.box == box && $0.inputConstraints.isEmpty && $0.outputConstraints.count == 1 })
+        #expect(spec.cases[8].outputConstraints == [constraint([(.output(8), q(1)), (.output(9), q(-1))])])
+    }
+
+    @Test func boxAssertsAfterTheDisjunctionAreStillAppliedOncePerCase() throws {
+        let spec = try parse("(assert (or (<= Y_0 0) (<= Y_1 0))) (assert (<= X_0 1)) (assert (<= X_0 0.5))")
+        #expect(spec.cases.count == 2)
+        #expect(spec.cases.allSatisfy { $0.box.upper == [q(1, 2), nil] })
+    }
+
+    @Test func emptyBoxesAreDropped() throws {
+        let spec = try parse("""
+            (assert (>= X_0 0))
+            (assert (or (and (<= X_0 -1) (<= Y_0 0)) (and (<= X_0 1) (<= Y_1 0)) (= X_0 -2)))
+            """)
+        #expect(spec.cases.count == 1)
+        #expect(spec.cases[0].box.upper[0] == q(1) && spec.cases[0].box.lower[0] == q(0))
+        // Every case empty: zero cases, the property is trivially unsat.
+        let none = try parse("(assert (<= X_0 0)) (assert (or (>= X_0 1) (>= X_0 2)))")
+        #expect(none.cases.isEmpty && none.inputCount == 2 && none.outputCount == 2)
+        #expect(none.violatedCase(inputs: [0, 0], outputs: [0, 0]) == nil)
+        // A point box is not empty.
+        #expect(try parse("(assert (<= X_0 1)) (assert (>= X_0 1))").cases.count == 1)
+    }
+
+    @Test func nestedDisjunctionsMultiply() throws {
+        let spec = try parse("""
+            (assert (or (<= Y_0 0) (and (<= X_0 0) (or (<= Y_1 0) (<= Y_1 1)))))
+            (assert (or (<= X_1 0) (<= X_1 1)))
+            """)
+        #expect(spec.cases.count == 6)
+    }
+
+    @Test func caseCountIsCapped() {
+        let limits = PropertyParser.Limits(maximumCases: 4)
+        let text = "(declare-const Y_0 Real)\n(assert (or (<= Y_0 1) (<= Y_0 2) (<= Y_0 3)))\n(assert (or (<= Y_0 4) (<= Y_0 5)))"
+        #expect(errorMessage(text, limits: limits)
+                == "t.vnnlib:3:9: the property has more than 4 cases in disjunctive normal form")
+        // Twenty binary disjunctions would be 2^20 cases; the default cap stops them cleanly.
+        // (The disjuncts repeat a looser bound, so the cases stay cheap to build.)
+        let bomb = "(declare-const X_0 Real)\n(assert (<= X_0 0))\n"
+            + String(repeating: "(assert (or (<= X_0 1) (<= X_0 2)))\n", count: 20)
+        #expect(errorMessage(bomb) == "t.vnnlib:19:9: the property has more than 100000 cases in disjunctive normal form")
+        // Infeasible combinations are pruned before they count.
+        let pruned = "(declare-const X_0 Real)\n"
+            + String(repeating: "(assert (or (<= X_0 -1) (>= X_0 1)))\n(assert (or (<= X_0 -1) (>= X_0 1)))\n", count: 10)
+        #expect(errorMessage(pruned) == nil)
+    }
+}

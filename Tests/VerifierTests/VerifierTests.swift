@@ -1,0 +1,78 @@
+import Foundation
+import NetworkIR
+import ONNXImport
+import SMT
+import Testing
+import TestSupport
+import VNNLIB
+@testable import Verifier
+import Z3Backend
+
+@Suite struct VerifierTests {
+    static func verify(_ network: Network, _ spec: Specification, engine: VerifierOptions.Engine = .branchAndBound,
+                       attack: Bool = true, bounds: Bool = true, timeout: Double = 60) async -> VerificationReport {
+        var options = VerifierOptions(timeout: .seconds(timeout))
+        options.engine = engine
+        options.usesAttack = attack
+        options.usesBounds = bounds
+        return await Verifier(network: network, specification: spec, options: options, makeSolver: { Z3Solver() }).verify()
+    }
+
+    @Test(arguments: [VerifierOptions.Engine.branchAndBound, .exact])
+    func needleWithPocketIsFoundWithoutAttack(engine: VerifierOptions.Engine) async throws {
+        let net = try NeedleNetworks.needle(inputs: 3, offset: 0.5)
+        let report = await Self.verify(net, NeedleNetworks.unitBoxProperty(inputs: 3, outputs: 2), engine: engine, attack: false)
+        guard case let .violated(cex) = report.verdict else {
+            Issue.record("expected sat, got \(report.verdict)")
+            return
+        }
+        // The pocket: Σx ≥ 2.9995.
+        #expect(cex.input.reduce(0, +) >= 2.9995 - 1e-12)
+        #expect(cex.marginDouble >= 0)
+        #expect(net.evaluate(cex.input)[0] >= 0)
+    }
+
+    @Test(arguments: [VerifierOptions.Engine.branchAndBound, .exact])
+    func needleWithoutPocketIsProved(engine: VerifierOptions.Engine) async throws {
+        let net = try NeedleNetworks.needle(inputs: 3, offset: 1.5)
+        let report = await Self.verify(net, NeedleNetworks.unitBoxProperty(inputs: 3, outputs: 2), engine: engine)
+        #expect(report.verdict == .holds)
+    }
+
+    @Test func pocketExactlyAtTheBoundaryIsStillSat() async throws {
+        // Maximum exactly 0 at the corner: y = 1000·relu(Σx − 2.5) − 500 reaches 0 only at (1, 1, 1).
+        let net = try NeedleNetworks.needle(inputs: 3, threshold: 0.5, offset: 500)
+        let report = await Self.verify(net, NeedleNetworks.unitBoxProperty(inputs: 3, outputs: 2), attack: false)
+        guard case let .violated(cex) = report.verdict else {
+            Issue.record("expected sat, got \(report.verdict)")
+            return
+        }
+        #expect(cex.input == [1, 1, 1])
+    }
+
+    @Test func noBoundsBaselineStillDecides() async throws {
+        let net = try NeedleNetworks.needle(inputs: 2, offset: 1.5)
+        let report = await Self.verify(net, NeedleNetworks.unitBoxProperty(inputs: 2, outputs: 2), engine: .exact, attack: false, bounds: false)
+        #expect(report.verdict == .holds)
+        #expect(report.cases.first?.status == .proved(method: "z3"))
+    }
+
+    @Test func emptySpecificationHolds() async throws {
+        let net = try NeedleNetworks.needle(inputs: 2, offset: 1.5)
+        let report = await Self.verify(net, Specification(inputCount: 2, outputCount: 2, cases: []))
+        #expect(report.verdict == .holds)
+    }
+
+    /// ACAS Xu 1_1 under property 3 with the plain exact encoding leaves about 220 unstable
+    /// ReLUs; Z3 cannot finish in 2 s, and the answer must come within a second of the limit.
+    @Test(.enabled(if: Fixtures.hasBenchmarks)) func timeoutIsHonoured() async throws {
+        guard let root = Fixtures.vnncomp2021 else { return }
+        let net = try ONNXLoader.load(contentsOf: root.appendingPathComponent("acasxu/ACASXU_run2a_1_1_batch_2000.onnx"))
+        let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent("acasxu/prop_3.vnnlib"))
+        let start = ContinuousClock.now
+        let report = await Self.verify(net, spec, engine: .exact, attack: false, bounds: false, timeout: 2)
+        let elapsed = ContinuousClock.now - start
+        #expect(report.verdict == .timeout)
+        #expect(elapsed < .seconds(3), "took \(elapsed)")
+    }
+}
