@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "NetworkIR"),
         .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
-        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Encoding", "SMT"]),
+        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Bounds", "Encoding", "SMT"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
