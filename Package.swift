@@ -32,10 +32,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Bounds", "Encoding", "SMT"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "ONNXImport", "TestSupport"]),
         .target(
             name: "ONNXImport",
             dependencies: ["NetworkIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
