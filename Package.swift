@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
