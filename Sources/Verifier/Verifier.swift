@@ -127,6 +127,7 @@ public struct Verifier: Sendable {
         }
         if options.engine == .branchAndBound && options.usesBounds {
             var babOptions = BranchAndBound.Options()
+            babOptions.leafThreshold = options.leafThreshold
             babOptions.jobs = max(1, options.jobs / max(1, min(options.jobs, specification.cases.count)))
             var bab = BranchAndBound(network: network, specification: specification, caseIndex: index,
                                      options: babOptions, makeSolver: makeSolver, seed: options.seed)
