@@ -16,11 +16,15 @@ let package = Package(
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"]), .brew(["z3"])]),
         .target(name: "ExactArithmetic", dependencies: [.product(name: "BigInt", package: "BigInt")]),
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
+        .target(name: "Z3Backend",
+                dependencies: ["CZ3", "SMT", "ExactArithmetic", .product(name: "BigInt", package: "BigInt")]),
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
+        .testTarget(name: "SMTTests", dependencies: ["SMT", "ExactArithmetic"]),
+        .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic"]),
     ],
     swiftLanguageModes: [.v6]
 )
