@@ -16,6 +16,8 @@ let package = Package(
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"]), .brew(["z3"])]),
         .target(name: "ExactArithmetic", dependencies: [.product(name: "BigInt", package: "BigInt")]),
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
+        .target(name: "Z3Backend",
+                dependencies: ["CZ3", "SMT", "ExactArithmetic", .product(name: "BigInt", package: "BigInt")]),
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
         // AVX2/FMA matrix kernel for Bounds, selected at run time (portable fallback in Swift).
@@ -47,6 +49,8 @@ let package = Package(
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "SMTTests", dependencies: ["SMT", "ExactArithmetic"]),
+        .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic"]),
     ],
     swiftLanguageModes: [.v6]
 )

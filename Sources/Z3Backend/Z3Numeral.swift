@@ -11,10 +11,10 @@ enum Z3Numeral {
     }
 
     /// The rational that Z3's numeral text `text` denotes, or nil when the text is not an
-    /// integer or fraction (a decimal such as `1.5?` marks an approximated algebraic number).
+    /// integer or a fraction with an unsigned, non-zero denominator (a decimal such as `1.5?` marks an approximated algebraic number).
     static func rational(_ text: String) -> Rational? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.allSatisfy(isInteger) else { return nil }
+        guard parts.allSatisfy(isInteger), parts.dropFirst().allSatisfy({ $0.first != "-" }) else { return nil }
         switch parts.count {
         case 1:
             return Rational(decimal: parts[0])

@@ -93,6 +93,13 @@ public final class Z3Solver: SolverBackend {
         if let randomSeed { setParameter("random_seed", randomSeed) }
     }
 
+    /// A factory for concurrent code: each call makes a fresh solver with these settings, so
+    /// only the factory (which is `Sendable`) crosses tasks, never a solver (STYLE G6).
+    public static func factory(logic: Logic = .quantifierFreeLinearRealArithmetic,
+                               randomSeed: UInt32? = nil) -> SolverFactory {
+        { Z3Solver(logic: logic, randomSeed: randomSeed) }
+    }
+
     deinit {
         // First make late interrupts harmless, then release references and the context.
         handle.invalidate()
@@ -159,26 +166,33 @@ public final class Z3Solver: SolverBackend {
 
     /// Checks the assertions in force.
     ///
-    /// The limit is given to Z3 as its `timeout` parameter; a backup timer interrupts Z3
-    /// `backupTimerGrace` after the limit in case the parameter did not stop it. Reasons are
-    /// normalised: `timeout` when the limit stopped the check, `canceled` when
-    /// `interruptHandle` did, otherwise Z3's own words (e.g. `incomplete …`), or `error: …`.
+    /// The limit is enforced by our own timer, which calls the thread-safe `Z3_interrupt` when
+    /// it passes. It is deliberately not given to Z3 as its `timeout` parameter: in Z3 4.8.12
+    /// that parameter starts a `scoped_timer` whose shared thread pool deadlocked here when
+    /// several solvers in one process started and stopped timers at once (a check stayed
+    /// blocked in `Z3_solver_check` for good). Reasons are normalised: `timeout` when the limit
+    /// stopped the check, `canceled` when `interruptHandle` did, otherwise Z3's own words
+    /// (e.g. `incomplete …`), or `error: …`.
     /// - Parameter timeout: the time limit; nil for none; zero or less answers `timeout` at once.
     public func check(timeout: Duration?) -> CheckResult {
+        check(timeout: timeout, givingZ3TheLimit: false)
+    }
+
+    /// `check(timeout:)`; with `givingZ3TheLimit` true the limit also goes to Z3's `timeout`
+    /// parameter and our timer fires `backupTimerGrace` later (safe with a single solver).
+    func check(timeout: Duration?, givingZ3TheLimit: Bool) -> CheckResult {
         if let failure { return .unknown(reason: "error: \(failure.message)") }
         guard let context, let solver else { return .unknown(reason: "error: no Z3 solver") }
         if let timeout, timeout <= .zero { return .unknown(reason: "timeout") }
-        // Z3 4.8.12's `timeout` parameter starts a scoped_timer whose shared thread pool can
-        // deadlock when several solvers in one process start and stop timers concurrently (seen
-        // here: a check blocked for good in Z3_solver_check). The limit is therefore enforced
-        // only by our own timer, which calls the thread-safe Z3_interrupt.
-        setParameter("timeout", UInt32.max)
+        let z3Limit = givingZ3TheLimit ? timeout : nil
+        setParameter("timeout", z3Limit.map(Self.milliseconds) ?? UInt32.max)
         if let failure { return .unknown(reason: "error: \(failure.message)") }
 
         let clock = ContinuousClock()
         let start = clock.now
         let generation = handle.begin()
-        let backup = timeout.map { handle.expire(generation: generation, after: $0) }
+        let grace = givingZ3TheLimit ? Self.backupTimerGrace : .zero
+        let backup = timeout.map { handle.expire(generation: generation, after: $0 + grace) }
         let answer = Z3_solver_check(context, solver)
         backup?.cancel()
         let outcome = handle.end()
