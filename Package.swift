@@ -24,7 +24,6 @@ let package = Package(
         .target(name: "CBoundsKernels"),
         .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
-        .target(name: "Z3Backend", dependencies: ["CZ3", "SMT", "ExactArithmetic"]),
         .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic"]),
         .executableTarget(
             name: "certus",
