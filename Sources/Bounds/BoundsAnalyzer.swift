@@ -87,11 +87,25 @@ public struct BoundsAnalyzer: Sendable {
                         linearShare = Self.seconds(clock.now - start) / Double(missing.count)
                         for (c, stage) in zip(missing, computed) { stages[c] = stage }
                     }
+                    // The dual-tightened output box, when wanted, is shared by the cases of the box.
+                    var outputs: (bounds: NetworkBounds, traces: [DualTrace])?
+                    var outputShare = 0.0
+                    if method == .lagrangian, options.tightenReportedBounds, let first = active.first, let stage = stages[first],
+                       !stage.result.networkBounds.isInfeasible, !deadlinePassed {
+                        let outputStart = clock.now
+                        let dual = LagrangianDual(options: .init(maxIterations: options.lagrangianIterations, deadline: options.deadline,
+                                                                 recordTrace: options.recordTraces))
+                        outputs = dual.tightenOutputsTraced(stage.result.networkBounds, engine: stage.engine,
+                                                            slopeIterations: options.slopeIterations)
+                        outputShare = Self.seconds(clock.now - outputStart) / Double(active.count)
+                    }
                     for c in active {
                         guard let stage = stages[c] else { continue }
                         let own = clock.now
-                        var result = method == .linear ? stage.result : lagrangianBounds(problems[c], stage)
-                        result.seconds = (missing.contains(c) ? linearShare : 0) + Self.seconds(clock.now - own)
+                        // Shared output traces are reported once, with the first case of the box.
+                        let shared = outputs.map { (bounds: $0.bounds, traces: c == active.first ? $0.traces : []) }
+                        var result = method == .linear ? stage.result : lagrangianBounds(problems[c], stage, outputs: shared)
+                        result.seconds = (missing.contains(c) ? linearShare : 0) + outputShare + Self.seconds(clock.now - own)
                         results[c].append(result)
                     }
                 }
@@ -222,8 +236,10 @@ public struct BoundsAnalyzer: Sendable {
 
     // MARK: - Lagrangian
 
-    func lagrangianBounds(_ problem: CaseProblem, _ stage: LinearStage) -> CaseBounds {
-        var bounds = stage.result.networkBounds
+    /// - Parameter outputs: network bounds whose output box the dual has tightened (shared by
+    ///   the cases of one box), with their traces.
+    func lagrangianBounds(_ problem: CaseProblem, _ stage: LinearStage, outputs: (bounds: NetworkBounds, traces: [DualTrace])?) -> CaseBounds {
+        let bounds = outputs?.bounds ?? stage.result.networkBounds
         var lower = stage.lowerBounds, upper = stage.upperBounds
         var proof = stage.result.proof
         var traces: [DualTrace] = []
@@ -266,11 +282,8 @@ public struct BoundsAnalyzer: Sendable {
                     upper[i] = dual(problem.upperObjectives[i], warm: upper[i], label: "constraint \(i) upper", prove: false)
                 }
             }
-            if !deadlinePassed {
-                let method = LagrangianDual(options: .init(maxIterations: options.lagrangianIterations, deadline: options.deadline))
-                bounds = method.tightenOutputs(bounds, engine: engine)
-            }
         }
+        traces += outputs?.traces ?? []
         let constraints = problem.constraintBounds(lower: lower, upper: upper, bounds: bounds)
         if proof == nil { proof = problem.proof(bounds: bounds, constraints: constraints) }
         var result = problem.result(.lagrangian, bounds: bounds, constraints: constraints, proof: proof)

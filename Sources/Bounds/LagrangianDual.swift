@@ -116,22 +116,33 @@ public struct LagrangianDual: Sendable {
 
     /// Tightens the output box of `bounds` (computed with `engine`) by the dual.
     func tightenOutputs(_ bounds: NetworkBounds, engine: BackSubstitution) -> NetworkBounds {
+        tightenOutputsTraced(bounds, engine: engine).bounds
+    }
+
+    /// Tightens the output box, returning the traces (labelled `Y_j lower` / `Y_j upper`) when
+    /// `options.recordTrace` is set. The warm starts are back-substitution bounds with
+    /// `slopeIterations` steps of α optimisation.
+    func tightenOutputsTraced(_ bounds: NetworkBounds, engine: BackSubstitution,
+                              slopeIterations: Int = 0) -> (bounds: NetworkBounds, traces: [DualTrace]) {
         let network = engine.network
-        guard !network.layers.isEmpty, bounds.input.isFinite, !bounds.isInfeasible else { return bounds }
+        guard !network.layers.isEmpty, bounds.input.isFinite, !bounds.isInfeasible else { return (bounds, []) }
         var result = bounds
         var output = bounds.output
+        var traces: [DualTrace] = []
         let objectives = (0..<network.outputSize).flatMap { j in
             [LinearObjective.output(j, of: network), LinearObjective.output(j, of: network, negated: true)]
         }
-        let starts = LinearRelaxation().lowerBounds(of: objectives, engine: engine)
+        let starts = LinearRelaxation(options: .init(slopeIterations: slopeIterations)).lowerBounds(of: objectives, engine: engine)
         for (index, objective) in objectives.enumerated() {
+            if let deadline = options.deadline, ContinuousClock().now >= deadline { break }
             let j = index / 2
             let dual = lowerBound(of: objective, engine: engine, warmStart: starts[index], onIteration: nil)
             if index % 2 == 0 { output.tighten(j, lower: dual.lower, upper: .infinity) }
             else { output.tighten(j, lower: -.infinity, upper: -dual.lower) }
+            if options.recordTrace { traces.append(DualTrace(label: "Y_\(j) \(index % 2 == 0 ? "lower" : "upper")", entries: dual.trace)) }
         }
         result.layers[network.layers.count - 1] = output
-        return result
+        return (result, traces)
     }
 
     /// The optimisation with a prepared engine.
