@@ -44,6 +44,15 @@ let package = Package(
         ),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
         .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "TestSupport"]),
+        // Independent of Verifier and Z3Backend: it tests verifiers, Certus included, from outside.
+        .target(
+            name: "SoundnessBench",
+            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "BigInt", package: "BigInt")]
+        ),
+        .testTarget(name: "SoundnessBenchTests",
+                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
