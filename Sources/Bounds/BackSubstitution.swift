@@ -26,11 +26,17 @@ struct BackSubstitution: Sendable {
     private(set) var bounds: NetworkBounds
     /// `caches[k]` describes layer `k` given the bounds of its input; nil until prepared.
     private var caches: [LayerCache?]
+    /// The weights of each affine layer as column panels (nil for other layers).
+    let packedWeights: [PackedMatrix?]
 
     init(network: Network, bounds: NetworkBounds) {
         self.network = network
         self.bounds = bounds
         caches = Array(repeating: nil, count: network.layers.count)
+        packedWeights = network.layers.map { layer in
+            guard case let .affine(affine) = layer else { return nil }
+            return PackedMatrix(rows: affine.outputSize, columns: affine.inputSize, storage: affine.weights.storage)
+        }
     }
 
     /// Replaces (or appends, when `index == bounds.layers.count`) the bounds of layer `index`;
@@ -131,7 +137,8 @@ struct BackSubstitution: Sendable {
             let cache = self.cache(layer)
             switch network.layers[layer] {
             case let .affine(affine):
-                lambda = Self.affineStep(affine, cache: cache, lambda: lambda, rows: count, sum: &sum, error: &error)
+                lambda = Self.affineStep(affine, packed: packedWeights[layer], cache: cache, lambda: lambda, rows: count,
+                                         sum: &sum, error: &error)
             case let .divide(divisors):
                 lambda = Self.divideStep(divisors, cache: cache, lambda: lambda, rows: count, error: &error)
             case .relu:
@@ -162,17 +169,40 @@ struct BackSubstitution: Sendable {
             }
             error[r] += extraError
             inputConstants[r] = Self.finish(sum[r], error[r])
-            var minimum = 0.0, size = 0.0
-            for j in 0..<n {
-                let a = lambda[r * n + j]
-                minimum += min(a * box.lower[j], a * box.upper[j])
-                size += abs(a) * magnitudes[j]
-            }
+            let (minimum, size) = Self.boxMinimum(lambda, row: r, lower: box.lower, upper: box.upper, magnitudes: magnitudes)
             let total = sum[r] + minimum
             let totalError = error[r] + gamma * size + tiny * (magnitudeSum + 1) + 2 * unit * abs(total)
             lower[r] = Self.finish(total, totalError)
         }
         return Result(lower: lower, inputCoefficients: lambda, inputConstants: inputConstants, multipliers: multipliers)
+    }
+
+    /// `Σⱼ min(aⱼlⱼ, aⱼuⱼ)` and `Σⱼ |aⱼ|·magⱼ` for row `row` of `a`, with four partial sums.
+    static func boxMinimum(_ a: [Double], row: Int, lower: [Double], upper: [Double], magnitudes: [Double]) -> (Double, Double) {
+        let n = lower.count
+        var m0 = 0.0, m1 = 0.0, s0 = 0.0, s1 = 0.0
+        a.withUnsafeBufferPointer { a in
+        lower.withUnsafeBufferPointer { l in
+        upper.withUnsafeBufferPointer { u in
+        magnitudes.withUnsafeBufferPointer { mag in
+            let base = row &* n
+            var j = 0
+            while j &+ 2 <= n {
+                let c = a[base &+ j], d = a[base &+ j &+ 1]
+                m0 += min(c * l[j], c * u[j])
+                s0 += abs(c) * mag[j]
+                m1 += min(d * l[j &+ 1], d * u[j &+ 1])
+                s1 += abs(d) * mag[j &+ 1]
+                j &+= 2
+            }
+            if j < n {
+                let c = a[base &+ j]
+                m0 += min(c * l[j], c * u[j])
+                s0 += abs(c) * mag[j]
+            }
+        }}}}
+        let minimum = SIMD2(m0, m1), size = SIMD2(s0, s1)
+        return (minimum.sum(), size.sum())
     }
 
     /// `value − error` rounded down, with the error inflated for its own summation; −∞ when
@@ -184,15 +214,20 @@ struct BackSubstitution: Sendable {
     }
 
     /// `Λ ↦ Λ·W`, adding `Λ·b` to the sums and the rounding-error term to the errors.
-    static func affineStep(_ affine: AffineLayer, cache: LayerCache, lambda: [Double], rows: Int,
+    static func affineStep(_ affine: AffineLayer, packed: PackedMatrix?, cache: LayerCache, lambda: [Double], rows: Int,
                            sum: inout [Double], error: inout [Double]) -> [Double] {
         let m = affine.outputSize, n = affine.inputSize
-        var next = [Double](repeating: 0, count: rows * n)
+        // Every entry is written by the kernel.
+        var next = [Double](unsafeUninitializedCapacity: rows * n) { _, count in count = rows * n }
         lambda.withUnsafeBufferPointer { a in
             affine.weights.storage.withUnsafeBufferPointer { w in
                 next.withUnsafeMutableBufferPointer { out in
                     guard let ap = a.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else { return }
-                    DenseKernels.multiply(ap, rows: rows, inner: m, by: wp, columns: n, into: op)
+                    if let packed {
+                        DenseKernels.multiply(ap, rows: rows, inner: m, by: packed, into: op)
+                    } else {
+                        DenseKernels.multiply(ap, rows: rows, inner: m, by: wp, columns: n, into: op)
+                    }
                 }
             }
         }
@@ -202,13 +237,23 @@ struct BackSubstitution: Sendable {
             affine.bias.withUnsafeBufferPointer { b in
                 cache.errorWeights.withUnsafeBufferPointer { ew in
                     for r in 0..<rows {
-                        var constant = 0.0, size = 0.0
-                        let base = r * m
-                        for i in 0..<m {
-                            let c = a[base + i]
-                            constant += c * b[i]
-                            size += abs(c) * ew[i]
+                        var c0 = 0.0, c1 = 0.0, s0 = 0.0, s1 = 0.0
+                        let base = r &* m
+                        var i = 0
+                        while i &+ 2 <= m {
+                            let x = a[base &+ i], y = a[base &+ i &+ 1]
+                            c0 += x * b[i]
+                            s0 += abs(x) * ew[i]
+                            c1 += y * b[i &+ 1]
+                            s1 += abs(y) * ew[i &+ 1]
+                            i &+= 2
                         }
+                        if i < m {
+                            let x = a[base &+ i]
+                            c0 += x * b[i]
+                            s0 += abs(x) * ew[i]
+                        }
+                        let constant = c0 + c1, size = s0 + s1
                         let total = sum[r] + constant
                         sum[r] = total
                         error[r] += gamma * size + tiny + 2 * unit * abs(total)
@@ -239,51 +284,52 @@ struct BackSubstitution: Sendable {
 
     /// Replaces coefficients on ReLU outputs by multipliers on the pre-activations and adds the
     /// exact per-neuron minima of `λ·max(0,z) − μ·z` over `[l, u]` (candidates `l`, `0`, `u`).
+    /// Stable neurons contribute exactly 0 (`μ = λ` or `μ = 0`, computed without rounding).
+    /// Four partial sums break the dependency chain; the error bound holds for any order.
     static func reluStep(_ relaxation: ReLURelaxation, cache: LayerCache, lambda: [Double], rows: Int,
                          slopes: [Double]?, sum: inout [Double], error: inout [Double]) -> [Double] {
         let n = relaxation.kinds.count
         var next = [Double](repeating: 0, count: rows * n)
         let unit = SoundRounding.unit, gamma = SoundRounding.gamma(n)
         let tiny = SoundRounding.underflow(2 * n) * (cache.magnitudeSum + 1)
-        relaxation.kinds.withUnsafeBufferPointer { kinds in
         relaxation.lower.withUnsafeBufferPointer { lower in
         relaxation.upper.withUnsafeBufferPointer { upper in
-        relaxation.chordSlopes.withUnsafeBufferPointer { chord in
-        relaxation.adaptiveSlopes.withUnsafeBufferPointer { adaptive in
-        cache.magnitudes.withUnsafeBufferPointer { mag in
+        relaxation.positiveFactors.withUnsafeBufferPointer { positive in
+        relaxation.negativeFactors.withUnsafeBufferPointer { negative in
+        relaxation.unstableMask.withUnsafeBufferPointer { mask in
+        relaxation.unstableMagnitudes.withUnsafeBufferPointer { mag in
         lambda.withUnsafeBufferPointer { a in
         next.withUnsafeMutableBufferPointer { out in
+            // One neuron: its multiplier (stored), minimum, |minimum| and error weight.
+            @inline(__always)
+            func neuron(_ base: Int, _ k: Int) -> (Double, Double, Double) {
+                let c = a[base &+ k]
+                let up = slopes.map { mask[k] != 0 ? $0[base &+ k] : positive[k] } ?? positive[k]
+                let mu = c * (c >= 0 ? up : negative[k])
+                out[base &+ k] = mu
+                // Only unstable neurons (mask 1) have 0 strictly inside [l, u].
+                let m = min(0, min(-mu * lower[k], (c - mu) * upper[k])) * mask[k]
+                return (m, abs(m), (abs(c) + abs(mu)) * mag[k])
+            }
             for r in 0..<rows {
-                let base = r * n
-                var constant = 0.0, constantSize = 0.0, size = 0.0
-                for j in 0..<n {
-                    let l = a[base + j]
-                    switch kinds[j] {
-                    case ReLURelaxation.inactive:
-                        out[base + j] = 0
-                    case ReLURelaxation.active:
-                        out[base + j] = l
-                    default:
-                        let mu: Double
-                        if l >= 0 {
-                            let alpha = slopes.map { $0[base + j] } ?? adaptive[j]
-                            mu = l * alpha
-                        } else {
-                            mu = l * chord[j]
-                        }
-                        out[base + j] = mu
-                        // min over z ∈ {lower, 0, upper} of l·max(0,z) − mu·z.
-                        let atLower = -mu * lower[j]
-                        let atUpper = (l - mu) * upper[j]
-                        let m = min(0, min(atLower, atUpper))
-                        constant += m
-                        constantSize += abs(m)
-                        size += (abs(l) + abs(mu)) * mag[j]
-                    }
+                let base = r &* n
+                var c0 = 0.0, c1 = 0.0, s0 = 0.0, s1 = 0.0, z0 = 0.0, z1 = 0.0
+                var j = 0
+                while j &+ 2 <= n {
+                    let (m0, a0, e0) = neuron(base, j)
+                    let (m1, a1, e1) = neuron(base, j &+ 1)
+                    c0 += m0; s0 += a0; z0 += e0
+                    c1 += m1; s1 += a1; z1 += e1
+                    j &+= 2
                 }
-                let total = sum[r] + constant
+                if j < n {
+                    let (m0, a0, e0) = neuron(base, j)
+                    c0 += m0; s0 += a0; z0 += e0
+                }
+                let constant = SIMD4(c0, c1, 0, 0), constantSize = SIMD4(s0, s1, 0, 0), size = SIMD4(z0, z1, 0, 0)
+                let total = sum[r] + constant.sum()
                 sum[r] = total
-                error[r] += 4 * unit * size + gamma * constantSize + tiny + 2 * unit * abs(total)
+                error[r] += 4 * unit * size.sum() + gamma * constantSize.sum() + tiny + 2 * unit * abs(total)
             }
         }}}}}}}}
         return next

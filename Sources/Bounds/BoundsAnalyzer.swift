@@ -37,28 +37,79 @@ public struct BoundsAnalyzer: Sendable {
     /// - Throws: `BoundsError` when the case or the phases do not fit the network.
     public func analyze(_ specCase: SpecificationCase, of network: Network, methods: [BoundsMethod],
                         phases: PhaseAssignment = PhaseAssignment(), stopAtFirstProof: Bool = false) throws -> [CaseBounds] {
-        let problem = try CaseProblem(specCase, network: network, phases: phases)
-        var linear: LinearStage?
-        var results: [CaseBounds] = []
-        for method in methods {
-            let clock = ContinuousClock()
-            let start = clock.now
-            var result: CaseBounds
-            switch method {
-            case .interval:
-                result = intervalBounds(problem)
-            case .linear:
-                let stage = linear ?? linearStage(problem)
-                linear = stage
-                result = stage.result
-            case .lagrangian:
-                let stage = linear ?? linearStage(problem)
-                linear = stage
-                result = lagrangianBounds(problem, stage)
+        try analyze(cases: [specCase], of: network, methods: methods, phases: phases, stopAtFirstProof: stopAtFirstProof)[0]
+    }
+
+    /// Bounds every case of `specification` with each method. Cases with the same input box
+    /// share the network bounds, and their constraint objectives are bounded in one batch (a
+    /// VNN-LIB robustness property has one box and one case per other class).
+    /// - Returns: `result[c]` lists case `c`'s results, one per method run; a case's shared
+    ///   work is split evenly among the cases of its box in `seconds`.
+    /// - Throws: `BoundsError` when a case or the phases do not fit the network.
+    public func analyze(_ specification: Specification, of network: Network, methods: [BoundsMethod],
+                        phases: PhaseAssignment = PhaseAssignment(), stopAtFirstProof: Bool = false) throws -> [[CaseBounds]] {
+        try analyze(cases: specification.cases, of: network, methods: methods, phases: phases, stopAtFirstProof: stopAtFirstProof)
+    }
+
+    func analyze(cases: [SpecificationCase], of network: Network, methods: [BoundsMethod],
+                 phases: PhaseAssignment, stopAtFirstProof: Bool) throws -> [[CaseBounds]] {
+        let problems = try cases.map { try CaseProblem($0, network: network, phases: phases) }
+        var results = problems.map { _ in [CaseBounds]() }
+        var groups: [InputBox: [Int]] = [:]
+        var order: [InputBox] = []
+        for (c, specCase) in cases.enumerated() {
+            if groups[specCase.box] == nil { order.append(specCase.box) }
+            groups[specCase.box, default: []].append(c)
+        }
+        let clock = ContinuousClock()
+        for box in order {
+            let members = groups[box] ?? []
+            var stages: [Int: LinearStage] = [:]
+            for method in methods {
+                let active = members.filter { !stopAtFirstProof || !(results[$0].last?.isProved ?? false) }
+                guard !active.isEmpty else { break }
+                let start = clock.now
+                switch method {
+                case .interval:
+                    let bounds = intervalNetworkBounds(problems[active[0]])
+                    let shared = Self.seconds(clock.now - start) / Double(active.count)
+                    for c in active {
+                        let own = clock.now
+                        var result = intervalBounds(problems[c], bounds: bounds)
+                        result.seconds = shared + Self.seconds(clock.now - own)
+                        results[c].append(result)
+                    }
+                case .linear, .lagrangian:
+                    let missing = active.filter { stages[$0] == nil }
+                    var linearShare = 0.0
+                    if !missing.isEmpty {
+                        let computed = linearStages(missing.map { problems[$0] })
+                        linearShare = Self.seconds(clock.now - start) / Double(missing.count)
+                        for (c, stage) in zip(missing, computed) { stages[c] = stage }
+                    }
+                    // The dual-tightened output box, when wanted, is shared by the cases of the box.
+                    var outputs: (bounds: NetworkBounds, traces: [DualTrace])?
+                    var outputShare = 0.0
+                    if method == .lagrangian, options.tightenReportedBounds, let first = active.first, let stage = stages[first],
+                       !stage.result.networkBounds.isInfeasible, !deadlinePassed {
+                        let outputStart = clock.now
+                        let dual = LagrangianDual(options: .init(maxIterations: options.lagrangianIterations, deadline: options.deadline,
+                                                                 recordTrace: options.recordTraces))
+                        outputs = dual.tightenOutputsTraced(stage.result.networkBounds, engine: stage.engine,
+                                                            slopeIterations: options.slopeIterations)
+                        outputShare = Self.seconds(clock.now - outputStart) / Double(active.count)
+                    }
+                    for c in active {
+                        guard let stage = stages[c] else { continue }
+                        let own = clock.now
+                        // Shared output traces are reported once, with the first case of the box.
+                        let shared = outputs.map { (bounds: $0.bounds, traces: c == active.first ? $0.traces : []) }
+                        var result = method == .linear ? stage.result : lagrangianBounds(problems[c], stage, outputs: shared)
+                        result.seconds = (missing.contains(c) ? linearShare : 0) + outputShare + Self.seconds(clock.now - own)
+                        results[c].append(result)
+                    }
+                }
             }
-            result.seconds = Self.seconds(clock.now - start)
-            results.append(result)
-            if stopAtFirstProof && result.isProved { break }
         }
         return results
     }
@@ -69,11 +120,15 @@ public struct BoundsAnalyzer: Sendable {
 
     // MARK: - Interval
 
-    func intervalBounds(_ problem: CaseProblem) -> CaseBounds {
+    func intervalNetworkBounds(_ problem: CaseProblem) -> NetworkBounds {
         var bounds = NetworkBounds(input: problem.input, layers: [], reluLayers: IntervalPropagation.reluLayers(of: problem.network))
         for (index, layer) in problem.network.layers.enumerated() {
             IntervalPropagation.appendImage(of: layer, at: index, to: &bounds, phases: problem.phases)
         }
+        return bounds
+    }
+
+    func intervalBounds(_ problem: CaseProblem, bounds: NetworkBounds) -> CaseBounds {
         let constraints = problem.constraints.indices.map { i in
             problem.constraintBound(i, lower: problem.lowerObjectives[i].objective.boxLowerBound(output: bounds.output, input: bounds.input),
                                     negatedLower: problem.upperObjectives[i].objective.boxLowerBound(output: bounds.output, input: bounds.input),
@@ -97,6 +152,8 @@ public struct BoundsAnalyzer: Sendable {
 
     /// A nonnegative combination of the constraint atoms and its bound.
     struct Combination {
+        /// Weight per atom (`CaseProblem.atoms`).
+        var atomWeights: [Double]
         /// Signed weight per constraint.
         var weights: [Double]
         var objective: ExpressionObjective
@@ -104,54 +161,85 @@ public struct BoundsAnalyzer: Sendable {
         var hasStrictWeight: Bool
     }
 
-    func linearStage(_ problem: CaseProblem) -> LinearStage {
-        let (bounds, engine) = LinearRelaxation.bounds(of: problem.network, input: problem.input, phases: problem.phases)
-        let count = problem.constraints.count
-        let objectives = (0..<count).flatMap { [problem.lowerObjectives[$0].objective, problem.upperObjectives[$0].objective] }
+    /// The linear method for cases that share one input box (and the phases): one set of network
+    /// bounds, and every case's constraint objectives bounded in one batch.
+    func linearStages(_ problems: [CaseProblem]) -> [LinearStage] {
+        guard let first = problems.first else { return [] }
+        let (bounds, engine) = LinearRelaxation.bounds(of: first.network, input: first.input, phases: first.phases)
+        // Rows: e and −e of every constraint of every case.
+        var objectives: [LinearObjective] = []
+        var offsets: [Int] = []
+        for problem in problems {
+            offsets.append(objectives.count)
+            for i in problem.constraints.indices {
+                objectives.append(problem.lowerObjectives[i].objective)
+                objectives.append(problem.upperObjectives[i].objective)
+            }
+        }
         let plain = LinearRelaxation().lowerBounds(of: objectives, engine: engine)
-        var lower = (0..<count).map { plain[2 * $0] }
-        var upper = (0..<count).map { plain[2 * $0 + 1] }
-        var constraints = problem.constraintBounds(lower: lower, upper: upper, bounds: bounds)
-        var proof = problem.proof(bounds: bounds, constraints: constraints)
-
-        // α optimisation of the objectives that could prove the case (and of the rest on request).
-        if proof == nil, options.slopeIterations > 0, !deadlinePassed {
-            var rows: [(index: Int, negated: Bool)] = []
-            for i in 0..<count {
-                let relation = problem.constraints[i].relation
-                rows.append((i, false))
-                if relation == .equal || options.tightenReportedBounds { rows.append((i, true)) }
-            }
-            let optimised = LinearRelaxation(options: .init(slopeIterations: options.slopeIterations))
-                .lowerBounds(of: rows.map { $0.negated ? problem.upperObjectives[$0.index].objective : problem.lowerObjectives[$0.index].objective },
-                             engine: engine)
-            for (r, row) in rows.enumerated() {
-                if row.negated { if optimised[r].lower > upper[row.index].lower { upper[row.index] = optimised[r] } }
-                else if optimised[r].lower > lower[row.index].lower { lower[row.index] = optimised[r] }
-            }
-            constraints = problem.constraintBounds(lower: lower, upper: upper, bounds: bounds)
-            proof = problem.proof(bounds: bounds, constraints: constraints)
+        var lower = problems.enumerated().map { p, problem in problem.constraints.indices.map { plain[offsets[p] + 2 * $0] } }
+        var upper = problems.enumerated().map { p, problem in problem.constraints.indices.map { plain[offsets[p] + 2 * $0 + 1] } }
+        var proofs = problems.indices.map { p in
+            problems[p].proof(bounds: bounds, constraints: problems[p].constraintBounds(lower: lower[p], upper: upper[p], bounds: bounds))
         }
 
-        var combination: Combination?
-        if proof == nil, options.combineConstraints, let weights = problem.combinationWeights(lower: lower, upper: upper, bounds: bounds) {
-            let (expression, strict) = problem.combinedExpression(weights)
-            if let objective = try? ExpressionObjective(expression, network: problem.network) {
-                let slopes = deadlinePassed ? 0 : options.slopeIterations
-                let bound = LinearRelaxation(options: .init(slopeIterations: slopes)).lowerBounds(of: [objective.objective], engine: engine)[0]
-                let candidate = Combination(weights: weights, objective: objective, bound: bound, hasStrictWeight: strict)
-                combination = candidate
-                if problem.combinationProves(candidate, bounds: bounds) { proof = .combination(weights: weights) }
+        // α optimisation, in one batch, of the objectives that could prove an unproved case
+        // (and of the rest on request).
+        if options.slopeIterations > 0, !deadlinePassed {
+            var rows: [(problem: Int, index: Int, negated: Bool)] = []
+            for p in problems.indices where proofs[p] == nil {
+                for i in problems[p].constraints.indices {
+                    rows.append((p, i, false))
+                    if problems[p].constraints[i].relation == .equal || options.tightenReportedBounds { rows.append((p, i, true)) }
+                }
+            }
+            if !rows.isEmpty {
+                let optimised = LinearRelaxation(options: .init(slopeIterations: options.slopeIterations))
+                    .lowerBounds(of: rows.map { row in
+                        row.negated ? problems[row.problem].upperObjectives[row.index].objective
+                                    : problems[row.problem].lowerObjectives[row.index].objective
+                    }, engine: engine)
+                for (r, row) in rows.enumerated() {
+                    if row.negated {
+                        if optimised[r].lower > upper[row.problem][row.index].lower { upper[row.problem][row.index] = optimised[r] }
+                    } else if optimised[r].lower > lower[row.problem][row.index].lower {
+                        lower[row.problem][row.index] = optimised[r]
+                    }
+                }
+                for p in problems.indices where proofs[p] == nil {
+                    proofs[p] = problems[p].proof(bounds: bounds, constraints: problems[p].constraintBounds(lower: lower[p], upper: upper[p], bounds: bounds))
+                }
             }
         }
-        let result = problem.result(.linear, bounds: bounds, constraints: constraints, proof: proof)
-        return LinearStage(result: result, engine: engine, lowerBounds: lower, upperBounds: upper, combination: combination)
+
+        return problems.indices.map { p in
+            let problem = problems[p]
+            var proof = proofs[p]
+            var combination: Combination?
+            if proof == nil, options.combineConstraints, !bounds.isInfeasible,
+               let atomWeights = problem.combinationWeights(lower: lower[p], upper: upper[p], bounds: bounds) {
+                let weights = problem.signedWeights(atomWeights)
+                let (expression, strict) = problem.combinedExpression(weights)
+                if let objective = try? ExpressionObjective(expression, network: problem.network) {
+                    let slopes = deadlinePassed ? 0 : options.slopeIterations
+                    let bound = LinearRelaxation(options: .init(slopeIterations: slopes)).lowerBounds(of: [objective.objective], engine: engine)[0]
+                    let candidate = Combination(atomWeights: atomWeights, weights: weights, objective: objective, bound: bound, hasStrictWeight: strict)
+                    combination = candidate
+                    if problem.combinationProves(candidate, bounds: bounds) { proof = .combination(weights: weights) }
+                }
+            }
+            let constraints = problem.constraintBounds(lower: lower[p], upper: upper[p], bounds: bounds)
+            let result = problem.result(.linear, bounds: bounds, constraints: constraints, proof: proof)
+            return LinearStage(result: result, engine: engine, lowerBounds: lower[p], upperBounds: upper[p], combination: combination)
+        }
     }
 
     // MARK: - Lagrangian
 
-    func lagrangianBounds(_ problem: CaseProblem, _ stage: LinearStage) -> CaseBounds {
-        var bounds = stage.result.networkBounds
+    /// - Parameter outputs: network bounds whose output box the dual has tightened (shared by
+    ///   the cases of one box), with their traces.
+    func lagrangianBounds(_ problem: CaseProblem, _ stage: LinearStage, outputs: (bounds: NetworkBounds, traces: [DualTrace])?) -> CaseBounds {
+        let bounds = outputs?.bounds ?? stage.result.networkBounds
         var lower = stage.lowerBounds, upper = stage.upperBounds
         var proof = stage.result.proof
         var traces: [DualTrace] = []
@@ -184,9 +272,8 @@ public struct BoundsAnalyzer: Sendable {
                 }
                 proof = problem.proof(bounds: bounds, constraints: problem.constraintBounds(lower: lower, upper: upper, bounds: bounds))
             }
-            if proof == nil, var combination = stage.combination, !deadlinePassed {
-                combination.bound = dual(combination.objective, warm: combination.bound, label: "combination", prove: true)
-                if problem.combinationProves(combination, bounds: bounds) { proof = .combination(weights: combination.weights) }
+            if proof == nil, options.combineConstraints, problem.atoms.count >= 2, !deadlinePassed {
+                proof = jointCombination(problem, stage)
             }
         }
         if options.tightenReportedBounds && !bounds.isInfeasible {
@@ -195,16 +282,32 @@ public struct BoundsAnalyzer: Sendable {
                     upper[i] = dual(problem.upperObjectives[i], warm: upper[i], label: "constraint \(i) upper", prove: false)
                 }
             }
-            if !deadlinePassed {
-                let method = LagrangianDual(options: .init(maxIterations: options.lagrangianIterations, deadline: options.deadline))
-                bounds = method.tightenOutputs(bounds, engine: engine)
-            }
         }
+        traces += outputs?.traces ?? []
         let constraints = problem.constraintBounds(lower: lower, upper: upper, bounds: bounds)
         if proof == nil { proof = problem.proof(bounds: bounds, constraints: constraints) }
         var result = problem.result(.lagrangian, bounds: bounds, constraints: constraints, proof: proof)
         result.traces = traces
         return result
+    }
+
+    /// The Lagrangian of the whole conjunction: weights and multipliers optimised together
+    /// (`LagrangianDual.optimiseCombination`), then the exact combination with the rounded
+    /// weights is evaluated soundly at the best multipliers.
+    func jointCombination(_ problem: CaseProblem, _ stage: LinearStage) -> BoundsProof? {
+        let atoms = problem.atoms
+        let bounds = stage.result.networkBounds
+        let initial = stage.combination?.atomWeights ?? atoms.map { _ in 1 / Double(atoms.count) }
+        let method = LagrangianDual(options: .init(maxIterations: options.lagrangianIterations, deadline: options.deadline, target: 0))
+        let found = method.optimiseCombination(of: atoms.map { problem.objective($0).objective }, weights: initial,
+                                               engine: stage.engine, warmStart: stage.combination?.bound.multipliers)
+        let weights = problem.signedWeights(found.weights)
+        guard weights.contains(where: { $0 != 0 }) else { return nil }
+        let (expression, strict) = problem.combinedExpression(weights)
+        guard let objective = try? ExpressionObjective(expression, network: problem.network) else { return nil }
+        let value = DualEvaluator(engine: stage.engine, objective: objective.objective).evaluate(found.multipliers).value
+        let sound = objective.soundLower(value, bounds)
+        return sound > 0 || (sound >= 0 && strict) ? .combination(weights: weights) : nil
     }
 
     var deadlinePassed: Bool {

@@ -163,8 +163,7 @@ extension BoundsAnalyzer {
     public func report(model: String, property: String, specification: Specification, network: Network,
                        methods: [BoundsMethod]) throws -> BoundsReport {
         var perMethod = methods.map { _ in [CaseBounds]() }
-        for specCase in specification.cases {
-            let results = try analyze(specCase, of: network, methods: methods)
+        for results in try analyze(specification, of: network, methods: methods) {
             for (m, result) in results.enumerated() { perMethod[m].append(result) }
         }
         return BoundsReport(model: model, property: property, results: perMethod)

@@ -15,7 +15,8 @@ public struct CaseBounds: Sendable {
     /// Wall-clock seconds spent by this method, excluding work reused from an earlier method of
     /// the same `BoundsAnalyzer.analyze` call.
     public var seconds: Double
-    /// Traces of the Lagrangian optimisations, when requested.
+    /// Traces of the Lagrangian optimisations, when requested (the output-bound traces, shared
+    /// by the cases of one input box, are attached to the first of them).
     public var traces: [DualTrace]
 
     /// True when the method proved the case unreachable.

@@ -59,23 +59,46 @@ struct CaseProblem: Sendable {
                    constraints: constraints, networkBounds: bounds, unstableCounts: bounds.unstableCounts, seconds: 0)
     }
 
-    /// Signed weights per constraint for a combination, chosen from the affine minorants of the
-    /// atoms (`e` for every constraint, `−e` too for equalities), or nil when fewer than two atoms.
-    func combinationWeights(lower: [ObjectiveBound], upper: [ObjectiveBound], bounds: NetworkBounds) -> [Double]? {
-        var atoms: [(index: Int, sign: Double)] = []
-        var minorants: [(coefficients: [Double], constant: Double)] = []
-        for i in constraints.indices {
-            for negated in constraints[i].relation == .equal ? [false, true] : [false] {
-                let bound = negated ? upper[i] : lower[i]
-                let objective = negated ? upperObjectives[i] : lowerObjectives[i]
-                atoms.append((i, negated ? -1 : 1))
-                minorants.append((bound.inputCoefficients, objective.soundLower(bound.inputConstant, bounds)))
-            }
+    /// One inequality the unsafe points satisfy: `e ≤ 0` for constraint `index` (`−e ≤ 0` too
+    /// when negated, for equalities).
+    struct Atom: Sendable, Equatable {
+        var index: Int
+        var negated: Bool
+    }
+
+    /// The atoms: `e` for every constraint, `−e` too for equalities.
+    var atoms: [Atom] {
+        constraints.indices.flatMap { i in
+            constraints[i].relation == .equal ? [Atom(index: i, negated: false), Atom(index: i, negated: true)] : [Atom(index: i, negated: false)]
         }
-        guard atoms.count >= 2, let found = ConstraintCombination.weights(minorants: minorants, box: bounds.input) else { return nil }
+    }
+
+    /// The objective of an atom.
+    func objective(_ atom: Atom) -> ExpressionObjective {
+        atom.negated ? upperObjectives[atom.index] : lowerObjectives[atom.index]
+    }
+
+    /// Per-atom weights (rounded to multiples of 2⁻²⁰) as signed weights per constraint.
+    func signedWeights(_ atomWeights: [Double]) -> [Double] {
         var weights = [Double](repeating: 0, count: constraints.count)
-        for (a, atom) in atoms.enumerated() { weights[atom.index] += atom.sign * found.weights[a] }
-        return weights.contains { $0 != 0 } ? weights : nil
+        for (a, atom) in atoms.enumerated() {
+            let w = (atomWeights[a] * 0x1p20).rounded() * 0x1p-20
+            weights[atom.index] += atom.negated ? -w : w
+        }
+        return weights
+    }
+
+    /// Per-atom weights for a combination, chosen from the affine minorants of the atoms, or nil
+    /// when there are fewer than two atoms.
+    func combinationWeights(lower: [ObjectiveBound], upper: [ObjectiveBound], bounds: NetworkBounds) -> [Double]? {
+        let atoms = atoms
+        guard atoms.count >= 2 else { return nil }
+        let minorants = atoms.map { atom -> (coefficients: [Double], constant: Double) in
+            let bound = atom.negated ? upper[atom.index] : lower[atom.index]
+            return (bound.inputCoefficients, objective(atom).soundLower(bound.inputConstant, bounds))
+        }
+        guard let found = ConstraintCombination.weights(minorants: minorants, box: bounds.input) else { return nil }
+        return signedWeights(found.weights).contains { $0 != 0 } ? found.weights : nil
     }
 
     /// `Σ wᵢ·eᵢ` exactly, and whether a strict constraint has positive weight.

@@ -15,6 +15,9 @@ struct DualEvaluator: Sendable {
     struct Evaluation: Sendable {
         var value: Double
         var subgradient: [[Double]]
+        /// The minimising input `v*₀` and output `v*_L` (for supergradients in the objective).
+        var input: [Double]
+        var output: [Double]
     }
 
     func evaluate(_ mu: [[Double]]) -> Evaluation {
@@ -107,7 +110,8 @@ struct DualEvaluator: Sendable {
         }
         error += SoundRounding.gamma(2 * layerCount + 2) * totalSize
         let value = BackSubstitution.finish(total, error)
-        return Evaluation(value: value, subgradient: subgradient(minimisers))
+        return Evaluation(value: value, subgradient: subgradient(minimisers),
+                          input: minimisers.first ?? [], output: minimisers.last ?? [])
     }
 
     /// `Σⱼ min(cⱼlⱼ, cⱼuⱼ)` with its rounding error added to `error`; the minimiser picks the

@@ -95,16 +95,30 @@ public struct IntervalPropagation: Sendable {
                     magnitudes.withUnsafeBufferPointer { mag in
                         for i in 0..<m {
                             let b = affine.bias[i]
-                            var low = b, high = b, size = abs(b)
-                            let row = i * n
-                            for j in 0..<n {
-                                let wij = w[row + j]
-                                let positive = max(wij, 0), negative = min(wij, 0)
+                            // Two partial sums per quantity (any summation order has the same error bound).
+                            var low = b, high = b, size = abs(b), low2 = 0.0, high2 = 0.0, size2 = 0.0
+                            let row = i &* n
+                            var j = 0
+                            while j &+ 2 <= n {
+                                let w0 = w[row &+ j], w1 = w[row &+ j &+ 1]
                                 // One of the two products is an exact zero, so each step rounds once.
-                                low += positive * l[j] + negative * u[j]
-                                high += positive * u[j] + negative * l[j]
-                                size += abs(wij) * mag[j]
+                                low += max(w0, 0) * l[j] + min(w0, 0) * u[j]
+                                high += max(w0, 0) * u[j] + min(w0, 0) * l[j]
+                                size += abs(w0) * mag[j]
+                                low2 += max(w1, 0) * l[j &+ 1] + min(w1, 0) * u[j &+ 1]
+                                high2 += max(w1, 0) * u[j &+ 1] + min(w1, 0) * l[j &+ 1]
+                                size2 += abs(w1) * mag[j &+ 1]
+                                j &+= 2
                             }
+                            if j < n {
+                                let w0 = w[row &+ j]
+                                low += max(w0, 0) * l[j] + min(w0, 0) * u[j]
+                                high += max(w0, 0) * u[j] + min(w0, 0) * l[j]
+                                size += abs(w0) * mag[j]
+                            }
+                            low += low2
+                            high += high2
+                            size += size2
                             let error = gamma * size + tiny
                             lower[i] = SoundRounding.lower(low, error: error)
                             upper[i] = SoundRounding.upper(high, error: error)

@@ -116,22 +116,33 @@ public struct LagrangianDual: Sendable {
 
     /// Tightens the output box of `bounds` (computed with `engine`) by the dual.
     func tightenOutputs(_ bounds: NetworkBounds, engine: BackSubstitution) -> NetworkBounds {
+        tightenOutputsTraced(bounds, engine: engine).bounds
+    }
+
+    /// Tightens the output box, returning the traces (labelled `Y_j lower` / `Y_j upper`) when
+    /// `options.recordTrace` is set. The warm starts are back-substitution bounds with
+    /// `slopeIterations` steps of α optimisation.
+    func tightenOutputsTraced(_ bounds: NetworkBounds, engine: BackSubstitution,
+                              slopeIterations: Int = 0) -> (bounds: NetworkBounds, traces: [DualTrace]) {
         let network = engine.network
-        guard !network.layers.isEmpty, bounds.input.isFinite, !bounds.isInfeasible else { return bounds }
+        guard !network.layers.isEmpty, bounds.input.isFinite, !bounds.isInfeasible else { return (bounds, []) }
         var result = bounds
         var output = bounds.output
+        var traces: [DualTrace] = []
         let objectives = (0..<network.outputSize).flatMap { j in
             [LinearObjective.output(j, of: network), LinearObjective.output(j, of: network, negated: true)]
         }
-        let starts = LinearRelaxation().lowerBounds(of: objectives, engine: engine)
+        let starts = LinearRelaxation(options: .init(slopeIterations: slopeIterations)).lowerBounds(of: objectives, engine: engine)
         for (index, objective) in objectives.enumerated() {
+            if let deadline = options.deadline, ContinuousClock().now >= deadline { break }
             let j = index / 2
             let dual = lowerBound(of: objective, engine: engine, warmStart: starts[index], onIteration: nil)
             if index % 2 == 0 { output.tighten(j, lower: dual.lower, upper: .infinity) }
             else { output.tighten(j, lower: -.infinity, upper: -dual.lower) }
+            if options.recordTrace { traces.append(DualTrace(label: "Y_\(j) \(index % 2 == 0 ? "lower" : "upper")", entries: dual.trace)) }
         }
         result.layers[network.layers.count - 1] = output
-        return result
+        return (result, traces)
     }
 
     /// The optimisation with a prepared engine.
@@ -209,5 +220,94 @@ public struct LagrangianDual: Sendable {
             if sinceImprovement >= options.patience { stopReason = .stalled; break }
         }
         return Result(lower: best, multipliers: bestMultipliers, iterations: iterations, stopReason: stopReason, trace: trace)
+    }
+
+    /// Jointly optimises the multipliers and the weights `ν` of a nonnegative combination
+    /// `Σ νᵢ·objectiveᵢ` (ν on the simplex), to show that no point makes every objective ≤ 0.
+    ///
+    /// `g(μ; Σνᵢoᵢ)` is a minimum of functions affine in `(μ, ν)`, hence jointly concave; its
+    /// supergradient in `νᵢ` is `objectiveᵢ` at the minimiser (Danskin). `μ` takes Adam steps as in
+    /// `lowerBound(of:…)`, `ν` exponentiated-gradient steps. When the weights are fixed this is the
+    /// ordinary dual; letting them move makes it the Lagrangian of the whole conjunction
+    /// (Dvijotham et al. 2018 §3 treat the specification as one more layer).
+    ///
+    /// - Returns: the best weights and multipliers with their estimated value. The value bounds
+    ///   the *floating-point* combination; callers must re-bound the exact combination soundly
+    ///   (`BoundsAnalyzer` rounds the weights, forms the exact expression and evaluates it).
+    func optimiseCombination(of objectives: [LinearObjective], weights initial: [Double], engine: BackSubstitution,
+                             warmStart: [[Double]]?) -> (weights: [Double], multipliers: [[Double]], value: Double) {
+        let network = engine.network
+        let zero = network.layerSizes.map { [Double](repeating: 0, count: $0) }
+        guard !network.layers.isEmpty, objectives.count == initial.count, engine.bounds.input.isFinite,
+              engine.bounds.layers.allSatisfy(\.isFinite) else { return (initial, warmStart ?? zero, -.infinity) }
+        func combined(_ nu: [Double]) -> LinearObjective {
+            var c = [Double](repeating: 0, count: network.outputSize)
+            var d = [Double](repeating: 0, count: network.inputSize)
+            var e = 0.0
+            for (i, objective) in objectives.enumerated() where nu[i] != 0 {
+                for j in c.indices { c[j] += nu[i] * objective.outputCoefficients[j] }
+                for j in d.indices { d[j] += nu[i] * objective.inputCoefficients[j] }
+                e += nu[i] * objective.constant
+            }
+            return LinearObjective(outputCoefficients: c, inputCoefficients: d, constant: e)
+        }
+        var nu = initial
+        var mu = warmStart.flatMap { start in
+            start.count == zero.count && zip(start, zero).allSatisfy { $0.count == $1.count } ? start : nil
+        } ?? zero
+        var current = DualEvaluator(engine: engine, objective: combined(nu)).evaluate(mu)
+        var best = (weights: nu, multipliers: mu, value: current.value)
+        let scales = mu.map { layer -> Double in
+            let rms = (layer.reduce(0) { $0 + $1 * $1 } / Double(max(layer.count, 1))).squareRoot()
+            return rms > 0 && rms.isFinite ? rms : 1
+        }
+        var firstMoment = zero, secondMoment = zero
+        let beta1 = 0.9, beta2 = 0.999
+        var beta1Power = 1.0, beta2Power = 1.0
+        var weightScale = 0.0
+        var sinceImprovement = 0
+        let clock = ContinuousClock()
+        for iteration in 1...max(options.maxIterations, 1) where options.maxIterations > 0 {
+            if let deadline = options.deadline, clock.now >= deadline { break }
+            beta1Power *= beta1
+            beta2Power *= beta2
+            let decay = 1 - 0.9 * Double(iteration - 1) / Double(max(options.maxIterations, 1))
+            for k in mu.indices {
+                let rate = options.stepSize * scales[k] * decay
+                let g = current.subgradient[k]
+                for i in mu[k].indices {
+                    firstMoment[k][i] = beta1 * firstMoment[k][i] + (1 - beta1) * g[i]
+                    secondMoment[k][i] = beta2 * secondMoment[k][i] + (1 - beta2) * g[i] * g[i]
+                    let mHat = firstMoment[k][i] / (1 - beta1Power), vHat = secondMoment[k][i] / (1 - beta2Power)
+                    mu[k][i] += rate * mHat / (vHat.squareRoot() + 1e-12)
+                }
+            }
+            // Weights: the value of each objective at the minimiser is its supergradient.
+            let values = objectives.map { objective -> Double in
+                var v = objective.constant
+                for j in objective.outputCoefficients.indices { v += objective.outputCoefficients[j] * current.output[j] }
+                for j in objective.inputCoefficients.indices { v += objective.inputCoefficients[j] * current.input[j] }
+                return v
+            }
+            if weightScale == 0 { weightScale = max(values.map(abs).max() ?? 1, 1e-12) }
+            let step = decay / (weightScale * Double(iteration).squareRoot())
+            let top = values.map { step * $0 }.max() ?? 0
+            var total = 0.0
+            for i in nu.indices {
+                nu[i] *= ConstraintCombination.expApprox(step * values[i] - top)
+                total += nu[i]
+            }
+            if total > 0 && total.isFinite { for i in nu.indices { nu[i] /= total } }
+            current = DualEvaluator(engine: engine, objective: combined(nu)).evaluate(mu)
+            if current.value > best.value {
+                sinceImprovement = current.value - best.value > 1e-9 * (1 + abs(best.value)) ? 0 : sinceImprovement + 1
+                best = (nu, mu, current.value)
+            } else {
+                sinceImprovement += 1
+            }
+            if let target = options.target, best.value > target { break }
+            if sinceImprovement >= options.patience { break }
+        }
+        return best
     }
 }

@@ -23,6 +23,14 @@ struct ReLURelaxation: Sendable {
     let chordSlopes: [Double]
     /// CROWN's adaptive lower slopes (unstable neurons; 0 elsewhere).
     let adaptiveSlopes: [Double]
+    /// The multiplier factor for a coefficient `λ ≥ 0`: 0 inactive, 1 active, adaptive α unstable.
+    let positiveFactors: [Double]
+    /// The multiplier factor for `λ < 0`: 0 inactive, 1 active, the chord slope unstable.
+    let negativeFactors: [Double]
+    /// 1 for unstable neurons, 0 for stable ones.
+    let unstableMask: [Double]
+    /// `max(|l|, |u|)` for unstable neurons, 0 for stable ones (whose terms are exact).
+    let unstableMagnitudes: [Double]
 
     static let inactive: UInt8 = 0
     static let active: UInt8 = 1
@@ -31,24 +39,39 @@ struct ReLURelaxation: Sendable {
     init(preActivation pre: IntervalVector) {
         lower = pre.lower
         upper = pre.upper
-        var kinds = [UInt8](repeating: 0, count: pre.count)
-        var chord = [Double](repeating: 0, count: pre.count)
-        var adaptive = [Double](repeating: 0, count: pre.count)
-        for j in 0..<pre.count {
+        let n = pre.count
+        var kinds = [UInt8](repeating: 0, count: n)
+        var chord = [Double](repeating: 0, count: n)
+        var adaptive = [Double](repeating: 0, count: n)
+        var positive = [Double](repeating: 0, count: n)
+        var negative = [Double](repeating: 0, count: n)
+        var mask = [Double](repeating: 0, count: n)
+        var magnitudes = [Double](repeating: 0, count: n)
+        for j in 0..<n {
             let l = pre.lower[j], u = pre.upper[j]
             if u <= 0 {
                 kinds[j] = Self.inactive
             } else if l >= 0 {
                 kinds[j] = Self.active
+                positive[j] = 1
+                negative[j] = 1
             } else {
                 kinds[j] = Self.unstable
                 chord[j] = u / (u - l)
                 adaptive[j] = u >= -l ? 1 : 0
+                positive[j] = adaptive[j]
+                negative[j] = chord[j]
+                mask[j] = 1
+                magnitudes[j] = max(-l, u)
             }
         }
         self.kinds = kinds
         chordSlopes = chord
         adaptiveSlopes = adaptive
+        positiveFactors = positive
+        negativeFactors = negative
+        unstableMask = mask
+        unstableMagnitudes = magnitudes
     }
 
     /// The indices of the unstable neurons.

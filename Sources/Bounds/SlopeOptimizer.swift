@@ -40,12 +40,18 @@ struct SlopeOptimizer: Sendable {
             firstMoment[k] = [Double](repeating: 0, count: s.count)
             secondMoment[k] = [Double](repeating: 0, count: s.count)
         }
+        // Transposed weights for the forward passes of the gradient.
+        let transposed = network.layers.map { layer -> PackedMatrix? in
+            guard case let .affine(affine) = layer else { return nil }
+            return PackedMatrix(transposing: affine.weights.storage, rows: affine.outputSize, columns: affine.inputSize)
+        }
         // The gradient at CROWN's slopes needs the multipliers of that run.
         var current = engine.run(start: start, rows: rows, inputRows: inputRows, constants: constants, slopes: slopes, record: true)
         let beta1 = 0.9, beta2 = 0.999
         var rate = stepSize, beta1Power = 1.0, beta2Power = 1.0
         for _ in 1...iterations {
-            let gradients = Self.gradients(of: current, engine: engine, start: start, rows: count, slopes: slopes, layers: reluLayers)
+            let gradients = Self.gradients(of: current, engine: engine, transposed: transposed, start: start, rows: count,
+                                           slopes: slopes, layers: reluLayers)
             beta1Power *= beta1
             beta2Power *= beta2
             let correction1 = 1 - beta1Power, correction2 = 1 - beta2Power
@@ -71,8 +77,8 @@ struct SlopeOptimizer: Sendable {
 
     /// `∂bound/∂α` for every row and unstable neuron of the given ReLU layers, by a forward pass
     /// of the relaxed network from each row's minimising input corner.
-    static func gradients(of result: BackSubstitution.Result, engine: BackSubstitution, start: Int, rows: Int,
-                          slopes: [Int: [Double]], layers: [Int]) -> [Int: [Double]] {
+    static func gradients(of result: BackSubstitution.Result, engine: BackSubstitution, transposed: [PackedMatrix?],
+                          start: Int, rows: Int, slopes: [Int: [Double]], layers: [Int]) -> [Int: [Double]] {
         let network = engine.network
         let box = engine.bounds.input
         let n0 = network.inputSize
@@ -93,8 +99,12 @@ struct SlopeOptimizer: Sendable {
                     affine.weights.storage.withUnsafeBufferPointer { w in
                         next.withUnsafeMutableBufferPointer { out in
                             guard let xp = x.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else { return }
-                            DenseKernels.multiplyTransposed(xp, rows: rows, inner: affine.inputSize, by: wp,
-                                                            outputs: affine.outputSize, into: op)
+                            if let packed = transposed[k] {
+                                DenseKernels.multiply(xp, rows: rows, inner: affine.inputSize, by: packed, into: op)
+                            } else {
+                                DenseKernels.multiplyTransposed(xp, rows: rows, inner: affine.inputSize, by: wp,
+                                                                outputs: affine.outputSize, into: op)
+                            }
                         }
                     }
                 }

@@ -29,6 +29,9 @@ public struct Falsifier: Sendable {
         public var cornerSamples: Int
         /// PGD starts per case.
         public var restarts: Int
+        /// After `restarts` (and the grid stage), keep making random PGD starts until the
+        /// deadline (ignored without a deadline).
+        public var restartsUntilDeadline: Bool
         /// PGD steps per start.
         public var steps: Int
         /// First PGD step, as a fraction of each input's width.
@@ -51,7 +54,7 @@ public struct Falsifier: Sendable {
                     restarts: Int = 10, steps: Int = 100, initialStep: Double = 0.25, finalStep: Double = 1e-3,
                     deadline: ContinuousClock.Instant? = nil, policy: ReportingPolicy = .vnncomp,
                     polish: CounterexamplePolisher.Options = .init(), maxPolishAttempts: Int = 32,
-                    gridBudget: Int = 100_000) {
+                    gridBudget: Int = 100_000, restartsUntilDeadline: Bool = false) {
             self.seed = seed
             self.uniformSamples = uniformSamples
             self.cornerSamples = cornerSamples
@@ -64,6 +67,7 @@ public struct Falsifier: Sendable {
             self.polish = polish
             self.maxPolishAttempts = maxPolishAttempts
             self.gridBudget = gridBudget
+            self.restartsUntilDeadline = restartsUntilDeadline
         }
     }
 
@@ -162,6 +166,15 @@ struct FalsifierRun {
             }
         }
         if let status = searchGrid() { return finish(status) }
+        if options.restartsUntilDeadline, options.deadline != nil, !cases.isEmpty {
+            var restart = max(1, options.restarts)
+            while true {
+                for caseIndex in cases {
+                    if let status = attack(caseIndex: caseIndex, restart: restart) { return finish(status) }
+                }
+                restart += 1
+            }
+        }
         return finish(.exhausted)
     }
 

@@ -185,4 +185,32 @@ import VNNLIB
         #expect(text.contains("proved (constraint 0 unreachable)"))
         #expect(text.contains("Y_0 ∈ ["))
     }
+
+    /// Cases sharing a box are bounded in one batch; the results match case-by-case analysis.
+    @Test func specificationLevelAnalysisMatchesCaseByCase() throws {
+        var rng = SplitMix64(seed: 4242)
+        let net = try TestNetworks.random(inputs: 3, hiddenLayers: 2, maxWidth: 6, outputs: 3, using: &rng)
+        let box = Self.box([(-0.5, 0.5), (0, 1), (-1, 0)])
+        let other = Self.box([(-0.1, 0.1), (0, 0.2), (-0.3, -0.1)])
+        let cases = [
+            SpecificationCase(box: box, outputConstraints: [Self.constraint([(.output(0), .one), (.output(1), Rational(-1))])]),
+            SpecificationCase(box: other, outputConstraints: [Self.constraint([(.output(2), .one)], Rational(-1))]),
+            SpecificationCase(box: box, outputConstraints: [Self.constraint([(.output(1), .one), (.output(2), Rational(-1))]),
+                                                            Self.constraint([(.output(0), Rational(-1))], Rational(1, 4))]),
+        ]
+        let spec = Specification(inputCount: 3, outputCount: 3, cases: cases)
+        let analyzer = BoundsAnalyzer(options: .init(slopeIterations: 5, lagrangianIterations: 10))
+        let together = try analyzer.analyze(spec, of: net, methods: BoundsMethod.allCases)
+        #expect(together.count == 3)
+        for (c, specCase) in cases.enumerated() {
+            let alone = try analyzer.analyze(specCase, of: net, methods: BoundsMethod.allCases)
+            #expect(together[c].map(\.method) == alone.map(\.method))
+            for (a, b) in zip(together[c], alone) {
+                #expect(a.outputs == b.outputs)
+                #expect(a.proof == b.proof)
+                #expect(a.constraints.map(\.lower) == b.constraints.map(\.lower))
+                #expect(a.unstableCounts == b.unstableCounts)
+            }
+        }
+    }
 }

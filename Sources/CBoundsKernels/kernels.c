@@ -1,0 +1,85 @@
+// Dense kernel for Bounds' back-substitution, compiled for AVX2+FMA and chosen at run time
+// (Swift code is compiled for the x86-64 baseline, whose SSE2 is a quarter as fast). Portable
+// builds (other architectures, or CPUs without AVX2) use the Swift kernel instead.
+#include "CBoundsKernels.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+int certus_has_avx2_fma(void) {
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+__attribute__((target("avx2,fma")))
+void certus_multiply_panels_avx2(const double *a, long rows, long n,
+                                 const int32_t *active, long active_count,
+                                 const double *panels, long m, double *out) {
+    long panel_count = (m + 3) / 4;
+    for (long r = 0; r < rows; r += 4) {
+        long block = rows - r < 4 ? rows - r : 4;
+        const double *a0 = a + r * n;
+        const double *a1 = block > 1 ? a0 + n : a0;
+        const double *a2 = block > 2 ? a0 + 2 * n : a0;
+        const double *a3 = block > 3 ? a0 + 3 * n : a0;
+        long p = 0;
+        // Two panels (eight columns) at a time: eight accumulators of four doubles.
+        for (; p + 2 <= panel_count; p += 2) {
+            const double *q0 = panels + p * n * 4, *q1 = q0 + n * 4;
+            __m256d s00 = _mm256_setzero_pd(), s01 = _mm256_setzero_pd();
+            __m256d s10 = _mm256_setzero_pd(), s11 = _mm256_setzero_pd();
+            __m256d s20 = _mm256_setzero_pd(), s21 = _mm256_setzero_pd();
+            __m256d s30 = _mm256_setzero_pd(), s31 = _mm256_setzero_pd();
+            for (long k = 0; k < active_count; k++) {
+                long i = active[k];
+                __m256d x0 = _mm256_loadu_pd(q0 + i * 4), x1 = _mm256_loadu_pd(q1 + i * 4);
+                __m256d c = _mm256_broadcast_sd(a0 + i);
+                s00 = _mm256_fmadd_pd(c, x0, s00); s01 = _mm256_fmadd_pd(c, x1, s01);
+                c = _mm256_broadcast_sd(a1 + i);
+                s10 = _mm256_fmadd_pd(c, x0, s10); s11 = _mm256_fmadd_pd(c, x1, s11);
+                c = _mm256_broadcast_sd(a2 + i);
+                s20 = _mm256_fmadd_pd(c, x0, s20); s21 = _mm256_fmadd_pd(c, x1, s21);
+                c = _mm256_broadcast_sd(a3 + i);
+                s30 = _mm256_fmadd_pd(c, x0, s30); s31 = _mm256_fmadd_pd(c, x1, s31);
+            }
+            double tile[4][8];
+            _mm256_storeu_pd(tile[0], s00); _mm256_storeu_pd(tile[0] + 4, s01);
+            _mm256_storeu_pd(tile[1], s10); _mm256_storeu_pd(tile[1] + 4, s11);
+            _mm256_storeu_pd(tile[2], s20); _mm256_storeu_pd(tile[2] + 4, s21);
+            _mm256_storeu_pd(tile[3], s30); _mm256_storeu_pd(tile[3] + 4, s31);
+            long width = m - p * 4 < 8 ? m - p * 4 : 8;
+            for (long b = 0; b < block; b++)
+                for (long t = 0; t < width; t++) out[(r + b) * m + p * 4 + t] = tile[b][t];
+        }
+        for (; p < panel_count; p++) {
+            const double *q0 = panels + p * n * 4;
+            __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+            __m256d s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
+            for (long k = 0; k < active_count; k++) {
+                long i = active[k];
+                __m256d x0 = _mm256_loadu_pd(q0 + i * 4);
+                s0 = _mm256_fmadd_pd(_mm256_broadcast_sd(a0 + i), x0, s0);
+                s1 = _mm256_fmadd_pd(_mm256_broadcast_sd(a1 + i), x0, s1);
+                s2 = _mm256_fmadd_pd(_mm256_broadcast_sd(a2 + i), x0, s2);
+                s3 = _mm256_fmadd_pd(_mm256_broadcast_sd(a3 + i), x0, s3);
+            }
+            double tile[4][4];
+            _mm256_storeu_pd(tile[0], s0); _mm256_storeu_pd(tile[1], s1);
+            _mm256_storeu_pd(tile[2], s2); _mm256_storeu_pd(tile[3], s3);
+            long width = m - p * 4 < 4 ? m - p * 4 : 4;
+            for (long b = 0; b < block; b++)
+                for (long t = 0; t < width; t++) out[(r + b) * m + p * 4 + t] = tile[b][t];
+        }
+    }
+}
+
+#else
+
+int certus_has_avx2_fma(void) { return 0; }
+
+void certus_multiply_panels_avx2(const double *a, long rows, long n,
+                                 const int32_t *active, long active_count,
+                                 const double *panels, long m, double *out) {
+    (void)a; (void)rows; (void)n; (void)active; (void)active_count; (void)panels; (void)m; (void)out;
+}
+
+#endif
