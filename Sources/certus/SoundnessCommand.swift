@@ -37,14 +37,14 @@ struct SoundnessCommand: AsyncParsableCommand {
         @Option(help: "The folder to create (must not already hold a benchmark).") var out: String
         @Option(help: "Seed for every random choice.") var seed: UInt64 = 1
         @Option(parsing: .upToNextOption, help: "Model specs (default: a mix of 15 MLPs and CNNs).") var models: [String] = []
-        @Option(help: "Instances with a planted counterexample per model (trained models: one fewer).") var unverifiable = 5
+        @Option(help: "Instances with a planted counterexample per model (trained models try one more).") var unverifiable = 5
         @Option(help: "Instances without one per model (trained models: one fewer).") var clean = 4
         @Option(help: "Per-instance timeout written to instances.csv, in seconds.") var timeout: Double = 60
         @Option(help: "PGD restarts of the hidden-ness attack.") var attackRestarts = 100
         @Option(help: "PGD steps per restart.") var attackSteps = 100
         @Option(help: "Uniform samples of the hidden-ness attack per box.") var attackSamples = 2000
         @Option(help: "Training epochs per round (trained method).") var epochs = 1500
-        @Option(help: "Rounds of attack-then-narrow (or retrain) before a still-found instance is dropped.") var hidingRounds = 4
+        @Option(help: "Rounds of attack-then-narrow (or retrain) before a still-found instance is dropped.") var hidingRounds = 8
 
         func run() async throws {
             try await ErrorReporting.guarding {

@@ -89,7 +89,8 @@ struct CounterTrainer {
                     addHinge(mlp, x: x, label: box.label, margin: wallMargin(box, x), into: gradient)
                 }
                 if let planted = box.planted, let target = box.target {
-                    addCounter(mlp, x: planted, label: box.label, target: target, into: gradient)
+                    addCounter(mlp, x: planted, label: box.label, target: target, weight: options.counterWeight * box.counterBoost,
+                               into: gradient)
                     for _ in 0..<options.wallSamples {
                         let x = wallPoint(box, planted: planted, rng: &rng)
                         addHinge(mlp, x: x, label: box.label, margin: options.wallMargin, into: gradient)
@@ -147,12 +148,12 @@ struct CounterTrainer {
         _ = mlp.backward(trace: trace, dOutput: d, into: gradient)
     }
 
-    func addCounter(_ mlp: DenseMLP, x: [Double], label: Int, target: Int, into gradient: GradientAccumulator) {
+    func addCounter(_ mlp: DenseMLP, x: [Double], label: Int, target: Int, weight: Double, into gradient: GradientAccumulator) {
         let (trace, output) = mlp.forward(x)
         guard output[target] - output[label] < options.counterMargin else { return }
         var d = [Double](repeating: 0, count: output.count)
-        d[label] = options.counterWeight
-        d[target] = -options.counterWeight
+        d[label] = weight
+        d[target] = -weight
         _ = mlp.backward(trace: trace, dOutput: d, into: gradient)
     }
 

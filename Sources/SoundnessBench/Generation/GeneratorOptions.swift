@@ -20,7 +20,7 @@ public struct GeneratorOptions: Sendable, Hashable {
 
     public init(seed: UInt64 = 1, models: [ModelSpec] = ModelSpec.defaults, unverifiablePerModel: Int = 5,
                 cleanPerModel: Int = 4, timeout: Double = 60, attack: HidingAttack = HidingAttack(),
-                hidingRounds: Int = 4, trainingEpochs: Int = 1500) {
+                hidingRounds: Int = 8, trainingEpochs: Int = 1500) {
         self.seed = seed
         self.models = models
         self.unverifiablePerModel = unverifiablePerModel

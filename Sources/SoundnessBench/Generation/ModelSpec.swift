@@ -134,8 +134,8 @@ public struct ModelSpec: Sendable, Hashable, CustomStringConvertible {
 
     /// The default mix: 15 models, MLPs of several depths and widths (2 to 50 inputs) and small
     /// CNNs (64 to 300 inputs) with pockets, and trained MLPs (10 to 20 inputs); with the default
-    /// counts (`5+4`, trained `4+3`) 125 instances are requested, 70 of them with a planted
-    /// counterexample (instances that fail the checks are dropped).
+    /// counts (`5+4`, trained `6+3`) 135 instances are requested, 80 of them with a planted
+    /// counterexample (instances that fail the checks are dropped: about 110 remain).
     public static let defaults: [ModelSpec] = [
         "mlp:2:16x16:2:pocket", "mlp:5:20x20x20:3:pocket", "mlp:8:24x24x24:2:pocket", "mlp:10:32x32:2:pocket",
         "mlp:20:50:2:pocket", "mlp:50:64x32x16:4:pocket",

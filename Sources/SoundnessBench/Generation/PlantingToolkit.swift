@@ -58,9 +58,11 @@ enum PlantingToolkit {
         (0..<n).map { _ in quantize(rng.nextDouble(in: -0.8, 0.8)) }
     }
 
-    /// The box `centre ± radius` (both on the grid, so the bounds are float32 numbers).
+    /// The box `centre ± radius` with the radius put on the grid too, so that the bounds are
+    /// float32 numbers: a tool that reads them in float32 sees the same box.
     static func box(_ centre: [Double], radius: Double) -> (lower: [Double], upper: [Double]) {
-        (centre.map { $0 - radius }, centre.map { $0 + radius })
+        let r = quantize(radius)
+        return (centre.map { $0 - r }, centre.map { $0 + r })
     }
 
     /// Whether two boxes are apart by at least `gap` along one of the inputs `dimensions`.

@@ -13,7 +13,8 @@ import Search
 /// and checking follow: the network is rounded to float32, written, read back; every planted
 /// point must be a counterexample there in float64 and float32, and the hidden-ness attack must
 /// find nothing in any box. Points the attack finds are added to the training set with the
-/// box's label (or, inside a planted point's free zone, the zone is halved), and training
+/// box's label (or, inside a planted point's free zone, the zone is halved), the counter
+/// objective of a planted point that is still classified correctly is doubled, and training
 /// resumes. The round in which the most boxes pass is kept; the boxes that fail in it are
 /// dropped.
 struct TrainedModelBuilder {
@@ -70,10 +71,13 @@ struct TrainedModelBuilder {
                 let property = RobustnessProperty(lower: box.lower, upper: box.upper, label: box.label, classCount: spec.classes)
                 var record = GeneratedInstance(onnx: "", vnnlib: "", label: box.planted == nil ? .clean : .unverifiable,
                                                model: spec.description, planting: .trained, classLabel: box.label,
-                                               radius: Self.radius)
+                                               radius: PlantingToolkit.quantize(Self.radius))
                 if let planted = box.planted, let target = box.target {
                     guard let margins = PlantingToolkit.plantedMargins(written.loaded, property, point: planted, target: target) else {
+                        let scores = written.loaded.evaluate(planted)
                         failing[b] = "the planted point is not misclassified in float64 and float32"
+                            + String(format: " (score of the target minus the label's: %.3g)", scores[target] - scores[box.label])
+                        boxes[b].counterBoost *= 2  // push harder on the planted point next round
                         continue
                     }
                     record.counterexample = planted

@@ -14,6 +14,9 @@ public struct TrainingBox: Sendable, Equatable {
     /// The L∞ radius around the planted point left free of the robustness objective: the
     /// pocket the training may carve. Outside it the label must win.
     public var zoneRadius: Double
+    /// A factor on the counter objective's weight for this box, raised by the generator while
+    /// the planted point stays correctly classified.
+    public var counterBoost: Double = 1
 
     public init(lower: [Double], upper: [Double], label: Int, planted: [Double]? = nil, target: Int? = nil,
                 zoneRadius: Double = 0) {

@@ -169,7 +169,9 @@ extension BenchRunner {
     public func report(_ records: [RunRecord]) -> SoundnessReport {
         var validator = CounterexampleValidator()
         let planted = benchmark.validatePlanted(using: &validator)
-        return SoundnessReport.build(benchmark: benchmark.directory.path, timeout: options.timeout,
+        let timeouts = Set(benchmark.instances.map(\.timeout))
+        return SoundnessReport.build(benchmark: benchmark.directory.path,
+                                     timeout: options.timeout ?? (timeouts.count == 1 ? timeouts.first : nil),
                                      instances: benchmark.instances.map(\.key), verifiers: options.verifiers.map(\.name),
                                      labels: benchmark.labels, planted: planted, records: records)
     }
