@@ -13,7 +13,7 @@ struct DenseMLP: Sendable {
 
     init(_ network: LayeredNetwork) {
         precondition(network.convolutions.isEmpty, "DenseMLP holds dense layers only")
-        sizes = [network.inputShape.reduce(1, *)] + network.dense.map(\.outputCount)
+        sizes = [network.inputShape.reduce(1, *)] + network.dense.map(\.outputSize)
         weights = network.dense.map(\.weights.storage)
         biases = network.dense.map(\.bias)
     }
@@ -21,7 +21,7 @@ struct DenseMLP: Sendable {
     /// Back to a `LayeredNetwork` (same input shape).
     func layered(inputShape: [Int], usesMatMul: Bool) -> LayeredNetwork {
         let dense = (0..<weights.count).map { l in
-            DenseWeights(weights: Matrix(rows: sizes[l + 1], columns: sizes[l], storage: weights[l]), bias: biases[l])
+            AffineLayer(weights: Matrix(rows: sizes[l + 1], columns: sizes[l], storage: weights[l]), bias: biases[l])
         }
         return LayeredNetwork(inputShape: inputShape, convolutions: [], dense: dense, usesMatMul: usesMatMul)
     }

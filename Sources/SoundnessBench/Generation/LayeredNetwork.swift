@@ -9,11 +9,11 @@ public struct LayeredNetwork: Sendable, Equatable {
     /// The convolutions.
     public var convolutions: [ConvolutionWeights]
     /// Hidden dense layers, then the output layer (last).
-    public var dense: [DenseWeights]
+    public var dense: [AffineLayer]
     /// Write dense layers as `MatMul` + `Add` instead of `Gemm`.
     public var usesMatMul: Bool
 
-    public init(inputShape: [Int], convolutions: [ConvolutionWeights], dense: [DenseWeights], usesMatMul: Bool) {
+    public init(inputShape: [Int], convolutions: [ConvolutionWeights], dense: [AffineLayer], usesMatMul: Bool) {
         self.inputShape = inputShape
         self.convolutions = convolutions
         self.dense = dense
@@ -21,7 +21,7 @@ public struct LayeredNetwork: Sendable, Equatable {
     }
 
     /// The number of classes.
-    public var classCount: Int { dense.last?.outputCount ?? 0 }
+    public var classCount: Int { dense.last?.outputSize ?? 0 }
 
     /// The ONNX operator sequence.
     /// - Throws: `SoundnessBenchError.invalidModel` when the layers do not fit together.

@@ -79,15 +79,15 @@ public enum PocketPlanter {
         var hidden = Array(base.dense.dropLast())
         let output = base.dense[base.dense.count - 1]
         if hidden.count == 1 {
-            let n = hidden[0].outputCount
-            hidden.append(DenseWeights(weights: .identity(n), bias: Array(repeating: 0, count: n)))
+            let n = hidden[0].outputSize
+            hidden.append(AffineLayer(weights: .identity(n), bias: Array(repeating: 0, count: n)))
         }
         let absCounts = pockets.map { 2 * $0.dimensions.count }
         let absTotal = absCounts.reduce(0, +)
 
         // First hidden layer: base rows (zero on copy features) + |x_i − c_i| halves.
         var first = padded(hidden[0], columns: featureCount, extraRows: absTotal)
-        var row = hidden[0].outputCount
+        var row = hidden[0].outputSize
         for pocket in pockets {
             for i in pocket.dimensions {
                 guard let column = feature[i] else { continue }  // checked above
@@ -100,11 +100,11 @@ public enum PocketPlanter {
             }
         }
         // Second hidden layer: base rows (zero on the |·| units) + one bump per pocket.
-        let h1 = hidden[0].outputCount
+        let h1 = hidden[0].outputSize
         var second = padded(hidden[1], columns: h1 + absTotal, extraRows: pockets.count)
         var absStart = h1
         for (p, pocket) in pockets.enumerated() {
-            let bumpRow = hidden[1].outputCount + p
+            let bumpRow = hidden[1].outputSize + p
             for (k, _) in pocket.dimensions.enumerated() {
                 second.weights[bumpRow, absStart + 2 * k] = -1 / pocket.widths[k]
                 second.weights[bumpRow, absStart + 2 * k + 1] = -1 / pocket.widths[k]
@@ -115,12 +115,12 @@ public enum PocketPlanter {
         var newHidden = [first, second]
         // Later hidden layers: bumps pass through.
         for layer in hidden.dropFirst(2) {
-            let previous = newHidden[newHidden.count - 1].outputCount
+            let previous = newHidden[newHidden.count - 1].outputSize
             var next = padded(layer, columns: previous, extraRows: pockets.count)
-            for p in pockets.indices { next.weights[layer.outputCount + p, previous - pockets.count + p] = 1 }
+            for p in pockets.indices { next.weights[layer.outputSize + p, previous - pockets.count + p] = 1 }
             newHidden.append(next)
         }
-        let last = newHidden[newHidden.count - 1].outputCount
+        let last = newHidden[newHidden.count - 1].outputSize
         var out = padded(output, columns: last, extraRows: 0)
         for (p, pocket) in pockets.enumerated() { out.weights[pocket.target, last - pockets.count + p] = pocket.amplitude }
         result.dense = newHidden + [out]
@@ -128,12 +128,12 @@ public enum PocketPlanter {
     }
 
     /// `layer` with zero columns appended up to `columns` and `extraRows` zero rows below.
-    static func padded(_ layer: DenseWeights, columns: Int, extraRows: Int) -> DenseWeights {
-        var weights = Matrix.zeros(rows: layer.outputCount + extraRows, columns: columns)
-        for r in 0..<layer.outputCount {
-            for c in 0..<layer.inputCount { weights[r, c] = layer.weights[r, c] }
+    static func padded(_ layer: AffineLayer, columns: Int, extraRows: Int) -> AffineLayer {
+        var weights = Matrix.zeros(rows: layer.outputSize + extraRows, columns: columns)
+        for r in 0..<layer.outputSize {
+            for c in 0..<layer.inputSize { weights[r, c] = layer.weights[r, c] }
         }
-        return DenseWeights(weights: weights, bias: layer.bias + Array(repeating: 0, count: extraRows))
+        return AffineLayer(weights: weights, bias: layer.bias + Array(repeating: 0, count: extraRows))
     }
 
     /// The convolutions with one copy channel per input channel appended to every layer.

@@ -24,7 +24,7 @@ public enum RandomNetworks {
             }
         }
         var width = shape.reduce(1, *)
-        var dense: [DenseWeights] = []
+        var dense: [AffineLayer] = []
         for size in spec.hidden + [spec.classes] {
             dense.append(denseLayer(inputs: width, outputs: size, rng: &rng))
             width = size
@@ -33,9 +33,9 @@ public enum RandomNetworks {
     }
 
     /// A dense layer with He-initialised weights and biases ~ N(0, 0.05²).
-    public static func denseLayer(inputs: Int, outputs: Int, rng: inout SplitMix64) -> DenseWeights {
+    public static func denseLayer(inputs: Int, outputs: Int, rng: inout SplitMix64) -> AffineLayer {
         let std = (2.0 / Double(inputs)).squareRoot()
-        return DenseWeights(weights: Matrix(rows: outputs, columns: inputs,
+        return AffineLayer(weights: Matrix(rows: outputs, columns: inputs,
                                             storage: (0..<(inputs * outputs)).map { _ in std * rng.nextGaussian() }),
                             bias: (0..<outputs).map { _ in 0.05 * rng.nextGaussian() })
     }

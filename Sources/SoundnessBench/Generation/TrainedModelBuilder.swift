@@ -6,10 +6,11 @@ import Search
 /// construction, ANCHORS.md §1c, with `CounterTrainer`).
 ///
 /// Boxes of radius 0.1 around random, pairwise separated centres with balanced labels; each
-/// unverifiable box gets a planted point at a random vertex, as SoundnessBench's
-/// `_add_pertubation` does (a ReLU network trained from random weights carves a corner cap far
-/// more readily than an interior pocket; interior pockets are the weight construction's job),
-/// and a random other class as target. Rounds of training
+/// unverifiable box gets a planted point towards a random vertex (every offset 45-70% of the
+/// radius: SoundnessBench's `_add_pertubation` plants at the vertex itself, which a ReLU network
+/// trained from random weights carves most readily, but a vertex is where a sampler looks
+/// first; interior pockets are the weight construction's job), and a random other class as
+/// target. Rounds of training
 /// and checking follow: the network is rounded to float32, written, read back; every planted
 /// point must be a counterexample there in float64 and float32, and the hidden-ness attack must
 /// find nothing in any box. Points the attack finds are added to the training set with the

@@ -1,10 +1,13 @@
+import NetworkIR
+
 /// A network as the generator writes it to ONNX: the input shape and the operators in order,
 /// with the shape checked after every operator.
 ///
 /// The generator builds networks in this form (not as `NetworkIR.Network`) because it decides
 /// the ONNX graph itself: which operators appear (Gemm, MatMul, Conv, Relu, Flatten) and in
 /// which tensor layout. The written file, loaded back by `ONNXLoader`, is the reference every
-/// check uses; `evaluate` is for construction and training.
+/// check uses; `evaluate` is for construction and training and runs the same operators as
+/// `NetworkIR` layers (`layers`), so there is one evaluator for both.
 public struct BenchModel: Sendable, Equatable {
     /// The input tensor's shape without the batch dimension: `[n]` or `[C, H, W]`.
     public let inputShape: [Int]
@@ -12,6 +15,9 @@ public struct BenchModel: Sendable, Equatable {
     public let operations: [BenchOperation]
     /// The shape (without batch) after each operator.
     public let shapes: [[Int]]
+    /// The operators as `NetworkIR` layers on flat vectors (a convolution lowered to its affine
+    /// map, a flatten dropped since the row-major vector is unchanged).
+    public let layers: [Layer]
 
     /// Assembles a model and checks that every operator fits the tensor it receives.
     /// - Throws: `SoundnessBenchError.invalidModel` naming the first operator that does not fit.
@@ -24,10 +30,10 @@ public struct BenchModel: Sendable, Equatable {
         for (index, operation) in operations.enumerated() {
             switch operation {
             case let .gemm(dense), let .matMul(dense):
-                guard shape.count == 1, shape[0] == dense.inputCount else {
-                    throw SoundnessBenchError.invalidModel("operator \(index) (dense, \(dense.inputCount) inputs) receives shape \(shape)")
+                guard shape.count == 1, shape[0] == dense.inputSize else {
+                    throw SoundnessBenchError.invalidModel("operator \(index) (dense, \(dense.inputSize) inputs) receives shape \(shape)")
                 }
-                shape = [dense.outputCount]
+                shape = [dense.outputSize]
             case let .convolution(conv):
                 guard shape.count == 3, shape[0] == conv.inputChannels,
                       conv.outputSize(shape[1]) > 0, conv.outputSize(shape[2]) > 0 else {
@@ -47,6 +53,27 @@ public struct BenchModel: Sendable, Equatable {
         self.inputShape = inputShape
         self.operations = operations
         self.shapes = shapes
+        self.layers = Self.layers(inputShape: inputShape, operations: operations)
+    }
+
+    /// The `NetworkIR` layers of `operations` (whose shapes have been checked).
+    private static func layers(inputShape: [Int], operations: [BenchOperation]) -> [Layer] {
+        var shape = inputShape
+        var layers: [Layer] = []
+        for operation in operations {
+            switch operation {
+            case let .gemm(dense), let .matMul(dense):
+                layers.append(.affine(dense))
+            case let .convolution(conv):
+                layers.append(.affine(conv.lowered(height: shape[1], width: shape[2])))
+                shape = [conv.outputChannels, conv.outputSize(shape[1]), conv.outputSize(shape[2])]
+            case .relu:
+                layers.append(.relu)
+            case .flatten:
+                break
+            }
+        }
+        return layers
     }
 
     /// The number of input values.
@@ -57,25 +84,13 @@ public struct BenchModel: Sendable, Equatable {
     /// The shape entering operator `index`.
     public func shape(enteringOperation index: Int) -> [Int] { index == 0 ? inputShape : shapes[index - 1] }
 
-    /// Runs the model in double precision.
+    /// Runs the model in double precision through `NetworkIR`'s evaluator.
     /// - Precondition: `input.count == inputSize`.
-    /// - Complexity: O(total number of multiply-adds).
+    /// - Complexity: O(total number of entries of the layers' matrices).
     public func evaluate(_ input: [Double]) -> [Double] {
         precondition(input.count == inputSize, "input has \(input.count) values, model takes \(inputSize)")
         var x = input
-        for (index, operation) in operations.enumerated() {
-            switch operation {
-            case let .gemm(dense), let .matMul(dense):
-                x = dense.apply(x)
-            case let .convolution(conv):
-                let shape = self.shape(enteringOperation: index)
-                x = conv.apply(x, height: shape[1], width: shape[2])
-            case .relu:
-                x = x.map { max(0, $0) }
-            case .flatten:
-                break
-            }
-        }
+        for layer in layers { x = Network.apply(layer, to: x) }
         return x
     }
 
@@ -98,6 +113,7 @@ public struct BenchModel: Sendable, Equatable {
         self.inputShape = inputShape
         self.operations = operations
         self.shapes = shapes
+        self.layers = Self.layers(inputShape: inputShape, operations: operations)
     }
 
     /// A one-line description of the architecture, such as `10-32-32-2` or
@@ -106,7 +122,7 @@ public struct BenchModel: Sendable, Equatable {
         var parts: [String] = [inputShape.map(String.init).joined(separator: "x")]
         for operation in operations {
             switch operation {
-            case let .gemm(dense), let .matMul(dense): parts.append("\(dense.outputCount)")
+            case let .gemm(dense), let .matMul(dense): parts.append("\(dense.outputSize)")
             case let .convolution(c): parts.append("conv\(c.outputChannels)k\(c.kernel)s\(c.stride)")
             case .relu, .flatten: break
             }

@@ -1,9 +1,11 @@
+import NetworkIR
+
 /// One ONNX operator of a generated network, in the order the graph applies them.
 public enum BenchOperation: Sendable, Equatable {
     /// ONNX `Gemm` with `transB = 1`: `y = x·Wᵀ + b` on a `[1, n]` tensor.
-    case gemm(DenseWeights)
+    case gemm(AffineLayer)
     /// ONNX `MatMul` by the stored `[inputs, outputs]` matrix `Wᵀ`, then `Add` of the bias.
-    case matMul(DenseWeights)
+    case matMul(AffineLayer)
     /// ONNX `Conv` on a `[1, C, H, W]` tensor.
     case convolution(ConvolutionWeights)
     /// ONNX `Relu`.

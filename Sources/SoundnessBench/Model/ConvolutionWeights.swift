@@ -1,3 +1,5 @@
+import NetworkIR
+
 /// The parameters of a 2-D convolution (ONNX `Conv`, group 1, square kernel, equal padding on
 /// every side), applied to a `channels × height × width` tensor.
 public struct ConvolutionWeights: Sendable, Equatable {
@@ -42,33 +44,34 @@ public struct ConvolutionWeights: Sendable, Equatable {
         ((o * inputChannels + i) * kernel + r) * kernel + c
     }
 
-    /// Applies the convolution to `x` of shape `[inputChannels, height, width]` (row-major),
-    /// in double precision.
-    /// - Complexity: O(outputs × inputs × kernel² × output positions).
-    public func apply(_ x: [Double], height: Int, width: Int) -> [Double] {
+    /// The convolution on a `[inputChannels, height, width]` tensor as the affine map it is on
+    /// the flattened (row-major) vectors, so that `NetworkIR` evaluates it like any dense layer.
+    /// - Complexity: O(output values × input values) memory, filled in O(outputs × inputs ×
+    ///   kernel² × output positions).
+    public func lowered(height: Int, width: Int) -> AffineLayer {
         let outH = outputSize(height), outW = outputSize(width)
-        var y = [Double](repeating: 0, count: outputChannels * outH * outW)
+        var matrix = Matrix.zeros(rows: outputChannels * outH * outW, columns: inputChannels * height * width)
+        var bias = [Double](repeating: 0, count: matrix.rows)
         for o in 0..<outputChannels {
             for r in 0..<outH {
                 for c in 0..<outW {
-                    var sum = bias[o]
+                    let row = (o * outH + r) * outW + c
+                    bias[row] = self.bias[o]
                     for i in 0..<inputChannels {
                         for kr in 0..<kernel {
-                            let row = r * stride - padding + kr
-                            guard row >= 0 && row < height else { continue }
+                            let y = r * stride - padding + kr
+                            guard y >= 0 && y < height else { continue }
                             for kc in 0..<kernel {
-                                let column = c * stride - padding + kc
-                                guard column >= 0 && column < width else { continue }
-                                sum += weights[weightIndex(output: o, input: i, row: kr, column: kc)]
-                                    * x[(i * height + row) * width + column]
+                                let x = c * stride - padding + kc
+                                guard x >= 0 && x < width else { continue }
+                                matrix[row, (i * height + y) * width + x] = weights[weightIndex(output: o, input: i, row: kr, column: kc)]
                             }
                         }
                     }
-                    y[(o * outH + r) * outW + c] = sum
                 }
             }
         }
-        return y
+        return AffineLayer(weights: matrix, bias: bias)
     }
 
     /// The same layer with every parameter rounded to the nearest float32.

@@ -28,14 +28,14 @@ public enum ONNXWriter {
             switch operation {
             case let .gemm(dense):
                 let w = "W\(index)", b = "B\(index)"
-                graph.initializer.append(tensor(w, dims: [dense.outputCount, dense.inputCount], values: dense.weights.storage))
-                graph.initializer.append(tensor(b, dims: [dense.outputCount], values: dense.bias))
+                graph.initializer.append(tensor(w, dims: [dense.outputSize, dense.inputSize], values: dense.weights.storage))
+                graph.initializer.append(tensor(b, dims: [dense.outputSize], values: dense.bias))
                 graph.node.append(node("Gemm", [current, w, b], [output], name: "gemm\(index)", attributes: [int("transB", 1)]))
             case let .matMul(dense):
                 let w = "W\(index)", b = "B\(index)", product = "t\(index)_product"
-                graph.initializer.append(tensor(w, dims: [dense.inputCount, dense.outputCount],
+                graph.initializer.append(tensor(w, dims: [dense.inputSize, dense.outputSize],
                                                 values: dense.weights.transposed.storage))
-                graph.initializer.append(tensor(b, dims: [dense.outputCount], values: dense.bias))
+                graph.initializer.append(tensor(b, dims: [dense.outputSize], values: dense.bias))
                 graph.node.append(node("MatMul", [current, w], [product], name: "matmul\(index)", attributes: []))
                 graph.node.append(node("Add", [product, b], [output], name: "add\(index)", attributes: []))
             case let .convolution(conv):
