@@ -77,10 +77,9 @@ public struct LinearRelaxation: Sendable {
             let plain = engine.run(start: start, rows: rows, inputRows: inputRows, constants: constants, record: true)
             results = Self.split(plain, rows: objectives.count, network: network)
             if options.slopeIterations > 0 {
-                let optimizer = SlopeOptimizer(iterations: options.slopeIterations, stepSize: options.slopeStepSize,
-                                               deadline: options.deadline)
-                results = optimizer.improve(results, engine: engine, start: start, rows: rows,
-                                            inputRows: inputRows, constants: constants)
+                let ascent = DualAscent(iterations: options.slopeIterations, slopeStep: options.slopeStepSize, shareStep: nil,
+                                        deadline: options.deadline)
+                results = ascent.run(objectives, engine: engine, initial: results).best
             }
         } else {
             results = objectives.map { _ in
