@@ -308,7 +308,7 @@ public struct BoundsAnalyzer: Sendable {
         guard weights.contains(where: { $0 != 0 }) else { return nil }
         let (expression, strict) = problem.combinedExpression(weights)
         guard let objective = try? ExpressionObjective(expression, network: problem.network) else { return nil }
-        let value = DualEvaluator(engine: stage.engine, objective: objective.objective).evaluate(found.multipliers).value
+        let value = DualEvaluator(engine: stage.engine, objective: objective.objective).evaluate(found.multipliers)
         let sound = objective.soundLower(value, bounds)
         return sound > 0 || (sound >= 0 && strict) ? .combination(weights: weights) : nil
     }
