@@ -28,7 +28,7 @@ let package = Package(
         .executableTarget(
             name: "certus",
             dependencies: [
-                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT",
+                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

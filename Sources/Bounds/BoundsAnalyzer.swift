@@ -194,7 +194,7 @@ public struct BoundsAnalyzer: Sendable {
                 }
             }
             if !rows.isEmpty {
-                let optimised = LinearRelaxation(options: .init(slopeIterations: options.slopeIterations))
+                let optimised = LinearRelaxation(options: .init(slopeIterations: options.slopeIterations, deadline: options.deadline))
                     .lowerBounds(of: rows.map { row in
                         row.negated ? problems[row.problem].upperObjectives[row.index].objective
                                     : problems[row.problem].lowerObjectives[row.index].objective
@@ -222,7 +222,7 @@ public struct BoundsAnalyzer: Sendable {
                 let (expression, strict) = problem.combinedExpression(weights)
                 if let objective = try? ExpressionObjective(expression, network: problem.network) {
                     let slopes = deadlinePassed ? 0 : options.slopeIterations
-                    let bound = LinearRelaxation(options: .init(slopeIterations: slopes)).lowerBounds(of: [objective.objective], engine: engine)[0]
+                    let bound = LinearRelaxation(options: .init(slopeIterations: slopes, deadline: options.deadline)).lowerBounds(of: [objective.objective], engine: engine)[0]
                     let candidate = Combination(atomWeights: atomWeights, weights: weights, objective: objective, bound: bound, hasStrictWeight: strict)
                     combination = candidate
                     if problem.combinationProves(candidate, bounds: bounds) { proof = .combination(weights: weights) }

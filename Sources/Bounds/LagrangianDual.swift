@@ -132,7 +132,8 @@ public struct LagrangianDual: Sendable {
         let objectives = (0..<network.outputSize).flatMap { j in
             [LinearObjective.output(j, of: network), LinearObjective.output(j, of: network, negated: true)]
         }
-        let starts = LinearRelaxation(options: .init(slopeIterations: slopeIterations)).lowerBounds(of: objectives, engine: engine)
+        let starts = LinearRelaxation(options: .init(slopeIterations: slopeIterations, deadline: options.deadline))
+            .lowerBounds(of: objectives, engine: engine)
         for (index, objective) in objectives.enumerated() {
             if let deadline = options.deadline, ContinuousClock().now >= deadline { break }
             let j = index / 2

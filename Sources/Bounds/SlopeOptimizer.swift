@@ -16,6 +16,8 @@ struct SlopeOptimizer: Sendable {
     let iterations: Int
     /// The initial Adam step size; it decays geometrically.
     let stepSize: Double
+    /// Stop when this instant passes.
+    let deadline: ContinuousClock.Instant?
 
     /// Improves `initial` (per-row results with CROWN's slopes) by optimising slopes per row.
     func improve(_ initial: [ObjectiveBound], engine: BackSubstitution, start: Int, rows: BackSubstitution.Rows,
@@ -49,7 +51,9 @@ struct SlopeOptimizer: Sendable {
         var current = engine.run(start: start, rows: rows, inputRows: inputRows, constants: constants, slopes: slopes, record: true)
         let beta1 = 0.9, beta2 = 0.999
         var rate = stepSize, beta1Power = 1.0, beta2Power = 1.0
+        let clock = ContinuousClock()
         for _ in 1...iterations {
+            if let deadline, clock.now >= deadline { break }
             let gradients = Self.gradients(of: current, engine: engine, transposed: transposed, start: start, rows: count,
                                            slopes: slopes, layers: reluLayers)
             beta1Power *= beta1

@@ -36,7 +36,7 @@ struct SoundnessCommand: AsyncParsableCommand {
 
         @Option(help: "The folder to create (must not already hold a benchmark).") var out: String
         @Option(help: "Seed for every random choice.") var seed: UInt64 = 1
-        @Option(parsing: .upToNextOption, help: "Model specs (default: a mix of 13 MLPs and CNNs).") var models: [String] = []
+        @Option(parsing: .upToNextOption, help: "Model specs (default: a mix of 15 MLPs and CNNs).") var models: [String] = []
         @Option(help: "Instances with a planted counterexample per model (trained models: one fewer).") var unverifiable = 5
         @Option(help: "Instances without one per model (trained models: one fewer).") var clean = 4
         @Option(help: "Per-instance timeout written to instances.csv, in seconds.") var timeout: Double = 60

@@ -67,7 +67,7 @@ import Testing
         let cnn = try ModelSpec.parse("cnn:3x10x10:8k3s2,4k5s1:24:2:pocket")
         #expect(cnn.convolutions == [.init(channels: 8, kernel: 3, stride: 2), .init(channels: 4, kernel: 5, stride: 1)])
         #expect(cnn.inputSize == 300)
-        #expect(ModelSpec.defaults.count == 13)
+        #expect(ModelSpec.defaults.count == 15)
         for bad in ["mlp:10:32:2", "rnn:10:32:2:pocket", "mlp:0:32:2:pocket", "mlp:10:32:1:pocket", "mlp:10:32:2:magic",
                     "cnn:1x8x8:4k4s1:32:2:pocket", "cnn:8:4k3s1:32:2:pocket", "cnn:1x8x8:4k3s1:32:2:trained",
                     "mlp:4:8:2:trained", "mlp:10:32:2:pocket:5", "mlp:10:x:2:pocket"] {

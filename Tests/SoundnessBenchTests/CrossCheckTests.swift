@@ -54,7 +54,7 @@ import TestSupport
         // B's two unsat answers on planted instances are unsound; A's is fine on the clean one.
         #expect(Set(report.unsoundClaims.map { "\($0.verifier) \($0.vnnlib)" }) == ["B \(planted.vnnlib)", "B \(other.vnnlib)"])
         #expect(report.invalidCounterexamples.map { "\($0.verifier) \($0.vnnlib)" } == ["B \(clean.vnnlib)"])
-        #expect(report.invalidCounterexamples.first?.detail == "the input lies outside the property's input region")
+        #expect(report.invalidCounterexamples.first?.detail.hasPrefix("the input lies outside the property's input region (by up to ") == true)
         let records = Dictionary(uniqueKeysWithValues: report.records.map { ("\($0.verifier) \($0.vnnlib)", $0) })
         #expect(records["A \(planted.vnnlib)"]?.witness?.status == .valid)
         #expect(records["C \(planted.vnnlib)"]?.witness?.status == .unavailable)

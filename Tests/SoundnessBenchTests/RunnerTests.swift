@@ -49,7 +49,7 @@ import TestSupport
         #expect(report.invalidCounterexamples.count == 3 * n)
         #expect(report.unsoundClaims.isEmpty && report.hasFindings)
         let reasons = Set(records.compactMap { $0.witness?.reason })
-        #expect(reasons.contains("the input lies outside the property's input region"))
+        #expect(reasons.contains { $0.hasPrefix("the input lies outside the property's input region (by up to ") })
         #expect(reasons.contains("sat without a witness"))
         #expect(reasons.contains { $0.hasPrefix("expected a variable X_i or Y_j but found 'Q_0'") })
         #expect(report.verifiers.allSatisfy { $0.unverifiableFalsifiedRatio == 0 && $0.invalidCounterexamples == n })

@@ -16,8 +16,10 @@ import Search
 /// while the counter term keeps the planted point misclassified: what remains is a pocket
 /// around the planted point too small for the attack to reach. Unlike SoundnessBench, the hinge
 /// skips points in a small L∞ zone around the planted point (`TrainingBox.zoneRadius`), which
-/// gives the two objectives a common solution instead of a tug of war; the generator halves the
-/// zone when the hidden-ness attack still reaches it. Gradients are clipped to norm 10.
+/// gives the two objectives a common solution instead of a tug of war, and asks for a larger
+/// margin on a wall around the zone, so that the margin rises towards the pocket and a gradient
+/// attack is turned away from it rather than led into it; the generator halves the zone when the
+/// hidden-ness attack still reaches it. Gradients are clipped to norm 10.
 struct CounterTrainer {
     /// Budgets and weights of one training run.
     struct Options: Sendable, Hashable {
@@ -33,6 +35,13 @@ struct CounterTrainer {
         var attackRestarts = 2
         /// Random points (uniform and corners) the first restart starts from the worst of.
         var attackSamples = 32
+        /// The margin required on the wall around a free zone: higher than `robustMargin`, so
+        /// that the label's margin rises towards the pocket and gradient attacks turn away.
+        var wallMargin = 0.3
+        /// The wall's thickness, in zone radii.
+        var wallWidth = 2.0
+        /// Wall points trained per planted box and epoch.
+        var wallSamples = 8
         /// Adversarial points remembered per box.
         var replayWindow = 32
         /// How often the stopping test runs.
@@ -76,12 +85,18 @@ struct CounterTrainer {
                         }
                     }
                 }
-                for x in points + replay[b] where !box.isInZone(x) { addHinge(mlp, x: x, label: box.label, into: gradient) }
+                for x in points + replay[b] where !box.isInZone(x) {
+                    addHinge(mlp, x: x, label: box.label, margin: wallMargin(box, x), into: gradient)
+                }
                 if let planted = box.planted, let target = box.target {
                     addCounter(mlp, x: planted, label: box.label, target: target, into: gradient)
+                    for _ in 0..<options.wallSamples {
+                        let x = wallPoint(box, planted: planted, rng: &rng)
+                        addHinge(mlp, x: x, label: box.label, margin: options.wallMargin, into: gradient)
+                    }
                 }
             }
-            for (x, label) in extra { addHinge(mlp, x: x, label: label, into: gradient) }
+            for (x, label) in extra { addHinge(mlp, x: x, label: label, margin: options.robustMargin, into: gradient) }
             let progress = Double(epoch - 1) / Double(max(1, options.epochs))
             let rate = options.learningRate * 0.5 * (1 + cos(Double.pi * progress))
             adam.step(&mlp, gradient: gradient, learningRate: rate, clip: 10)
@@ -102,10 +117,30 @@ struct CounterTrainer {
         return (logits[label] - logits[rival], rival)
     }
 
-    func addHinge(_ mlp: DenseMLP, x: [Double], label: Int, into gradient: GradientAccumulator) {
+    /// The margin the label must keep at `x`: `wallMargin` on the wall around the free zone,
+    /// `robustMargin` elsewhere.
+    func wallMargin(_ box: TrainingBox, _ x: [Double]) -> Double {
+        guard let planted = box.planted else { return options.robustMargin }
+        let distance = zip(x, planted).map { abs($0 - $1) }.max() ?? 0
+        return distance < box.zoneRadius * (1 + options.wallWidth) ? options.wallMargin : options.robustMargin
+    }
+
+    /// A random point of the wall (L∞ distance from the planted point between the zone radius
+    /// and `1 + wallWidth` times it), clipped to the box.
+    func wallPoint(_ box: TrainingBox, planted: [Double], rng: inout SplitMix64) -> [Double] {
+        let r = box.zoneRadius
+        let face = rng.nextInt(below: planted.count)
+        return planted.indices.map { i in
+            let offset = i == face ? rng.nextSign() * rng.nextDouble(in: r, r * (1 + options.wallWidth))
+                                   : rng.nextDouble(in: -r * (1 + options.wallWidth), r * (1 + options.wallWidth))
+            return min(max(planted[i] + offset, box.lower[i]), box.upper[i])
+        }
+    }
+
+    func addHinge(_ mlp: DenseMLP, x: [Double], label: Int, margin: Double, into gradient: GradientAccumulator) {
         let (trace, output) = mlp.forward(x)
         let (m, rival) = Self.margin(output, label: label)
-        guard m < options.robustMargin else { return }
+        guard m < margin else { return }
         var d = [Double](repeating: 0, count: output.count)
         d[label] = -1
         d[rival] = 1

@@ -132,13 +132,15 @@ public struct ModelSpec: Sendable, Hashable, CustomStringConvertible {
         return spec
     }
 
-    /// The default mix: MLPs of several depths and widths (2 to 50 inputs), small CNNs (64 to
-    /// 300 inputs), both planting methods; 13 models, 62 instances with a planted
-    /// counterexample and 49 without, with the default counts `5+4` (trained: `4+3`).
+    /// The default mix: 15 models, MLPs of several depths and widths (2 to 50 inputs) and small
+    /// CNNs (64 to 300 inputs) with pockets, and trained MLPs (10 to 20 inputs); with the default
+    /// counts (`5+4`, trained `4+3`) 125 instances are requested, 70 of them with a planted
+    /// counterexample (instances that fail the checks are dropped).
     public static let defaults: [ModelSpec] = [
-        "mlp:2:16x16:2:pocket", "mlp:5:20x20x20:3:pocket", "mlp:10:32x32:2:pocket", "mlp:20:50:2:pocket",
-        "mlp:50:64x32x16:4:pocket",
-        "cnn:1x8x8:4k3s1:32:2:pocket", "cnn:1x10x10:4k3s1,8k3s2:32x16:2:pocket", "cnn:3x10x10:8k3s2:24:3:pocket",
+        "mlp:2:16x16:2:pocket", "mlp:5:20x20x20:3:pocket", "mlp:8:24x24x24:2:pocket", "mlp:10:32x32:2:pocket",
+        "mlp:20:50:2:pocket", "mlp:50:64x32x16:4:pocket",
+        "cnn:1x8x8:4k3s1:32:2:pocket", "cnn:2x8x8:4k3s1:16x16:2:pocket", "cnn:1x10x10:4k3s1,8k3s2:32x16:2:pocket",
+        "cnn:3x10x10:8k3s2:24:3:pocket",
         "mlp:10:24x24:2:trained", "mlp:12:32x32:2:trained", "mlp:10:32x32x16:2:trained", "mlp:10:20x20:3:trained",
         "mlp:20:32x32:2:trained",
     ].compactMap { try? ModelSpec.parse($0) }

@@ -78,8 +78,9 @@ enum PlantingToolkit {
 
     /// A point of the box at the given kind of place, on the grid and inside the box:
     /// `interior` (every offset within 80% of the radius), `face` (one input on a face),
-    /// `near-corner` (every offset between 85% and 100%), `near-vertex` (between 60% and
-    /// 100%), `corner` (a vertex).
+    /// `near-corner` (every offset between 85% and 100%), `near-vertex` (every offset between
+    /// 45% and 70%: towards a vertex, but a quarter of the radius short of it), `corner` (a
+    /// vertex).
     static func placePoint(_ kind: String, lower: [Double], upper: [Double], rng: inout SplitMix64) -> [Double] {
         let n = lower.count
         let face = rng.nextInt(below: n)
@@ -89,7 +90,7 @@ enum PlantingToolkit {
             switch kind {
             case "corner": offset = rng.nextSign()
             case "near-corner": offset = rng.nextSign() * rng.nextDouble(in: 0.85, 1)
-            case "near-vertex": offset = rng.nextSign() * rng.nextDouble(in: 0.6, 1)
+            case "near-vertex": offset = rng.nextSign() * rng.nextDouble(in: 0.45, 0.7)
             case "face" where i == face: offset = rng.nextSign()
             default: offset = rng.nextDouble(in: -0.8, 0.8)
             }

@@ -120,7 +120,11 @@ struct PocketModelBuilder {
     /// `f_target − f_label` at the centre.
     func makePocket(box: RobustnessProperty, index: Int, others: [RobustnessProperty], usable: [Int], scale: Double,
                     baseModel: BenchModel, rng: inout SplitMix64) -> (pocket: Pocket, placement: String) {
-        let placement = PlantingToolkit.placements[index % PlantingToolkit.placements.count]
+        var placement = PlantingToolkit.placements[index % PlantingToolkit.placements.count]
+        // A pocket exactly at a vertex cannot hide where the attack samples every vertex.
+        if placement == "corner" && box.lower.count < 63 && 1 << box.lower.count <= options.attack.cornerSamples {
+            placement = "near-corner"
+        }
         let centre = PlantingToolkit.placePoint(placement, lower: box.lower, upper: box.upper, rng: &rng)
         let radius = (box.upper[0] - box.lower[0]) / 2
         let dimensions = usable.count <= 12 ? usable

@@ -24,6 +24,8 @@ struct TrainedModelBuilder {
     let options: GeneratorOptions
     /// The box radius.
     static let radius = 0.1
+    /// Where planted points go.
+    static let placement = "near-vertex"
     /// The first free zone around a planted point, as a fraction of the radius.
     static let initialZone = 0.25
 
@@ -44,7 +46,7 @@ struct TrainedModelBuilder {
             let label = labels[boxes.count]
             var training = TrainingBox(lower: box.lower, upper: box.upper, label: label)
             if boxes.count < unverifiable {
-                training.planted = PlantingToolkit.placePoint("corner", lower: box.lower, upper: box.upper, rng: &rng)
+                training.planted = PlantingToolkit.placePoint(Self.placement, lower: box.lower, upper: box.upper, rng: &rng)
                 let others = (0..<spec.classes).filter { $0 != label }
                 training.target = others[rng.nextInt(below: others.count)]
                 training.zoneRadius = Self.radius * Self.initialZone
@@ -78,7 +80,7 @@ struct TrainedModelBuilder {
                     record.target = target
                     record.marginFloat64 = margins.float64
                     record.marginFloat32 = margins.float32
-                    record.placement = "corner"
+                    record.placement = Self.placement
                     record.provedSafe = false
                 } else {
                     record.provedSafe = PlantingToolkit.provedSafe(written.loaded, property.specification)
@@ -87,7 +89,10 @@ struct TrainedModelBuilder {
                     let attack = try options.attack.run(on: written.loaded, specification: property.specification, seed: rng.next())
                     record.attack = attack
                     if attack.found, let point = attack.point {
-                        failing[b] = "the attack finds a counterexample"
+                        let distance = box.planted.map { p in zip(point, p).map { abs($0 - $1) }.max() ?? 0 }
+                        failing[b] = "the attack finds a counterexample" + (distance.map {
+                            String(format: " at L-inf distance %.3g from the planted point (zone %.3g)", $0, box.zoneRadius)
+                        } ?? "") + " after \(attack.pointsEvaluated) evaluations"
                         if box.isInZone(point) {
                             boxes[b].zoneRadius /= 2  // the pocket is too wide: carve a smaller one
                         } else {

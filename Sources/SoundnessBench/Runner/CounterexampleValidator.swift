@@ -65,6 +65,24 @@ public struct CounterexampleValidator {
         }
     }
 
+    /// ` (by up to 2.3e-09 along X_4)`: how far the input lies outside the nearest case's box,
+    /// measured on the box's bounds rounded outward to doubles; empty when it is inside every
+    /// box (it misses an input constraint instead).
+    static func regionMiss(_ input: [Double], _ specification: Specification) -> String {
+        var best: (distance: Double, index: Int)?
+        for specificationCase in specification.cases {
+            let lower = specificationCase.box.lowerDoubles, upper = specificationCase.box.upperDoubles
+            var worst = (distance: 0.0, index: 0)
+            for i in input.indices where i < lower.count {
+                let miss = max(lower[i] - input[i], input[i] - upper[i], 0)
+                if miss > worst.distance { worst = (miss, i) }
+            }
+            if best.map({ worst.distance < $0.distance }) ?? true { best = worst }
+        }
+        guard let best, best.distance > 0 else { return "" }
+        return " (by up to \(best.distance) along X_\(best.index))"
+    }
+
     /// Validates a witness against a prepared check.
     public static func validate(_ witness: Witness, with check: CounterexampleCheck) -> WitnessCheck {
         let input: [Double]
@@ -98,7 +116,7 @@ public struct CounterexampleValidator {
             status = .invalid
             reason = measured.contains(where: \.isInRegion)
                 ? "the outputs miss the unsafe set (float64 margin \(shown.marginDouble), float32 margin \(shown.marginFloat))"
-                : "the input lies outside the property's input region"
+                : "the input lies outside the property's input region" + Self.regionMiss(input, check.specification)
         }
         return WitnessCheck(status: status, reason: reason, caseIndex: shown.caseIndex, marginFloat64: shown.marginDouble,
                             marginFloat32: shown.marginFloat, outputDeviation: deviation)
