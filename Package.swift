@@ -16,17 +16,27 @@ let package = Package(
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"]), .brew(["z3"])]),
         .target(name: "ExactArithmetic", dependencies: [.product(name: "BigInt", package: "BigInt")]),
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
+        .target(name: "Z3Backend",
+                dependencies: ["CZ3", "SMT", "ExactArithmetic", .product(name: "BigInt", package: "BigInt")]),
         .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
         .target(name: "NetworkIR"),
         // AVX2/FMA matrix kernel for Bounds, selected at run time (portable fallback in Swift).
         .target(name: "CBoundsKernels"),
         .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
-        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Encoding", "SMT"]),
+        .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic"]),
+        .executableTarget(
+            name: "certus",
+            dependencies: [
+                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Bounds", "Encoding", "SMT"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "Z3Backend", "ONNXImport", "TestSupport"]),
         .target(
             name: "ONNXImport",
             dependencies: ["NetworkIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -34,7 +44,21 @@ let package = Package(
         ),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
         .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "TestSupport"]),
+        // Independent of Verifier and Z3Backend: it tests verifiers, Certus included, from outside.
+        .target(
+            name: "SoundnessBench",
+            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "BigInt", package: "BigInt")]
+        ),
+        .testTarget(name: "SoundnessBenchTests",
+                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
+        .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "SMTTests", dependencies: ["SMT", "ExactArithmetic"]),
+        .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -67,7 +67,16 @@ public struct CounterexamplePolisher: Sendable {
         let objective = objectives[caseIndex]
         let network = check.network
         func consider(_ x: [Double]) -> Bool {
-            let c = check.measure(x, caseIndex: caseIndex)
+            let output = network.evaluate(x)
+            let outputFloat = network.evaluateFloat(x.map { Float($0) })
+            // Cheap double-precision screen: once the best point is valid, exact arithmetic is
+            // spent only on candidates that look better (the screen never decides validity).
+            if best.isValid {
+                let approximate = min(objective.margin(input: x, output: output).value,
+                                      objective.margin(input: x, output: outputFloat.map { Double($0) }).value)
+                if !(approximate > best.worstMargin) { return false }
+            }
+            let c = check.measure(x, caseIndex: caseIndex, output: output, outputFloat: outputFloat)
             if Self.ranks(c, above: best) { best = c; return true }
             return false
         }

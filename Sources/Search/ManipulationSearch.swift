@@ -19,6 +19,9 @@ import VNNLIB
 /// only layers `k+1…` are evaluated, and each hidden point that violates a case is handed to the
 /// `HiddenPointRealizer` to be mapped back to an input (DLV's Z3 back-mapping step).
 ///
+/// An input without a bound is given the finite range of `CaseRegion` (sampling range), so the
+/// grid, and a hidden region derived from it, cover only that range there.
+///
 /// Guarantee: a counterexample found is concrete. "No counterexample on this grid" is not a
 /// proof; it would be one only under DLV's minimality assumption (no counterexample strictly
 /// between neighbouring grid points), which this search does not check. It never yields `unsat`.
@@ -55,15 +58,22 @@ public struct ManipulationSearch: Sendable {
         public var realizeTolerance: Double
         /// Blocks owning fewer grid points than this are enumerated without asking the pruner.
         public var minPointsToPrune: Int
+        /// Stop asking the pruner once it has failed on nearly every block: after 64 calls with
+        /// fewer than 1 in 20 successes, a call costs more evaluations than it saves (interval
+        /// bounds on deep networks rarely prove small cells). Coverage accounting is unaffected.
+        public var adaptivePruning: Bool
         /// How often the progress callback is called.
         public var progressInterval: Duration
         /// Polishing of found counterexamples.
         public var polish: CounterexamplePolisher.Options
+        /// At most this many hits are polished; later hits are only validated as they are.
+        public var maxPolishAttempts: Int
 
         public init(dimensions: Int? = nil, span: [Double]? = nil, spans: Int = 1, layer: Int? = nil,
                     maxPoints: Int? = nil, deadline: ContinuousClock.Instant? = nil, saliency: Saliency = .gradient,
                     policy: ReportingPolicy = .vnncomp, realizeTolerance: Double = 1e-3, minPointsToPrune: Int = 4,
-                    progressInterval: Duration = .seconds(2), polish: CounterexamplePolisher.Options = .init()) {
+                    adaptivePruning: Bool = true, progressInterval: Duration = .seconds(2), polish: CounterexamplePolisher.Options = .init(),
+                    maxPolishAttempts: Int = 32) {
             self.dimensions = dimensions
             self.span = span
             self.spans = spans
@@ -74,8 +84,10 @@ public struct ManipulationSearch: Sendable {
             self.policy = policy
             self.realizeTolerance = realizeTolerance
             self.minPointsToPrune = minPointsToPrune
+            self.adaptivePruning = adaptivePruning
             self.progressInterval = progressInterval
             self.polish = polish
+            self.maxPolishAttempts = maxPolishAttempts
         }
     }
 

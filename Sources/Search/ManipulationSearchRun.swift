@@ -17,6 +17,8 @@ struct ManipulationSearchRun {
     var found: Counterexample?
     /// The plan being searched.
     var current = 0
+    var evaluator: ForwardEvaluator
+    var polishAttempts = 0
 
     init(search: ManipulationSearch, options: ManipulationSearch.Options, plans: [ManipulationSearch.Plan],
          progress: (@Sendable (ManipulationSearch.Progress) -> Void)?) {
@@ -24,6 +26,7 @@ struct ManipulationSearchRun {
         self.options = options
         self.plans = plans
         self.progress = progress
+        evaluator = ForwardEvaluator(network: search.check.network)
         details = SearchReport.Details(layer: options.layer)
         details.grids = plans.map(\.grid)
         var points: Int? = 0
@@ -98,7 +101,9 @@ struct ManipulationSearchRun {
         let grid = plan.grid
         let owned = (0..<lower.count).map { p in upper[p] - lower[p] + (upper[p] == 2 * grid.steps[p] ? 1 : 0) }
         let ownedPoints = owned.reduce(1) { ManipulationGrid.product([$0, $1]) ?? Int.max }
-        if let pruner = search.pruner, !lower.isEmpty, ownedPoints >= options.minPointsToPrune {
+        let pruningPays = !options.adaptivePruning || details.prunerCalls < 64
+            || details.prunerSuccesses * 20 >= details.prunerCalls
+        if let pruner = search.pruner, pruningPays, !lower.isEmpty, ownedPoints >= options.minPointsToPrune {
             var low = grid.base
             var high = grid.base
             for p in grid.dimensions.indices {
@@ -108,6 +113,7 @@ struct ManipulationSearchRun {
             details.prunerCalls += 1
             let startLayer = grid.layer.map { $0 + 1 } ?? 0
             if pruner.provesSafe(startLayer: startLayer, lower: low, upper: high, caseIndices: plan.caseIndices) {
+                details.prunerSuccesses += 1
                 let cells = (0..<lower.count).map { upper[$0] - lower[$0] }.reduce(1) { ManipulationGrid.product([$0, $1]) ?? Int.max }
                 cellsPruned = ManipulationGrid.sum(cellsPruned, cells) ?? Int.max
                 details.pointsPruned = ManipulationGrid.sum(details.pointsPruned, ownedPoints) ?? Int.max
@@ -161,7 +167,7 @@ struct ManipulationSearchRun {
         let plan = plans[current]
         evaluated += 1
         if let layer = plan.grid.layer {
-            let y = network.evaluate(layers: (layer + 1)..<network.layers.count, on: point)
+            let y = evaluator.evaluate(layers: (layer + 1)..<network.layers.count, on: point)
             var undecided = false
             for caseIndex in plan.caseIndices
             where search.polisher.objectives[caseIndex].margin(input: [], output: y).value >= 0 {
@@ -175,17 +181,26 @@ struct ManipulationSearchRun {
             if undecided { details.unresolved += 1 }
             return
         }
-        let y = network.evaluate(point)
+        let y = evaluator.evaluate(point)
         for caseIndex in plan.caseIndices
         where search.polisher.objectives[caseIndex].margin(input: point, output: y).value >= 0 {
             if accept(point, caseIndex: caseIndex) { return }
         }
     }
 
-    /// Validates and polishes an input; true when it is reported.
+    /// Validates and polishes an input (after `maxPolishAttempts`, only validates it); true
+    /// when it is reported.
     mutating func accept(_ input: [Double], caseIndex: Int) -> Bool {
-        guard let polished = try? search.polisher.polish(input, caseIndex: caseIndex, options: options.polish,
-                                                         deadline: options.deadline) else { return false }
+        let polished: Counterexample
+        if polishAttempts < options.maxPolishAttempts {
+            polishAttempts += 1
+            guard let p = try? search.polisher.polish(input, caseIndex: caseIndex, options: options.polish,
+                                                      deadline: options.deadline) else { return false }
+            polished = p
+        } else {
+            guard let c = try? search.check.assess(input, caseIndex: caseIndex) else { return false }
+            polished = c
+        }
         if options.policy.accepts(polished) {
             found = polished
             return true

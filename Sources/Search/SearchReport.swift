@@ -59,6 +59,8 @@ public struct SearchReport: Sendable, Equatable, Codable {
         public var pointsPruned = 0
         /// Calls to the cell pruner.
         public var prunerCalls = 0
+        /// Calls that proved their block safe.
+        public var prunerSuccesses = 0
         /// Hidden points whose outputs violate a case (layer search only).
         public var hiddenHits = 0
         /// Hidden hits proved unrealisable by the realizer.

@@ -53,6 +53,8 @@ struct BranchAndBound: Sendable {
     let falsification: Falsification
     let objectives: CaseObjectives
     let reluLayers: [Int]
+    /// Receives a progress line now and then (for `--verbose`), or nil.
+    var progress: (@Sendable (String) -> Void)?
 
     init(network: Network, specification: Specification, caseIndex: Int, options: Options,
          makeSolver: @escaping SolverFactory, seed: UInt64) {
@@ -101,8 +103,14 @@ struct BranchAndBound: Sendable {
             while running > 0 {
                 guard let outcome = await group.next() else { break }
                 running -= 1
-                if Task.isCancelled { group.cancelAll(); return .timeout }
-                if let deadline, ContinuousClock.now >= deadline { group.cancelAll(); return .timeout }
+                if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
+                    group.cancelAll()
+                    progress?("case \(caseIndex): stopped after \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
+                    return .timeout
+                }
+                if explored % 5000 == 0 {
+                    progress?("case \(caseIndex): \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
+                }
                 switch outcome {
                 case .pruned:
                     break

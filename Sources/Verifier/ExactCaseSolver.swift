@@ -34,7 +34,7 @@ struct ExactCaseSolver: Sendable {
     ///   - outputMargin: ask for a point at least this far inside the unsafe set.
     func solve(timeout: Duration?, outputMargin: Rational = .zero) async -> Outcome {
         let job = self
-        return await BlockingWork.runCancellable { relay in
+        return await BlockingWork.runCancellable(limit: timeout, abandoned: .timeout) { relay in
             job.solveBlocking(timeout: timeout, outputMargin: outputMargin, relay: relay)
         }
     }

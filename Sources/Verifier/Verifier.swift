@@ -127,9 +127,11 @@ public struct Verifier: Sendable {
         }
         if options.engine == .branchAndBound && options.usesBounds {
             var babOptions = BranchAndBound.Options()
+            babOptions.leafThreshold = options.leafThreshold
             babOptions.jobs = max(1, options.jobs / max(1, min(options.jobs, specification.cases.count)))
-            let bab = BranchAndBound(network: network, specification: specification, caseIndex: index,
+            var bab = BranchAndBound(network: network, specification: specification, caseIndex: index,
                                      options: babOptions, makeSolver: makeSolver, seed: options.seed)
+            bab.progress = options.progress
             switch await bab.run(deadline: deadline) {
             case let .proved(nodes, leaves):
                 return (index, .proved, outcome(.proved(method: "branch and bound (\(nodes) nodes, \(leaves) Z3 leaves)"), unstable))

@@ -25,6 +25,8 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Parallel jobs (default: number of cores).") var jobs: Int?
     @Flag(help: "Skip sound bounds before Z3 (the plain exact encoding; for comparison).") var noBounds = false
     @Flag(help: "Skip sampling and gradient attack.") var noAttack = false
+    @Option(help: "Branch-and-bound nodes with at most this many unstable ReLUs go to Z3.") var leafThreshold: Int = 8
+    @Flag(help: "Print progress of branch and bound on standard error.") var verbose = false
     @Option(help: "Decision procedure after bounds: bab (branch and bound, default) or exact (one Z3 query per case).")
     var engine: String = "bab"
 
@@ -45,6 +47,10 @@ struct VerifyCommand: AsyncParsableCommand {
             options.usesBounds = !noBounds
             options.usesAttack = !noAttack
             if let jobs { options.jobs = jobs }
+            options.leafThreshold = max(0, leafThreshold)
+            if verbose {
+                options.progress = { line in FileHandle.standardError.write(Data("progress: \(line)\n".utf8)) }
+            }
             options.engine = VerifierOptions.Engine(rawValue: engine) ?? .branchAndBound
             let verifier = Verifier(network: instance.network, specification: instance.specification,
                                     options: options, makeSolver: { Z3Solver() })
@@ -60,5 +66,10 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
             }
         }
+        // A solver thread that ignored its interrupt may still be inside Z3; exiting through
+        // the C library's exit handlers would tear Z3's globals down under it. The verdict is
+        // printed and the result file renamed into place, so leave at once.
+        fflush(nil)
+        _exit(0)
     }
 }

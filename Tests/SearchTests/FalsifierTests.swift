@@ -41,6 +41,15 @@ import VNNLIB
         #expect(outcome.pointsEvaluated > 64)
     }
 
+    @Test func keepsRestartingUntilTheDeadlineWhenAsked() throws {
+        let falsifier = try Falsifier(network: F.peak(), specification: Self.peakSpec(threshold: 0.31))
+        let budgeted = falsifier.run(.init(uniformSamples: 8, restarts: 2, steps: 20, gridBudget: 0))
+        #expect(budgeted.status == .exhausted)
+        let timed = falsifier.run(.init(uniformSamples: 8, restarts: 2, steps: 20, deadline: .now + .milliseconds(200),
+                                        gridBudget: 0, restartsUntilDeadline: true))
+        #expect(timed.status == .deadline && timed.pointsEvaluated > budgeted.pointsEvaluated)
+    }
+
     @Test func handlesUnboundedInputs() throws {
         let spec = Self.peakSpec(threshold: 0.25, box: InputBox(lower: [nil, F.q(0)], upper: [nil, nil]))
         let outcome = try Falsifier(network: F.peak(), specification: spec).run(.init(uniformSamples: 32, restarts: 2))

@@ -84,8 +84,11 @@ struct RotationRealizer: HiddenPointRealizer {
         #expect(attack.counterexample == nil)
         let pruned = try ManipulationSearch(network: net, specification: spec,
                                             pruner: IntervalCellPruner(network: net, specification: spec)).run(.init())
+        let linear = try ManipulationSearch(network: net, specification: spec,
+                                            pruner: BoundsCellPruner(network: net, specification: spec)).run(.init())
         let plain = try ManipulationSearch(network: net, specification: spec).run(.init())
-        for report in [pruned, plain] {
+        #expect(linear.cellsPruned > 0 && linear.pointsChecked < plain.pointsChecked)
+        for report in [pruned, linear, plain] {
             #expect(report.outcome == .counterexample)
             let x = try #require(report.counterexample?.x)
             #expect(zip(x, signs).allSatisfy { abs($0 - 0.02 * $1) < 1e-4 })
@@ -130,11 +133,28 @@ struct RotationRealizer: HiddenPointRealizer {
     @Test func wholeGridIsPrunedWhenBoundsProveItSafe() throws {
         let net = try F.peak()  // y <= 0.3 everywhere
         let spec = F.spec(inputs: 2, outputs: 1, box: Self.square, [F.outputAtLeast(0, F.q(0.31))])
-        let report = try ManipulationSearch(network: net, specification: spec,
-                                            pruner: IntervalCellPruner(network: net, specification: spec)).run(.init(spans: 3))
-        #expect(report.outcome == .noneOnGrid)
-        #expect(report.pointsChecked == 0 && report.cellsPruned == 36 && report.pointsLeft == 0)
-        #expect(report.details.pointsPruned == 49 && report.details.prunerCalls == 1)
+        let pruners: [any CellPruner] = [IntervalCellPruner(network: net, specification: spec),
+                                         BoundsCellPruner(network: net, specification: spec),
+                                         BoundsCellPruner(network: net, specification: spec, method: .interval)]
+        for pruner in pruners {
+            let report = try ManipulationSearch(network: net, specification: spec, pruner: pruner).run(.init(spans: 3))
+            #expect(report.outcome == .noneOnGrid)
+            #expect(report.pointsChecked == 0 && report.cellsPruned == 36 && report.pointsLeft == 0)
+            #expect(report.details.pointsPruned == 49 && report.details.prunerCalls == 1)
+        }
+    }
+
+    @Test func hiddenLayerCellsArePrunedOnTheLayersAbove() throws {
+        // Only hidden points near (2, 2) can reach relu(z0) + relu(z1) >= 3.5.
+        let net = try F.rotated(outputWeights: [1, 1], bias: -3.5)
+        let spec = Self.atLeastZero(net)
+        for pruner in [IntervalCellPruner(network: net, specification: spec) as any CellPruner,
+                       BoundsCellPruner(network: net, specification: spec)] {
+            let report = try ManipulationSearch(network: net, specification: spec, pruner: pruner, realizer: RotationRealizer())
+                .run(.init(spans: 2, layer: 0))
+            #expect(report.outcome == .noneOnGrid && report.details.spurious == 1)
+            #expect(report.cellsPruned > 0 && report.pointsChecked < 25)
+        }
     }
 
     @Test func stopsAtThePointBudgetAndReportsWhatIsLeft() throws {

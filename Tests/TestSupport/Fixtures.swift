@@ -29,3 +29,40 @@ public enum Fixtures {
     /// True when the benchmarks folder exists; use as `.enabled(if: Fixtures.hasBenchmarks)`.
     public static var hasBenchmarks: Bool { vnncomp2021 != nil }
 }
+
+/// Runs the built `certus` executable, for tests of the command line as a user sees it.
+public enum CertusExecutable {
+    /// The `certus` binary that `swift test` builds next to the test bundle, or nil.
+    public static var url: URL? {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [bundleDirectory, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("certus") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// The result of one run.
+    public struct Run: Sendable {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+        public var seconds: Double
+    }
+
+    /// Runs `certus` with `arguments` and waits for it.
+    public static func run(_ arguments: [String]) throws -> Run {
+        guard let url else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "certus executable not built"]) }
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let start = Date()
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+                   standardError: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+    }
+}
