@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "ONNXImport", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "Z3Backend", "ONNXImport", "TestSupport"]),
         .target(
             name: "ONNXImport",
             dependencies: ["NetworkIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -91,6 +91,9 @@ struct BackSubstitution: Sendable {
         /// When recorded: `multipliers[k]` holds, row-major, the coefficients on the output of
         /// layer `k` (for `k ≤ start`), i.e. the Lagrange multipliers of that layer's equation.
         var multipliers: [[Double]]
+        /// When recorded: per layer with box shares, the coefficients minimised over its box
+        /// (the coefficient that arrived at the layer's output is `multipliers[k] + this`).
+        var boxCoefficients: [Int: [Double]]
     }
 
     /// Lower-bounds `rows·y_start + inputRows·x + constants` over the region.
@@ -100,15 +103,19 @@ struct BackSubstitution: Sendable {
     ///   - constants: exact constants per row, or nil for zeros.
     ///   - slopes: optional lower slopes α per ReLU layer, row-major (rows × neurons), in [0, 1];
     ///     missing layers use CROWN's adaptive choice.
+    ///   - shares: optional box shares β ∈ [0, 1] per affine or division layer, row-major: the
+    ///     part `β·λ` of the coefficients arriving at that layer's output is bounded on the
+    ///     layer's box instead of being back-substituted (see `splitStep`).
     ///   - record: whether to return the multipliers of every layer.
     /// - Precondition: `prepare(through: start)` was called and the bounds are finite.
     /// - Complexity: O(rows × number of weights up to `start`).
     func run(start: Int, rows: Rows, inputRows: [Double]? = nil, constants: [Double]? = nil,
-             slopes: [Int: [Double]] = [:], record: Bool = false) -> Result {
+             slopes: [Int: [Double]] = [:], shares: [Int: [Double]] = [:], record: Bool = false) -> Result {
         let count = rows.count
         var sum = constants ?? [Double](repeating: 0, count: count)
         var error = [Double](repeating: 0, count: count)
         var multipliers = record ? Array(repeating: [Double](), count: max(start + 1, 0)) : []
+        var boxCoefficients: [Int: [Double]] = [:]
         var layer = start
         var lambda: [Double]
         switch rows {
@@ -116,7 +123,7 @@ struct BackSubstitution: Sendable {
             lambda = coefficients
         case let .units(neurons, negated):
             let sign: Double = negated ? -1 : 1
-            if !record, start >= 0, case let .affine(affine) = network.layers[start] {
+            if !record, shares.isEmpty, start >= 0, case let .affine(affine) = network.layers[start] {
                 // The first step is exact: the rows of ±W and ±b.
                 let n = affine.inputSize
                 lambda = [Double](repeating: 0, count: count * n)
@@ -133,6 +140,13 @@ struct BackSubstitution: Sendable {
         }
 
         while layer >= 0 {
+            if let share = shares[layer] {
+                let box = bounds.layers[layer]
+                let split = Self.splitStep(share, box: box, magnitudes: box.magnitudes, lambda: lambda, rows: count,
+                                           sum: &sum, error: &error)
+                lambda = split.kept
+                if record { boxCoefficients[layer] = split.concretised }
+            }
             if record { multipliers[layer] = lambda }
             let cache = self.cache(layer)
             switch network.layers[layer] {
@@ -174,7 +188,41 @@ struct BackSubstitution: Sendable {
             let totalError = error[r] + gamma * size + tiny * (magnitudeSum + 1) + 2 * unit * abs(total)
             lower[r] = Self.finish(total, totalError)
         }
-        return Result(lower: lower, inputCoefficients: lambda, inputConstants: inputConstants, multipliers: multipliers)
+        return Result(lower: lower, inputCoefficients: lambda, inputConstants: inputConstants, multipliers: multipliers,
+                      boxCoefficients: boxCoefficients)
+    }
+
+    /// Splits the coefficients `λ` arriving at a layer's output: `kept = fl((1 − β)·λ)` goes on
+    /// back-substituting, and `c = fl(λ − kept)` is minimised over the layer's box.
+    ///
+    /// In the dual (Dvijotham et al. 2018, eq. 5) this is a choice of the multiplier `kept` of
+    /// the layer's equation different from the coefficient `λ` on its output; the difference is
+    /// the coefficient of the output variable, minimised over its box. Sound with the error
+    /// `(γ + 2u)·Σ|c|·mag` for the rounded subtraction and the sum.
+    static func splitStep(_ share: [Double], box: IntervalVector, magnitudes: [Double], lambda: [Double], rows: Int,
+                          sum: inout [Double], error: inout [Double]) -> (kept: [Double], concretised: [Double]) {
+        let n = box.count
+        var kept = lambda, concretised = [Double](repeating: 0, count: lambda.count)
+        let unit = SoundRounding.unit, gamma = SoundRounding.gamma(n), tiny = SoundRounding.underflow(n)
+        for r in 0..<rows {
+            var total = 0.0, size = 0.0
+            for j in 0..<n {
+                let i = r &* n &+ j
+                let beta = share[i]
+                if beta == 0 { continue }
+                let keep = lambda[i] * (1 - beta)
+                let c = lambda[i] - keep
+                kept[i] = keep
+                concretised[i] = c
+                total += min(c * box.lower[j], c * box.upper[j])
+                size += abs(c) * magnitudes[j]
+            }
+            guard size != 0 || total != 0 else { continue }
+            let updated = sum[r] + total
+            sum[r] = updated
+            error[r] += (gamma + 2 * unit) * size + tiny + 2 * unit * abs(updated)
+        }
+        return (kept, concretised)
     }
 
     /// `Σⱼ min(aⱼlⱼ, aⱼuⱼ)` and `Σⱼ |aⱼ|·magⱼ` for row `row` of `a`, with four partial sums.

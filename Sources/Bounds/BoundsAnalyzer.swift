@@ -194,7 +194,7 @@ public struct BoundsAnalyzer: Sendable {
                 }
             }
             if !rows.isEmpty {
-                let optimised = LinearRelaxation(options: .init(slopeIterations: options.slopeIterations))
+                let optimised = LinearRelaxation(options: .init(slopeIterations: options.slopeIterations, deadline: options.deadline))
                     .lowerBounds(of: rows.map { row in
                         row.negated ? problems[row.problem].upperObjectives[row.index].objective
                                     : problems[row.problem].lowerObjectives[row.index].objective
@@ -222,7 +222,7 @@ public struct BoundsAnalyzer: Sendable {
                 let (expression, strict) = problem.combinedExpression(weights)
                 if let objective = try? ExpressionObjective(expression, network: problem.network) {
                     let slopes = deadlinePassed ? 0 : options.slopeIterations
-                    let bound = LinearRelaxation(options: .init(slopeIterations: slopes)).lowerBounds(of: [objective.objective], engine: engine)[0]
+                    let bound = LinearRelaxation(options: .init(slopeIterations: slopes, deadline: options.deadline)).lowerBounds(of: [objective.objective], engine: engine)[0]
                     let candidate = Combination(atomWeights: atomWeights, weights: weights, objective: objective, bound: bound, hasStrictWeight: strict)
                     combination = candidate
                     if problem.combinationProves(candidate, bounds: bounds) { proof = .combination(weights: weights) }
@@ -254,24 +254,27 @@ public struct BoundsAnalyzer: Sendable {
             if result.lower > warm.lower { improved.lower = result.lower }
             return improved
         }
-        if proof == nil && !bounds.isInfeasible {
-            // The objectives that can prove the case, most promising first.
-            var atoms: [(index: Int, negated: Bool)] = []
-            for i in problem.constraints.indices {
-                atoms.append((i, false))
-                if problem.constraints[i].relation == .equal { atoms.append((i, true)) }
-            }
-            atoms.sort { a, b in
-                (a.negated ? upper[a.index] : lower[a.index]).lower > (b.negated ? upper[b.index] : lower[b.index]).lower
-            }
-            for atom in atoms where proof == nil && !deadlinePassed {
+        if proof == nil && !bounds.isInfeasible && !deadlinePassed {
+            // The objectives that can prove the case, in one batch; one reaching its target suffices.
+            let atoms = problem.atoms
+            let objectives = atoms.map { problem.objective($0) }
+            let warm = atoms.map { $0.negated ? upper[$0.index] : lower[$0.index] }
+            var ascent = LagrangianDual(options: .init(maxIterations: options.lagrangianIterations, deadline: options.deadline,
+                                                       recordTrace: options.recordTraces)).ascent
+            ascent.target = objectives.map { $0.correction(bounds) }.max() ?? 0
+            ascent.anyRowReachesTarget = true
+            let outcome = ascent.run(objectives.map(\.objective), engine: engine, initial: warm)
+            for (a, atom) in atoms.enumerated() where a < outcome.best.count {
                 if atom.negated {
-                    upper[atom.index] = dual(problem.upperObjectives[atom.index], warm: upper[atom.index], label: "constraint \(atom.index) upper", prove: true)
-                } else {
-                    lower[atom.index] = dual(problem.lowerObjectives[atom.index], warm: lower[atom.index], label: "constraint \(atom.index) lower", prove: true)
+                    if outcome.best[a].lower > upper[atom.index].lower { upper[atom.index] = outcome.best[a] }
+                } else if outcome.best[a].lower > lower[atom.index].lower {
+                    lower[atom.index] = outcome.best[a]
                 }
-                proof = problem.proof(bounds: bounds, constraints: problem.constraintBounds(lower: lower, upper: upper, bounds: bounds))
+                if options.recordTraces, a < outcome.traces.count {
+                    traces.append(DualTrace(label: "constraint \(atom.index) \(atom.negated ? "upper" : "lower")", entries: outcome.traces[a]))
+                }
             }
+            proof = problem.proof(bounds: bounds, constraints: problem.constraintBounds(lower: lower, upper: upper, bounds: bounds))
             if proof == nil, options.combineConstraints, problem.atoms.count >= 2, !deadlinePassed {
                 proof = jointCombination(problem, stage)
             }
@@ -300,12 +303,12 @@ public struct BoundsAnalyzer: Sendable {
         let initial = stage.combination?.atomWeights ?? atoms.map { _ in 1 / Double(atoms.count) }
         let method = LagrangianDual(options: .init(maxIterations: options.lagrangianIterations, deadline: options.deadline, target: 0))
         let found = method.optimiseCombination(of: atoms.map { problem.objective($0).objective }, weights: initial,
-                                               engine: stage.engine, warmStart: stage.combination?.bound.multipliers)
+                                               engine: stage.engine, warmStart: stage.combination?.bound)
         let weights = problem.signedWeights(found.weights)
         guard weights.contains(where: { $0 != 0 }) else { return nil }
         let (expression, strict) = problem.combinedExpression(weights)
         guard let objective = try? ExpressionObjective(expression, network: problem.network) else { return nil }
-        let value = DualEvaluator(engine: stage.engine, objective: objective.objective).evaluate(found.multipliers).value
+        let value = DualEvaluator(engine: stage.engine, objective: objective.objective).evaluate(found.multipliers)
         let sound = objective.soundLower(value, bounds)
         return sound > 0 || (sound >= 0 && strict) ? .combination(weights: weights) : nil
     }

@@ -5,37 +5,42 @@ import NetworkIR
 ///
 /// Write the network as equations `vₖ₊₁ = fₖ(vₖ)` (one per layer: affine, division or ReLU),
 /// with every `vₖ` in a sound box `Bₖ` (from `LinearRelaxation`). For multipliers `μₖ` on the
-/// layer equations (free in sign, eq. 5 of the paper, which names them λ for activations and μ
-/// for affine layers),
+/// layer equations (free in sign; the paper's eq. 5 names them μ for affine and λ for activation
+/// equations),
 ///
 ///     g(μ) = min over vₖ ∈ Bₖ of  c·v_L + d·v₀ + e + Σₖ μₖ·(fₖ(vₖ) − vₖ₊₁)
 ///
 /// is a lower bound of the objective for *every* μ (weak duality: at any feasible point the
-/// added terms vanish), so the method is anytime. The minimum separates per variable vector:
-/// an affine or division layer leaves a linear function of `vₖ` minimised at box corners, and a
-/// ReLU leaves per neuron `aⱼ·z + μⱼ·max(0, z)` on `[l, u]`, minimised at `l`, `u` or `0`
-/// (the closed form of the paper's §4.2). `g` is concave and piecewise linear; its
-/// supergradient in `μₖ` is the primal residual `fₖ(v*ₖ) − v*ₖ₊₁` at the minimiser, and μ is
-/// improved by Adam ascent (as oval-group's reimplementation does), warm-started from the
-/// back-substitution multipliers (for which `g` equals the CROWN bound) or from `μ = 0` (which
-/// gives the output box bound), whichever is better. The best bound seen is kept; it stops when
-/// the bound exceeds the target, when it stalls, at the iteration limit or at the deadline.
+/// added terms vanish), so the method is anytime. The minimum separates per variable: an affine
+/// or division layer leaves a linear function of `vₖ` minimised at box corners, and a ReLU leaves
+/// per neuron `a·z + μ·max(0, z)` on `[l, u]`, minimised at `l`, `u` or `0` (the paper's §4.2
+/// closed form); `DualEvaluator` and `BackSubstitution` evaluate exactly this, soundly.
 ///
-/// - Soundness: `g(μ)` is evaluated with all rounding errors bounded as in `BackSubstitution`:
-///   the coefficient `fl(Wᵀμ) − μₖ` of an affine step is inexact by at most
-///   `γ·|W|ᵀ|μ| + 2u·|coef|`, which multiplies a vector in a known box; every candidate value of a
-///   ReLU minimum by `4u·(|a| + |μ|)·mag`; every sum by `γ·Σ|terms|`; the total is rounded down.
+/// The multipliers are optimised by projected Adam ascent on supergradients (as oval-group's
+/// reimplementation does), in the parameterisation of `DualAscent`: the activation multipliers
+/// through lower ReLU slopes and the affine multipliers through box shares, so that the ascent
+/// starts at the linear relaxation's multipliers (for which `g` is the CROWN bound) and keeps
+/// every intermediate box in play. (Free, unparameterised μ steps were tried first: from the CROWN
+/// point the supergradient of this piecewise-linear `g` is a poor ascent direction and Adam did
+/// not improve on α-CROWN in 300 steps on ACAS Xu; the parameterised ascent does.) The best bound
+/// seen is kept; it stops when the bound exceeds the target, when it stalls, at the iteration
+/// limit or at the deadline.
+///
+/// - Soundness: each iterate's bound is a Lagrangian evaluated with all rounding errors bounded
+///   (`BackSubstitution`), so it holds for the exact real-valued network; the best is reported.
 public struct LagrangianDual: Sendable {
     /// Tuning and stopping rules.
     public struct Options: Sendable, Equatable {
-        /// The most dual iterations per objective.
+        /// The most iterations per objective.
         public var maxIterations: Int
         /// Stop when this instant passes (checked every iteration).
         public var deadline: ContinuousClock.Instant?
         /// Stop as soon as the bound exceeds this value (e.g. 0 to prove `objective > 0`).
         public var target: Double?
-        /// Adam step size relative to the magnitude of each layer's multipliers.
+        /// Initial Adam step of the affine multipliers' box shares (in [0, 1]).
         public var stepSize: Double
+        /// Initial Adam step of the ReLU slopes (in [0, 1]).
+        public var slopeStepSize: Double
         /// Stop after this many iterations without improvement of the best bound.
         public var patience: Int
         /// Whether `Result.trace` records every iteration.
@@ -43,11 +48,12 @@ public struct LagrangianDual: Sendable {
 
         /// Creates options.
         public init(maxIterations: Int = 100, deadline: ContinuousClock.Instant? = nil, target: Double? = nil,
-                    stepSize: Double = 0.05, patience: Int = 40, recordTrace: Bool = false) {
+                    stepSize: Double = 0.1, slopeStepSize: Double = 0.3, patience: Int = 40, recordTrace: Bool = false) {
             self.maxIterations = maxIterations
             self.deadline = deadline
             self.target = target
             self.stepSize = stepSize
+            self.slopeStepSize = slopeStepSize
             self.patience = patience
             self.recordTrace = recordTrace
         }
@@ -72,7 +78,7 @@ public struct LagrangianDual: Sendable {
     public struct Result: Sendable, Equatable {
         /// The best sound lower bound found.
         public var lower: Double
-        /// The multipliers that gave it.
+        /// The multipliers that gave it (`multipliers[k]` on layer `k`'s equation).
         public var multipliers: [[Double]]
         /// Iterations performed after the warm start.
         public var iterations: Int
@@ -91,9 +97,9 @@ public struct LagrangianDual: Sendable {
     /// A sound lower bound of `objective` over the region described by `bounds`.
     /// - Parameters:
     ///   - bounds: sound bounds of every layer (the boxes `Bₖ`).
-    ///   - warmStart: a bound of the same objective over the same boxes to start from (its
-    ///     multipliers seed the ascent and its value is the initial best); when nil,
-    ///     back-substitution supplies one.
+    ///   - warmStart: a bound of the same objective over the same boxes (e.g. from
+    ///     `LinearRelaxation` with optimised slopes): the ascent continues from its slopes and
+    ///     the result is never worse; when nil, CROWN's multipliers are the start.
     ///   - onIteration: called after every iteration (for live traces).
     /// - Throws: `BoundsError.objectiveSizeMismatch`.
     /// - Complexity: O(iterations × number of weights).
@@ -114,200 +120,79 @@ public struct LagrangianDual: Sendable {
         return tightenOutputs(linear, engine: engine)
     }
 
+    /// The ascent with this method's options.
+    var ascent: DualAscent {
+        DualAscent(iterations: options.maxIterations, slopeStep: options.slopeStepSize, shareStep: options.stepSize,
+                   deadline: options.deadline, target: options.target, patience: options.patience, recordTrace: options.recordTrace)
+    }
+
     /// Tightens the output box of `bounds` (computed with `engine`) by the dual.
     func tightenOutputs(_ bounds: NetworkBounds, engine: BackSubstitution) -> NetworkBounds {
         tightenOutputsTraced(bounds, engine: engine).bounds
     }
 
-    /// Tightens the output box, returning the traces (labelled `Y_j lower` / `Y_j upper`) when
-    /// `options.recordTrace` is set. The warm starts are back-substitution bounds with
-    /// `slopeIterations` steps of α optimisation.
+    /// Tightens the output box (both sides of every output, in one batch), returning the traces
+    /// (labelled `Y_j lower` / `Y_j upper`) when `options.recordTrace` is set. The warm starts
+    /// are back-substitution bounds with `slopeIterations` steps of α optimisation.
     func tightenOutputsTraced(_ bounds: NetworkBounds, engine: BackSubstitution,
                               slopeIterations: Int = 0) -> (bounds: NetworkBounds, traces: [DualTrace]) {
         let network = engine.network
         guard !network.layers.isEmpty, bounds.input.isFinite, !bounds.isInfeasible else { return (bounds, []) }
         var result = bounds
         var output = bounds.output
-        var traces: [DualTrace] = []
         let objectives = (0..<network.outputSize).flatMap { j in
             [LinearObjective.output(j, of: network), LinearObjective.output(j, of: network, negated: true)]
         }
-        let starts = LinearRelaxation(options: .init(slopeIterations: slopeIterations)).lowerBounds(of: objectives, engine: engine)
-        for (index, objective) in objectives.enumerated() {
-            if let deadline = options.deadline, ContinuousClock().now >= deadline { break }
+        let starts = LinearRelaxation(options: .init(slopeIterations: slopeIterations, deadline: options.deadline))
+            .lowerBounds(of: objectives, engine: engine)
+        var settings = ascent
+        settings.target = nil
+        let outcome = settings.run(objectives, engine: engine, initial: starts)
+        let best = outcome.best.count == objectives.count ? outcome.best : starts
+        for (index, bound) in best.enumerated() {
             let j = index / 2
-            let dual = lowerBound(of: objective, engine: engine, warmStart: starts[index], onIteration: nil)
-            if index % 2 == 0 { output.tighten(j, lower: dual.lower, upper: .infinity) }
-            else { output.tighten(j, lower: -.infinity, upper: -dual.lower) }
-            if options.recordTrace { traces.append(DualTrace(label: "Y_\(j) \(index % 2 == 0 ? "lower" : "upper")", entries: dual.trace)) }
+            if index % 2 == 0 { output.tighten(j, lower: bound.lower, upper: .infinity) }
+            else { output.tighten(j, lower: -.infinity, upper: -bound.lower) }
         }
         result.layers[network.layers.count - 1] = output
+        let traces = outcome.traces.enumerated().map { index, entries in
+            DualTrace(label: "Y_\(index / 2) \(index % 2 == 0 ? "lower" : "upper")", entries: entries)
+        }
         return (result, traces)
     }
 
     /// The optimisation with a prepared engine.
     func lowerBound(of objective: LinearObjective, engine: BackSubstitution, warmStart: ObjectiveBound?,
                     onIteration: ((TraceEntry) -> Void)?) -> Result {
-        let network = engine.network
         let box = objective.boxLowerBound(output: engine.bounds.output, input: engine.bounds.input)
-        guard !network.layers.isEmpty, engine.bounds.input.isFinite,
-              engine.bounds.layers.allSatisfy(\.isFinite) else {
-            return Result(lower: box, multipliers: [], iterations: 0, stopReason: .notApplicable, trace: [])
+        let warm = warmStart ?? LinearRelaxation().lowerBounds(of: [objective], engine: engine).first
+        let outcome = ascent.run([objective], engine: engine, initial: warm.map { [$0] }, onIteration: onIteration)
+        guard var best = outcome.best.first else {
+            return Result(lower: max(box, warmStart?.lower ?? -.infinity), multipliers: warmStart?.multipliers ?? [],
+                          iterations: 0, stopReason: .notApplicable, trace: [])
         }
-        let evaluator = DualEvaluator(engine: engine, objective: objective)
-        let zero = network.layerSizes.map { [Double](repeating: 0, count: $0) }
-        let warm = warmStart ?? LinearRelaxation().lowerBounds(of: [objective], engine: engine)[0]
-        var start = warm.multipliers
-        if start.count != zero.count || zip(start, zero).contains(where: { $0.count != $1.count }) { start = zero }
-        var current = evaluator.evaluate(start)
-        let fromZero = evaluator.evaluate(zero)
-        var mu = start
-        if fromZero.value > current.value { current = fromZero; mu = zero }
-        // The warm start's own value (evaluated by back-substitution, sometimes an ulp tighter)
-        // and the box bound are sound too.
-        var best = max(current.value, box, warm.lower)
-        var bestMultipliers = mu
-        var trace: [TraceEntry] = []
-        func report(_ iteration: Int, _ bound: Double) {
-            let entry = TraceEntry(iteration: iteration, bound: bound, best: best)
-            if options.recordTrace { trace.append(entry) }
-            onIteration?(entry)
-        }
-        report(0, current.value)
-        if let target = options.target, best > target {
-            return Result(lower: best, multipliers: bestMultipliers, iterations: 0, stopReason: .reachedTarget, trace: trace)
-        }
-        // Per-layer step sizes follow the scale of the starting multipliers.
-        let scales = mu.map { layer -> Double in
-            let rms = (layer.reduce(0) { $0 + $1 * $1 } / Double(max(layer.count, 1))).squareRoot()
-            return rms > 0 && rms.isFinite ? rms : 1
-        }
-        var firstMoment = zero, secondMoment = zero
-        let beta1 = 0.9, beta2 = 0.999
-        var beta1Power = 1.0, beta2Power = 1.0
-        var sinceImprovement = 0
-        var stopReason = StopReason.iterationLimit
-        var iterations = 0
-        let clock = ContinuousClock()
-        for iteration in 1...max(options.maxIterations, 1) where options.maxIterations > 0 {
-            if let deadline = options.deadline, clock.now >= deadline { stopReason = .deadline; break }
-            iterations = iteration
-            beta1Power *= beta1
-            beta2Power *= beta2
-            // Linear decay to 10% of the initial step over the iteration budget.
-            let decay = 1 - 0.9 * Double(iteration - 1) / Double(max(options.maxIterations, 1))
-            for k in mu.indices {
-                let rate = options.stepSize * scales[k] * decay
-                let g = current.subgradient[k]
-                for i in mu[k].indices {
-                    firstMoment[k][i] = beta1 * firstMoment[k][i] + (1 - beta1) * g[i]
-                    secondMoment[k][i] = beta2 * secondMoment[k][i] + (1 - beta2) * g[i] * g[i]
-                    let mHat = firstMoment[k][i] / (1 - beta1Power), vHat = secondMoment[k][i] / (1 - beta2Power)
-                    mu[k][i] += rate * mHat / (vHat.squareRoot() + 1e-12)
-                }
-            }
-            current = evaluator.evaluate(mu)
-            if current.value > best {
-                let improvement = current.value - best
-                best = current.value
-                bestMultipliers = mu
-                sinceImprovement = improvement > 1e-9 * (1 + abs(best)) ? 0 : sinceImprovement + 1
-            } else {
-                sinceImprovement += 1
-            }
-            report(iteration, current.value)
-            if let target = options.target, best > target { stopReason = .reachedTarget; break }
-            if sinceImprovement >= options.patience { stopReason = .stalled; break }
-        }
-        return Result(lower: best, multipliers: bestMultipliers, iterations: iterations, stopReason: stopReason, trace: trace)
+        if box > best.lower { best.lower = box }
+        return Result(lower: best.lower, multipliers: best.multipliers, iterations: outcome.iterations,
+                      stopReason: outcome.stopReason, trace: outcome.traces.first ?? [])
     }
 
     /// Jointly optimises the multipliers and the weights `ν` of a nonnegative combination
     /// `Σ νᵢ·objectiveᵢ` (ν on the simplex), to show that no point makes every objective ≤ 0.
     ///
     /// `g(μ; Σνᵢoᵢ)` is a minimum of functions affine in `(μ, ν)`, hence jointly concave; its
-    /// supergradient in `νᵢ` is `objectiveᵢ` at the minimiser (Danskin). `μ` takes Adam steps as in
-    /// `lowerBound(of:…)`, `ν` exponentiated-gradient steps. When the weights are fixed this is the
-    /// ordinary dual; letting them move makes it the Lagrangian of the whole conjunction
-    /// (Dvijotham et al. 2018 §3 treat the specification as one more layer).
+    /// supergradient in `νᵢ` is `objectiveᵢ` at the minimiser (Danskin), and ν takes
+    /// exponentiated-gradient steps while the multipliers ascend as in `lowerBound(of:…)`. This
+    /// is the Lagrangian of the whole conjunction (Dvijotham et al. 2018 §3 treat the
+    /// specification as one more layer).
     ///
-    /// - Returns: the best weights and multipliers with their estimated value. The value bounds
-    ///   the *floating-point* combination; callers must re-bound the exact combination soundly
+    /// - Returns: the best weights and multipliers with their value, which bounds the
+    ///   *floating-point* combination; callers must re-bound the exact combination soundly
     ///   (`BoundsAnalyzer` rounds the weights, forms the exact expression and evaluates it).
     func optimiseCombination(of objectives: [LinearObjective], weights initial: [Double], engine: BackSubstitution,
-                             warmStart: [[Double]]?) -> (weights: [Double], multipliers: [[Double]], value: Double) {
-        let network = engine.network
-        let zero = network.layerSizes.map { [Double](repeating: 0, count: $0) }
-        guard !network.layers.isEmpty, objectives.count == initial.count, engine.bounds.input.isFinite,
-              engine.bounds.layers.allSatisfy(\.isFinite) else { return (initial, warmStart ?? zero, -.infinity) }
-        func combined(_ nu: [Double]) -> LinearObjective {
-            var c = [Double](repeating: 0, count: network.outputSize)
-            var d = [Double](repeating: 0, count: network.inputSize)
-            var e = 0.0
-            for (i, objective) in objectives.enumerated() where nu[i] != 0 {
-                for j in c.indices { c[j] += nu[i] * objective.outputCoefficients[j] }
-                for j in d.indices { d[j] += nu[i] * objective.inputCoefficients[j] }
-                e += nu[i] * objective.constant
-            }
-            return LinearObjective(outputCoefficients: c, inputCoefficients: d, constant: e)
-        }
-        var nu = initial
-        var mu = warmStart.flatMap { start in
-            start.count == zero.count && zip(start, zero).allSatisfy { $0.count == $1.count } ? start : nil
-        } ?? zero
-        var current = DualEvaluator(engine: engine, objective: combined(nu)).evaluate(mu)
-        var best = (weights: nu, multipliers: mu, value: current.value)
-        let scales = mu.map { layer -> Double in
-            let rms = (layer.reduce(0) { $0 + $1 * $1 } / Double(max(layer.count, 1))).squareRoot()
-            return rms > 0 && rms.isFinite ? rms : 1
-        }
-        var firstMoment = zero, secondMoment = zero
-        let beta1 = 0.9, beta2 = 0.999
-        var beta1Power = 1.0, beta2Power = 1.0
-        var weightScale = 0.0
-        var sinceImprovement = 0
-        let clock = ContinuousClock()
-        for iteration in 1...max(options.maxIterations, 1) where options.maxIterations > 0 {
-            if let deadline = options.deadline, clock.now >= deadline { break }
-            beta1Power *= beta1
-            beta2Power *= beta2
-            let decay = 1 - 0.9 * Double(iteration - 1) / Double(max(options.maxIterations, 1))
-            for k in mu.indices {
-                let rate = options.stepSize * scales[k] * decay
-                let g = current.subgradient[k]
-                for i in mu[k].indices {
-                    firstMoment[k][i] = beta1 * firstMoment[k][i] + (1 - beta1) * g[i]
-                    secondMoment[k][i] = beta2 * secondMoment[k][i] + (1 - beta2) * g[i] * g[i]
-                    let mHat = firstMoment[k][i] / (1 - beta1Power), vHat = secondMoment[k][i] / (1 - beta2Power)
-                    mu[k][i] += rate * mHat / (vHat.squareRoot() + 1e-12)
-                }
-            }
-            // Weights: the value of each objective at the minimiser is its supergradient.
-            let values = objectives.map { objective -> Double in
-                var v = objective.constant
-                for j in objective.outputCoefficients.indices { v += objective.outputCoefficients[j] * current.output[j] }
-                for j in objective.inputCoefficients.indices { v += objective.inputCoefficients[j] * current.input[j] }
-                return v
-            }
-            if weightScale == 0 { weightScale = max(values.map(abs).max() ?? 1, 1e-12) }
-            let step = decay / (weightScale * Double(iteration).squareRoot())
-            let top = values.map { step * $0 }.max() ?? 0
-            var total = 0.0
-            for i in nu.indices {
-                nu[i] *= ConstraintCombination.expApprox(step * values[i] - top)
-                total += nu[i]
-            }
-            if total > 0 && total.isFinite { for i in nu.indices { nu[i] /= total } }
-            current = DualEvaluator(engine: engine, objective: combined(nu)).evaluate(mu)
-            if current.value > best.value {
-                sinceImprovement = current.value - best.value > 1e-9 * (1 + abs(best.value)) ? 0 : sinceImprovement + 1
-                best = (nu, mu, current.value)
-            } else {
-                sinceImprovement += 1
-            }
-            if let target = options.target, best.value > target { break }
-            if sinceImprovement >= options.patience { break }
-        }
-        return best
+                             warmStart: ObjectiveBound?) -> (weights: [Double], multipliers: [[Double]], value: Double) {
+        guard objectives.count == initial.count, !objectives.isEmpty else { return (initial, [], -.infinity) }
+        let outcome = ascent.run(objectives, engine: engine, initial: warmStart.map { [$0] }, combining: initial)
+        guard let best = outcome.best.first else { return (initial, [], -.infinity) }
+        return (outcome.weights, best.multipliers, best.lower)
     }
 }

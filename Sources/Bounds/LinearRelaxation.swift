@@ -25,11 +25,14 @@ public struct LinearRelaxation: Sendable {
         public var slopeIterations: Int
         /// Adam step size for the slopes (they live in [0, 1]).
         public var slopeStepSize: Double
+        /// Stop optimising slopes when this instant passes (the best bound so far is kept).
+        public var deadline: ContinuousClock.Instant?
 
         /// Creates options.
-        public init(slopeIterations: Int = 0, slopeStepSize: Double = 0.3) {
+        public init(slopeIterations: Int = 0, slopeStepSize: Double = 0.3, deadline: ContinuousClock.Instant? = nil) {
             self.slopeIterations = slopeIterations
             self.slopeStepSize = slopeStepSize
+            self.deadline = deadline
         }
     }
 
@@ -74,9 +77,9 @@ public struct LinearRelaxation: Sendable {
             let plain = engine.run(start: start, rows: rows, inputRows: inputRows, constants: constants, record: true)
             results = Self.split(plain, rows: objectives.count, network: network)
             if options.slopeIterations > 0 {
-                let optimizer = SlopeOptimizer(iterations: options.slopeIterations, stepSize: options.slopeStepSize)
-                results = optimizer.improve(results, engine: engine, start: start, rows: rows,
-                                            inputRows: inputRows, constants: constants)
+                let ascent = DualAscent(iterations: options.slopeIterations, slopeStep: options.slopeStepSize, shareStep: nil,
+                                        deadline: options.deadline)
+                results = ascent.run(objectives, engine: engine, initial: results).best
             }
         } else {
             results = objectives.map { _ in

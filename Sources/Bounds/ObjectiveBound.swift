@@ -10,6 +10,9 @@ public struct ObjectiveBound: Sendable, Equatable {
     /// The Lagrange multipliers that certify the bound: `multipliers[k]` are the coefficients on
     /// the output of layer `k` (Dvijotham et al. 2018, eq. 5). `LagrangianDual` warm-starts from them.
     public var multipliers: [[Double]]
+    /// The lower ReLU slopes α (by ReLU layer) that produced the bound, so that further
+    /// optimisation can continue from them.
+    var slopes: [Int: [Double]] = [:]
 
     /// Creates a bound with its certificate.
     public init(lower: Double, inputCoefficients: [Double], inputConstant: Double, multipliers: [[Double]]) {

@@ -18,6 +18,13 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         var n = numerator
         var d = denominator
         if d < 0 { n = -n; d = -d }
+        // Integers need no reduction; skipping the binary gcd (quadratic in the length) keeps
+        // products of large integers cheap.
+        if d == 1 || n == 0 {
+            self.numerator = n
+            self.denominator = n == 0 ? 1 : d
+            return
+        }
         let g = n.magnitude.greatestCommonDivisor(with: d.magnitude)
         if g > 1 {
             n /= BigInt(g)

@@ -18,13 +18,25 @@ import SwiftProtobuf
 /// let scores = network.evaluate([0.6, -0.5, 0.5, 0.45, -0.45])
 /// ```
 public enum ONNXLoader {
+    /// The largest file read: protobuf messages cannot exceed 2 GiB, so a larger file cannot
+    /// be a model, and is refused before it is read into memory.
+    public static let maximumFileSize = Int(Int32.max)
+
     /// Reads and imports the model at `url`; messages name the file by its last path component.
     /// - Throws: `ONNXError` when the file cannot be read or imported.
     /// - Complexity: O(file size + entries of the dense layers built).
     public static func load(contentsOf url: URL) throws -> Network {
         let data: Data
         do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            if let size = (attributes[.size] as? NSNumber)?.intValue, size > maximumFileSize {
+                throw ONNXError.unreadableFile(
+                    file: url.lastPathComponent,
+                    reason: "the file has \(size) bytes, more than the \(maximumFileSize) a protobuf message can hold")
+            }
             data = try Data(contentsOf: url)
+        } catch let error as ONNXError {
+            throw error
         } catch {
             throw ONNXError.unreadableFile(file: url.lastPathComponent, reason: error.localizedDescription)
         }

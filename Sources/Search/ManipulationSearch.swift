@@ -19,6 +19,9 @@ import VNNLIB
 /// only layers `k+1…` are evaluated, and each hidden point that violates a case is handed to the
 /// `HiddenPointRealizer` to be mapped back to an input (DLV's Z3 back-mapping step).
 ///
+/// An input without a bound is given the finite range of `CaseRegion` (sampling range), so the
+/// grid, and a hidden region derived from it, cover only that range there.
+///
 /// Guarantee: a counterexample found is concrete. "No counterexample on this grid" is not a
 /// proof; it would be one only under DLV's minimality assumption (no counterexample strictly
 /// between neighbouring grid points), which this search does not check. It never yields `unsat`.

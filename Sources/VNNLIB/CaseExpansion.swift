@@ -16,6 +16,15 @@
 struct CaseExpansion {
     let formula: PropertyFormula
     let maximumCases: Int
+    /// The first case dropped for an empty box, as a sentence for the user (`X_0 must be at
+    /// least 1 and at most 0 (p.vnnlib:4:9)`), so an `unsat` from an empty input region can
+    /// say why.
+    private(set) var firstContradiction: String?
+
+    init(formula: PropertyFormula, maximumCases: Int) {
+        self.formula = formula
+        self.maximumCases = maximumCases
+    }
 
     /// One open conjunction or disjunction. Frames are mutated in place on the stack so their
     /// case arrays stay uniquely referenced (appending never copies them).
@@ -45,7 +54,7 @@ struct CaseExpansion {
     /// The cases of `root` over `inputCount` inputs, in order, empty-box cases removed.
     /// - Throws: `VNNLIBError.tooManyCases` at the disjunction where the count passes the cap.
     /// - Complexity: O(size of the formula + size of the cases produced).
-    func cases(of root: PropertyFormula.Reference, inputCount: Int) throws -> [SpecificationCase] {
+    mutating func cases(of root: PropertyFormula.Reference, inputCount: Int) throws -> [SpecificationCase] {
         let start = SpecificationCase(box: InputBox(unboundedOver: inputCount), outputConstraints: [])
         var frames: [Frame] = []
         // The result of the frame (or entry) that finished last, for the frame below it.
@@ -99,8 +108,8 @@ struct CaseExpansion {
     /// Starts `extend(input, reference)`: collects the atoms and disjunctions of the conjunction
     /// (looking through nested `and`s), applies the atoms to every case, and returns a frame for
     /// the disjunctions if any remain.
-    private func enter(_ reference: PropertyFormula.Reference, _ input: [SpecificationCase]) -> Entry {
-        var atoms: [Atom] = []
+    private mutating func enter(_ reference: PropertyFormula.Reference, _ input: [SpecificationCase]) -> Entry {
+        var atoms: [(atom: Atom, node: Int)] = []
         var ors: [Int] = []
         var pending = [reference]
         while let r = pending.popLast() {
@@ -111,7 +120,7 @@ struct CaseExpansion {
                 return .done([])
             case let .node(index):
                 switch formula.nodes[index] {
-                case let .atom(atom): atoms.append(atom)
+                case let .atom(atom): atoms.append((atom, index))
                 case let .and(children): pending.append(contentsOf: children.reversed())
                 case .or: ors.append(index)
                 }
@@ -120,7 +129,13 @@ struct CaseExpansion {
         var cases: [SpecificationCase] = []
         cases.reserveCapacity(input.count)
         caseLoop: for var c in input {
-            for atom in atoms where !c.constrain(with: atom) { continue caseLoop }
+            for (atom, node) in atoms where !c.constrain(with: atom) {
+                if firstContradiction == nil, case let .inputBound(i, _, _, _) = atom,
+                   let lower = c.box.lower[i], let upper = c.box.upper[i] {
+                    firstContradiction = "X_\(i) must be at least \(lower) and at most \(upper) (\(formula.locations[node]))"
+                }
+                continue caseLoop
+            }
             cases.append(c)
         }
         if ors.isEmpty || cases.isEmpty { return .done(cases) }

@@ -18,10 +18,15 @@ struct Lexer {
     /// Numerals already parsed, by their text: box files repeat a few values hundreds of times,
     /// and exact parsing (a gcd of big integers) is the lexer's main cost.
     private var numerals: [ArraySlice<UInt8>: Rational] = [:]
+    /// The most digits and the largest exponent magnitude a numeral may have.
+    private let maximumDigits: Int
+    private let maximumExponent: Int
 
-    init(bytes: [UInt8], fileName: String) {
+    init(bytes: [UInt8], fileName: String, maximumDigits: Int = 1_000, maximumExponent: Int = 1_000) {
         self.bytes = bytes
         self.fileName = fileName
+        self.maximumDigits = maximumDigits
+        self.maximumExponent = maximumExponent
         // Skip a UTF-8 byte-order mark.
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         offset = bytes.starts(with: bom) ? 3 : 0
@@ -75,12 +80,41 @@ struct Lexer {
         token.kind = .numeral
         let slice = bytes[token.start..<token.end]
         if let value = numerals[slice] { return (token, value) }
-        let text = String(decoding: slice, as: UTF8.self)
-        guard let value = Rational(decimal: text) else {
-            throw VNNLIBError.invalidNumeral(location(of: token), text: text)
+        guard isWithinLimits(numeral: slice) else {
+            throw VNNLIBError.numeralOutOfRange(location(of: token), text: Self.excerpt(slice),
+                                                maximumDigits: maximumDigits, maximumExponent: maximumExponent)
+        }
+        guard let value = Rational(decimal: String(decoding: slice, as: UTF8.self)) else {
+            throw VNNLIBError.invalidNumeral(location(of: token), text: Self.excerpt(slice))
         }
         numerals[slice] = value
         return (token, value)
+    }
+
+    /// Whether a numeral has at most `maximumDigits` digits and an exponent of at most
+    /// `maximumExponent` in magnitude. Checked on the text before the exact value is built: the
+    /// cost of building (and reducing) `d·10^e` grows with the square of its length, so an
+    /// unchecked `1e99999` would take a minute and a nested product of such numbers far longer.
+    /// - Complexity: O(length of the numeral).
+    private func isWithinLimits(numeral text: ArraySlice<UInt8>) -> Bool {
+        var digits = 0
+        var index = text.startIndex
+        while index < text.endIndex, text[index] != UInt8(ascii: "e"), text[index] != UInt8(ascii: "E") {
+            if Self.isDigit(text[index]) { digits += 1 }
+            index += 1
+        }
+        guard digits <= maximumDigits else { return false }
+        var exponent = 0
+        for byte in text[index...] where Self.isDigit(byte) {
+            exponent = exponent * 10 + Int(byte - UInt8(ascii: "0"))
+            if exponent > maximumExponent { return false }
+        }
+        return true
+    }
+
+    /// A token's text for an error message: at most 40 characters, then `…`.
+    static func excerpt(_ text: ArraySlice<UInt8>) -> String {
+        text.count <= 40 ? String(decoding: text, as: UTF8.self) : String(decoding: text.prefix(40), as: UTF8.self) + "…"
     }
 
     /// Whether a token's text must be read as a numeral.

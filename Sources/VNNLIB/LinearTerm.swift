@@ -54,6 +54,12 @@ struct LinearTerm {
         return LinearTerm(terms: terms.map { ($0.variable, $0.coefficient * factor) }, constant: constant * factor)
     }
 
+    /// The most bits any numerator or denominator of the term needs.
+    var maximumBitWidth: Int {
+        func bits(_ r: Rational) -> Int { max(r.numerator.magnitude.bitWidth, r.denominator.magnitude.bitWidth) }
+        return terms.reduce(bits(constant)) { max($0, bits($1.coefficient)) }
+    }
+
     /// The exact `LinearExpression` with the same value.
     var expression: LinearExpression {
         LinearExpression(terms: terms.map { ($0.variable, $0.coefficient) }, constant: constant)

@@ -20,9 +20,14 @@ struct PropertyFormula {
     /// Where each node's operator (or relation) is in the file.
     private(set) var locations: [SourceLocation] = []
 
+    /// Where the first relation between constants that is false (`(<= 1 0)`) is.
+    private(set) var firstFalseAtom: SourceLocation?
+
     mutating func atom(_ result: Atom.Result, at location: SourceLocation) -> Reference {
         switch result {
-        case let .constant(value): return .constant(value)
+        case let .constant(value):
+            if !value, firstFalseAtom == nil { firstFalseAtom = location }
+            return .constant(value)
         case let .atom(atom): return add(.atom(atom), at: location)
         }
     }

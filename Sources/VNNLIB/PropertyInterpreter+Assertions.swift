@@ -182,7 +182,11 @@ extension PropertyInterpreter {
                     throw VNNLIBError.nonlinearProduct(location)
                 }
             }
-            stacks.terms.append(variablePart?.scaled(by: factor) ?? LinearTerm(constant: factor))
+            let product = variablePart?.scaled(by: factor) ?? LinearTerm(constant: factor)
+            guard product.maximumBitWidth <= limits.maximumNumberBits else {
+                throw VNNLIBError.numberTooLarge(location, limit: limits.maximumNumberBits)
+            }
+            stacks.terms.append(product)
         }
     }
 

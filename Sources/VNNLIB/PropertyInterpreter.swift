@@ -11,7 +11,7 @@ struct PropertyInterpreter {
     var assertions: [PropertyFormula.Reference] = []
 
     init(bytes: [UInt8], fileName: String, limits: PropertyParser.Limits) {
-        reader = SExpressionReader(bytes: bytes, fileName: fileName, maximumDepth: limits.maximumDepth)
+        reader = SExpressionReader(bytes: bytes, fileName: fileName, limits: limits)
         self.limits = limits
     }
 
@@ -44,9 +44,19 @@ struct PropertyInterpreter {
         let inputCount = try checkedCount(inputDeclarations, prefix: "X")
         let outputCount = try checkedCount(outputDeclarations, prefix: "Y")
         let root = formula.and(assertions, at: SourceLocation(fileName: reader.fileName, line: 1, column: 1))
-        let expansion = CaseExpansion(formula: formula, maximumCases: limits.maximumCases)
+        var expansion = CaseExpansion(formula: formula, maximumCases: limits.maximumCases)
         let cases = try expansion.cases(of: root, inputCount: inputCount)
-        return Specification(inputCount: inputCount, outputCount: outputCount, cases: cases)
+        var reason: String?
+        if cases.isEmpty {
+            if let contradiction = expansion.firstContradiction {
+                reason = "every case of the property has an empty input region; the first: \(contradiction)"
+            } else if let location = formula.firstFalseAtom {
+                reason = "the constraint at \(location) is false for every input"
+            } else {
+                reason = "the assertions are false for every input"
+            }
+        }
+        return Specification(inputCount: inputCount, outputCount: outputCount, cases: cases, emptinessReason: reason)
     }
 
     /// `(declare-const X_i Real)` or `(declare-const Y_j Real)`.

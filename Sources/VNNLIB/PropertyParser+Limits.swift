@@ -7,12 +7,28 @@ extension PropertyParser {
         public var maximumDepth: Int
         /// The most cases the disjunctive normal form may have. Default 100,000.
         public var maximumCases: Int
+        /// The most digits a numeral may have (before any exponent). Default 1,000, enough to
+        /// spell out any double exactly (at most 767 significant digits).
+        public var maximumNumeralDigits: Int
+        /// The largest magnitude of a numeral's written exponent (`1e-320` has 320). Default
+        /// 1,000: far beyond the double range, while keeping every exact value a few thousand
+        /// bits long, so that reading and comparing numbers stays fast.
+        public var maximumNumeralExponent: Int
+        /// The most bits the numerator or denominator of a coefficient computed by `*` may
+        /// have. Default 32,768 (about 9,900 decimal digits); without it, nested products of
+        /// large numerals would grow without bound.
+        public var maximumNumberBits: Int
 
         /// Creates limits; each defaults to the value documented on its property.
-        public init(maximumFileSize: Int = 256 << 20, maximumDepth: Int = 10_000, maximumCases: Int = 100_000) {
+        public init(maximumFileSize: Int = 256 << 20, maximumDepth: Int = 10_000, maximumCases: Int = 100_000,
+                    maximumNumeralDigits: Int = 1_000, maximumNumeralExponent: Int = 1_000,
+                    maximumNumberBits: Int = 1 << 15) {
             self.maximumFileSize = maximumFileSize
             self.maximumDepth = maximumDepth
             self.maximumCases = maximumCases
+            self.maximumNumeralDigits = maximumNumeralDigits
+            self.maximumNumeralExponent = maximumNumeralExponent
+            self.maximumNumberBits = maximumNumberBits
         }
     }
 }

@@ -53,7 +53,16 @@ public enum PropertyParser {
         try parse(bytes: Array(text.utf8), fileName: fileName, limits: limits)
     }
 
-    static func parse(bytes: [UInt8], fileName: String, limits: Limits) throws -> Specification {
+    /// Parses property text given as raw bytes (UTF-8, as read from a file).
+    /// - Parameters:
+    ///   - bytes: the file's contents; not required to be valid UTF-8 (invalid bytes are
+    ///     reported with their position).
+    ///   - fileName: the name error messages use for the text.
+    ///   - limits: size, nesting depth and case count caps.
+    /// - Returns: the normalised property.
+    /// - Throws: `VNNLIBError` for the first problem in the bytes.
+    /// - Complexity: linear in the bytes, plus the size of the cases produced.
+    public static func parse(bytes: [UInt8], fileName: String, limits: Limits = Limits()) throws -> Specification {
         guard bytes.count <= limits.maximumFileSize else {
             throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.maximumFileSize)
         }

@@ -14,9 +14,10 @@ struct SExpressionReader {
     /// For each open list: the node index reserved for it and where its children start in `pending`.
     private var open: [(token: Token, pendingStart: Int)] = []
 
-    init(bytes: [UInt8], fileName: String, maximumDepth: Int) {
-        lexer = Lexer(bytes: bytes, fileName: fileName)
-        self.maximumDepth = maximumDepth
+    init(bytes: [UInt8], fileName: String, limits: PropertyParser.Limits) {
+        lexer = Lexer(bytes: bytes, fileName: fileName, maximumDigits: limits.maximumNumeralDigits,
+                      maximumExponent: limits.maximumNumeralExponent)
+        self.maximumDepth = limits.maximumDepth
     }
 
     var fileName: String { lexer.fileName }

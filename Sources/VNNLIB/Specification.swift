@@ -8,11 +8,16 @@ public struct Specification: Sendable, Hashable {
     public var outputCount: Int
     /// The disjuncts of the unsafe set.
     public var cases: [SpecificationCase]
+    /// When `cases` is empty, why no input is in the unsafe set: the parser's account of the
+    /// first contradiction it found (an input bound above its upper bound, or a false
+    /// constraint), for the note that explains an `unsat` that needed no proof.
+    public var emptinessReason: String?
 
-    public init(inputCount: Int, outputCount: Int, cases: [SpecificationCase]) {
+    public init(inputCount: Int, outputCount: Int, cases: [SpecificationCase], emptinessReason: String? = nil) {
         self.inputCount = inputCount
         self.outputCount = outputCount
         self.cases = cases
+        self.emptinessReason = emptinessReason
     }
 
     /// The index of the first case whose unsafe set contains `(inputs, outputs)`, exactly.

@@ -8,8 +8,14 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
     case fileTooLarge(path: String, size: Int, limit: Int)
     /// A token or expression other than the one the grammar allows here.
     case unexpected(SourceLocation, expected: String, found: String)
-    /// Something that starts like a numeral but is not one (`1.2.3`, `1e`, `1e999999`).
+    /// Something that starts like a numeral but is not one (`1.2.3`, `1e`); `text` is
+    /// shortened to 40 characters.
     case invalidNumeral(SourceLocation, text: String)
+    /// A numeral with more digits, or a larger exponent, than the limits allow; `text` is
+    /// shortened to 40 characters.
+    case numeralOutOfRange(SourceLocation, text: String, maximumDigits: Int, maximumExponent: Int)
+    /// A product whose exact value needs more bits than the limit.
+    case numberTooLarge(SourceLocation, limit: Int)
     /// Parentheses nested deeper than the limit.
     case nestingTooDeep(SourceLocation, limit: Int)
     /// A top-level command other than `declare-const` and `assert` (and the ignored
@@ -35,7 +41,8 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
         switch self {
         case .unreadableFile, .fileTooLarge:
             nil
-        case let .unexpected(l, _, _), let .invalidNumeral(l, _), let .nestingTooDeep(l, _),
+        case let .unexpected(l, _, _), let .invalidNumeral(l, _), let .numeralOutOfRange(l, _, _, _),
+             let .numberTooLarge(l, _), let .nestingTooDeep(l, _),
              let .unknownCommand(l, _), let .wrongArgumentCount(l, _, _, _), let .invalidVariableName(l, _),
              let .duplicateDeclaration(l, _, _), let .undeclaredVariable(l, _), let .missingDeclaration(l, _, _),
              let .nonlinearProduct(l), let .tooManyCases(l, _):
@@ -43,8 +50,18 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
         }
     }
 
-    /// One line naming the file, the line and column when known, and what is wrong.
+    /// One line naming the file, the line and column when known, and what is wrong. Control
+    /// and line-separator characters (which only a file name can bring in) are shown escaped.
     public var description: String {
+        String(rawDescription.unicodeScalars.map { scalar -> String in
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator: scalar.escaped(asASCII: true)
+            default: String(scalar)
+            }
+        }.joined())
+    }
+
+    private var rawDescription: String {
         switch self {
         case let .unreadableFile(path, reason):
             "\(path): cannot read the file: \(reason)"
@@ -54,6 +71,10 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
             "\(l): expected \(expected) but found \(found)"
         case let .invalidNumeral(l, text):
             "\(l): '\(text)' is not a valid numeral"
+        case let .numeralOutOfRange(l, text, digits, exponent):
+            "\(l): numeral '\(text)' is out of range (at most \(digits) digits and an exponent of at most \(exponent) in magnitude)"
+        case let .numberTooLarge(l, limit):
+            "\(l): the product's exact value needs more than \(limit) bits"
         case let .nestingTooDeep(l, limit):
             "\(l): parentheses are nested more than \(limit) deep"
         case let .unknownCommand(l, name):

@@ -4,8 +4,8 @@ import SMT
 
 /// The Z3 back end of `SolverBackend`: one Z3 context and one solver per instance.
 ///
-/// Numbers stay exact end to end: constants enter Z3 as rational numeral text and model values
-/// come back as rational numeral text (STYLE G5). Errors never become verdicts: a Z3 error while
+/// Numbers stay exact end to end: constants enter Z3 as exact rationals (32-bit integer pairs or
+/// `n/d` numeral text, never a `Double`) and model values come back as `n/d` text (STYLE G5). Errors never become verdicts: a Z3 error while
 /// adding an assertion makes every `check` in that scope answer `.unknown(reason:)` naming it.
 ///
 /// An instance belongs to one task; Z3 handles never leave it (STYLE G6). To stop a running
@@ -53,7 +53,10 @@ public final class Z3Solver: SolverBackend {
 
     /// Creates a solver with its own Z3 context.
     /// - Parameters:
-    ///   - logic: which Z3 solver to build (QF_LRA by default, measured faster on ReLU encodings).
+    ///   - logic: which Z3 solver to build. QF_LRA is the default: on 12 random 5-8-8-8-1 ReLU
+    ///     networks with `ite` ReLUs and a 10 s limit each it decided 9 in 70 s where `automatic`
+    ///     decided 6 in 82 s (Measurements.swift); `automatic` is faster on purely Boolean
+    ///     structure (pigeonhole with 9 holes: 10 s against over 20 s).
     ///   - randomSeed: Z3's `random_seed` parameter; nil keeps Z3's default (0).
     public init(logic: Logic = .quantifierFreeLinearRealArithmetic, randomSeed: UInt32? = nil) {
         let config = Z3_mk_config()

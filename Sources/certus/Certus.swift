@@ -6,6 +6,6 @@ struct Certus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certus",
         abstract: "Formal verification of neural networks: ONNX network + VNN-LIB property in, proof or checked counterexample out.",
-        subcommands: [VerifyCommand.self, CheckCommand.self, SoundnessCommand.self, CrosscheckCommand.self]
+        subcommands: [VerifyCommand.self, CheckCommand.self, BoundsCommand.self, SearchCommand.self, SoundnessCommand.self, CrosscheckCommand.self]
     )
 }

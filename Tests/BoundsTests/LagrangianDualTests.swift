@@ -84,4 +84,28 @@ import NetworkIR
         let upper = try LagrangianDual().lowerBound(of: LinearObjective.output(0, of: net, negated: true), in: net, over: bounds)
         #expect(-upper.lower >= 1)
     }
+
+    /// Weak duality with arbitrary multipliers: random μ give a sound value that is below the
+    /// exact rational dual value, which is below every sampled objective value.
+    @Test(arguments: 0..<6) func anyMultipliersGiveAValidBound(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 31_337 &+ 7)
+        let net = try TestNetworks.random(inputs: 2, hiddenLayers: 2, maxWidth: 4, outputs: 2, using: &rng)
+        let box = TestNetworks.randomBox(2, using: &rng)
+        let bounds = try LinearRelaxation().bounds(of: net, input: box)
+        var engine = BackSubstitution(network: net, bounds: bounds)
+        engine.prepare(through: net.layers.count - 1)
+        let objective = LinearObjective(outputCoefficients: [1, 0.5], inputCoefficients: [0.25, -1], constant: 0.125)
+        var minimum = Double.infinity
+        for point in TestNetworks.samples(of: box, count: 2000, using: &rng) {
+            let y = net.evaluate(point)
+            minimum = min(minimum, y[0] + 0.5 * y[1] + 0.25 * point[0] - point[1] + 0.125)
+        }
+        for _ in 0..<5 {
+            let mu = net.layerSizes.map { size in (0..<size).map { _ in Double.random(in: -2...2, using: &rng) } }
+            let value = DualEvaluator(engine: engine, objective: objective).evaluate(mu)
+            let exact = ExactReference.dualValue(network: net, bounds: bounds, objective: objective, multipliers: mu)
+            #expect(ExactReference.r(value) <= exact)
+            #expect(value <= minimum + 1e-9 * (1 + abs(minimum)))
+        }
+    }
 }

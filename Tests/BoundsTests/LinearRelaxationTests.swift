@@ -133,4 +133,35 @@ import NetworkIR
         }
         _ = inside
     }
+
+    /// Every intermediate back-substitution bound (the unit rows behind each layer's box) is at
+    /// most the exact dual value of its multipliers, computed in rationals on the network cut
+    /// after that layer.
+    @Test(arguments: 0..<5) func intermediateBoundsAreCertifiedExactly(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 977 &+ 41)
+        let net = try TestNetworks.random(inputs: 3, hiddenLayers: 3, maxWidth: 5, outputs: 2, using: &rng)
+        let box = TestNetworks.randomBox(3, using: &rng)
+        let bounds = try LinearRelaxation().bounds(of: net, input: box)
+        var engine = BackSubstitution(network: net, bounds: bounds)
+        engine.prepare(through: net.layers.count - 1)
+        for k in net.layers.indices {
+            if case .relu = net.layers[k] { continue }
+            let prefix = try Network(inputShape: net.inputShape, layers: Array(net.layers[0...k]))
+            let prefixBounds = NetworkBounds(input: bounds.input, layers: Array(bounds.layers[0...k]),
+                                             reluLayers: bounds.reluLayers.filter { $0 <= k })
+            for j in 0..<net.layerSizes[k] {
+                for negated in [false, true] {
+                    let fast = engine.run(start: k, rows: .units(neurons: [j], negated: negated)).lower[0]
+                    let recorded = engine.run(start: k, rows: .units(neurons: [j], negated: negated), record: true)
+                    var c = [Double](repeating: 0, count: net.layerSizes[k])
+                    c[j] = negated ? -1 : 1
+                    let objective = LinearObjective(outputCoefficients: c, inputCoefficients: [Double](repeating: 0, count: 3))
+                    let exact = ExactReference.dualValue(network: prefix, bounds: prefixBounds, objective: objective,
+                                                         multipliers: recorded.multipliers)
+                    #expect(ExactReference.r(fast) <= exact, "layer \(k) neuron \(j) negated \(negated)")
+                    #expect(ExactReference.r(recorded.lower[0]) <= exact)
+                }
+            }
+        }
+    }
 }

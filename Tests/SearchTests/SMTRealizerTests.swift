@@ -4,6 +4,7 @@ import SMT
 import Synchronization
 import Testing
 import VNNLIB
+import Z3Backend
 @testable import Search
 
 /// A solver stand-in that records what it is given and answers with a fixed result.
@@ -87,5 +88,25 @@ final class FormulaLog: Sendable {
                 }
             }
         }
+    }
+}
+
+/// The realizer with the real Z3 backend.
+@Suite struct SMTRealizerZ3Tests {
+    typealias F = SearchFixtures
+
+    @Test func z3MapsBackRealisableHiddenPointsAndRefutesSpuriousOnes() throws {
+        let realisable = try F.rotated(outputWeights: [1, 0], bias: -1.5)
+        let spec = F.spec(inputs: 2, outputs: 1, box: F.box([(-1, 1), (-1, 1)]), [F.outputAtLeast(0, .zero)])
+        let found = try ManipulationSearch(network: realisable, specification: spec,
+                                           realizer: SMTRealizer(network: realisable) { Z3Solver() }).run(.init(layer: 0))
+        #expect(found.outcome == .counterexample && found.details.spurious >= 1)
+        let x = try #require(found.counterexample?.x)
+        #expect(abs(x[0] - 1) < 1e-2 && abs(x[1] - 1) < 1e-2)
+
+        let unrealisable = try F.rotated(outputWeights: [1, 1], bias: -3.5)
+        let refuted = try ManipulationSearch(network: unrealisable, specification: spec,
+                                             realizer: SMTRealizer(network: unrealisable) { Z3Solver() }).run(.init(layer: 0))
+        #expect(refuted.outcome == .noneOnGrid && refuted.details.spurious == 1 && refuted.details.unresolved == 0)
     }
 }

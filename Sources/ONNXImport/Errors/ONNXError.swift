@@ -29,8 +29,19 @@ public enum ONNXError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Lowering would need a dense matrix larger than Certus stores.
     case layerTooLarge(file: String, node: NodeLocation, rows: Int, columns: Int)
 
-    /// One line naming the file, the node or tensor where known, and the problem.
+    /// One line naming the file, the node or tensor where known, and the problem. Names come
+    /// from the file and may hold anything; control and line-separator characters in them are
+    /// shown escaped (`\n`, `\u{1B}`), so the message stays one printable line.
     public var description: String {
+        String(rawDescription.unicodeScalars.map { scalar -> String in
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator: scalar.escaped(asASCII: true)
+            default: String(scalar)
+            }
+        }.joined())
+    }
+
+    private var rawDescription: String {
         switch self {
         case let .unreadableFile(file, reason):
             "\(file): cannot read the file: \(reason)"

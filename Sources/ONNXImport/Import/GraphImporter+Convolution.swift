@@ -22,6 +22,9 @@ extension GraphImporter {
         guard spatialRank >= 1, wShape.count == shape.count else {
             throw node.mismatch("input of shape \(Shapes.describe(shape)) and kernel '\(wName)' of shape \(Shapes.describe(wShape)) do not fit a convolution")
         }
+        guard wShape.allSatisfy({ $0 > 0 }) else {
+            throw node.mismatch("kernel '\(wName)' has shape \(Shapes.describe(wShape)) with an empty dimension")
+        }
         guard shape[0] == 1 else { throw node.unsupported("Conv over a batch of \(shape[0]) images is not supported") }
         let group = try attributes.int("group", default: 1)
         guard group == 1 else { throw node.unsupportedAttribute("group", "\(group)") }
@@ -61,6 +64,12 @@ extension GraphImporter {
             throw node.mismatch("convolution sizes overflow")
         }
         try LayerBuilder.checkDenseSize(rows: outChannels * outPixels, columns: inChannels * inPixels, file: file, node: node.location)
+        // With padding, a kernel may be larger than the input; the table of reads below must
+        // not then outgrow the matrix limit.
+        let (readCount, overflow) = outPixels.multipliedReportingOverflow(by: kernelPixels)
+        guard !overflow, readCount <= LayerBuilder.maximumDenseEntries else {
+            throw node.unsupported("the convolution has \(outPixels) output positions and \(kernelPixels) kernel positions; more than \(LayerBuilder.maximumDenseEntries) combinations are not supported")
+        }
         // For each output pixel and kernel offset, the input pixel it reads (or -1 in the padding).
         let inStrides = Shapes.strides(inSize)
         var reads = [Int](repeating: -1, count: outPixels * kernelPixels)

@@ -103,6 +103,12 @@ struct GraphImporter {
                 constants[output] = try foldConstant(context)
             case 1:
                 try applyToVariable(context)
+                // Empty (or oversized) intermediate tensors would let later nodes declare
+                // matrices with zero columns and astronomically many rows.
+                guard let count = Shapes.elementCount(shape), count > 0 else {
+                    throw ONNXError.dimensionMismatch(file: file, node: location,
+                                                      reason: "the result has shape \(Shapes.describe(shape)); it must have between 1 and \(Shapes.maximumElementCount) elements")
+                }
                 retired[current] = location
                 current = output
             default:

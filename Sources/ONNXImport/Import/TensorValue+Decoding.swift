@@ -11,7 +11,12 @@ extension TensorValue {
     init(decoding proto: Onnx_TensorProto) throws {
         if proto.dataLocation == .external { throw TensorProblem.externalData }
         let shape = try Shapes.validatedDimensions(proto.dims)
-        guard let count = Shapes.product(shape) else { throw TensorProblem.invalidDimensions(proto.dims) }
+        // An empty tensor may declare any other dimensions without storing a byte; bounding the
+        // product of the non-zero ones keeps every stride computed from the shape in range.
+        // (A non-empty tensor is bounded by its data, checked below.)
+        guard let count = Shapes.product(shape), count > 0 || Shapes.elementCount(shape.map { max($0, 1) }) != nil else {
+            throw TensorProblem.invalidDimensions(proto.dims)
+        }
 
         switch Int(proto.dataType) {
         case Onnx_TensorProto.DataType.float.rawValue:

@@ -1,0 +1,41 @@
+import Foundation
+import NetworkIR
+import Testing
+import TestSupport
+@testable import ONNXImport
+
+/// Every input the fuzzer found (`Tests/Fixtures/fuzz-regressions/onnx`, filled by
+/// `fuzz/run.sh`) must now import or fail with a one-line error, in little time.
+@Suite struct FuzzRegressionTests {
+    static let folder = Fixtures.url("fuzz-regressions/onnx")
+
+    static var findings: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    @Test func findingsArePresent() {
+        #expect(!Self.findings.isEmpty, "no regression inputs in \(Self.folder.path)")
+    }
+
+    @Test(arguments: findings)
+    func findingImportsOrFailsCleanly(_ name: String) throws {
+        let data = try Data(contentsOf: Self.folder.appendingPathComponent(name))
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let network = try ONNXLoader.load(data: data, fileName: name)
+            if network.inputSize <= 1 << 16 {
+                #expect(network.evaluate(Array(repeating: 0.5, count: network.inputSize)).count == network.outputSize)
+            }
+        } catch let error as ONNXError {
+            #expect(error.description.hasPrefix(name + ":"))
+            let isOneLine = !error.description.contains { $0.isNewline }
+            #expect(isOneLine, "\(error)")
+        } catch let error as NetworkError {
+            let isOneLine = !error.description.contains { $0.isNewline }
+            #expect(isOneLine, "\(error)")
+        }
+        #expect(clock.now - start < .seconds(5), "\(name) took \(clock.now - start)")
+    }
+}
