@@ -60,6 +60,24 @@ public struct RegionRefutation: Sendable {
         return outcome
     }
 
+    /// Bounds the network once over the box `input` and then every case of `group` (cases of
+    /// one specification that share the box) over it: what branch and bound does at a node
+    /// where several cases are still open.
+    /// - Precondition: every member was prepared for the same network.
+    /// - Throws: `BoundsError` when the box, the phases or `known` do not fit the network.
+    public static func refute(_ group: [RegionRefutation], input: IntervalVector, phases: PhaseAssignment,
+                              within known: NetworkBounds?, forwardFilter: Bool,
+                              relaxation: LinearRelaxation = LinearRelaxation()) throws -> (bounds: NetworkBounds, outcomes: [Outcome]) {
+        guard let network = group.first?.problem.network else {
+            throw BoundsError.inputSizeMismatch(expected: 0, actual: input.count)
+        }
+        try IntervalPropagation.validate(network: network, input: input, phases: phases)
+        try SymbolicPropagation.validate(known: known, for: network)
+        let (bounds, engine) = LinearRelaxation.bounds(of: network, input: input, phases: phases, forwardFilter: forwardFilter,
+                                                       known: known)
+        return (bounds, group.map { $0.refute(bounds: bounds, engine: engine, relaxation: relaxation) })
+    }
+
     /// Bounds the case over the region of `bounds`.
     /// - Complexity: one back-substitution per atom, and two more when a combination is tried.
     public func refute(over bounds: NetworkBounds, relaxation: LinearRelaxation = LinearRelaxation()) -> Outcome {

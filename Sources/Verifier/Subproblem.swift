@@ -15,4 +15,7 @@ struct Subproblem: Sendable {
     var leafAttempts = 0
     /// Sound bounds of a region containing this node's (its parent's), intersected into its own.
     var known: NetworkBounds?
+    /// The cases of the branch-and-bound group not yet refuted above this node (positions in
+    /// the group), in order.
+    var openCases: [Int]
 }
