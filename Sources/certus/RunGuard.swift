@@ -24,6 +24,9 @@ final class RunGuard {
     static let grace: Duration = .seconds(1)
     /// How often resident memory is read.
     static let memoryPollInterval: DispatchTimeInterval = .milliseconds(50)
+    /// How long `armSignals` waits for libdispatch to register the signal sources (it takes
+    /// microseconds; the bound only keeps a wedged dispatch from stalling the run).
+    static let registrationWait: DispatchTimeInterval = .seconds(1)
 
     private let reporter: Reporter
     private let queue = DispatchQueue(label: "certus.run-guard")
@@ -58,29 +61,47 @@ final class RunGuard {
         keep(timer)
     }
 
-    /// Ends the run with `unknown` when resident memory exceeds `limit` bytes.
+    /// Ends the run with `unknown` when resident memory exceeds `limit` bytes. The first check
+    /// runs here, before anything is read, so a limit below the process's own size stops even
+    /// a run that would finish before the first poll.
     func arm(memoryLimit limit: Int) {
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now(), repeating: Self.memoryPollInterval)
         let reporter = reporter
-        timer.setEventHandler {
+        let check: @Sendable () -> Void = {
             guard let resident = MemoryUsage.residentBytes(), resident > limit else { return }
             reporter.stop(word: "unknown", reason: "resident memory reached \(resident >> 20) MiB, over the limit of \(limit >> 20) MiB (--memory-limit); stopped before the system would kill the run")
         }
+        queue.sync(execute: check)
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + Self.memoryPollInterval, repeating: Self.memoryPollInterval)
+        timer.setEventHandler(handler: check)
         keep(timer)
     }
 
-    /// Ends the run with `timeout` on SIGTERM or SIGINT.
+    /// Ends the run with `timeout` on SIGTERM or SIGINT. Returns once the sources are
+    /// registered (at most `registrationWait` later), so a signal that arrives after this call
+    /// is never lost.
+    ///
+    /// On Linux, libdispatch installs its own handler for a signal source's signal when it
+    /// registers the source; until then the default action (termination, no result file)
+    /// applies. On Darwin a signal source only observes signals, so the default action must be
+    /// turned off (`SIG_IGN`) first. Either way the process-wide signal disposition is the only
+    /// shared state the guard changes, and it must: that is how a process catches SIGTERM.
     func armSignals() {
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+        let registered = DispatchSemaphore(value: 0)
+        let signals = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")]
+        for (number, name) in signals {
+            #if canImport(Darwin)
             signal(number, SIG_IGN)
+            #endif
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             let reporter = reporter
             source.setEventHandler {
                 reporter.stop(word: "timeout", reason: "stopped by \(name) before a verdict was reached")
             }
+            source.setRegistrationHandler { registered.signal() }
             keep(source)
         }
+        for _ in signals { _ = registered.wait(timeout: .now() + Self.registrationWait) }
     }
 
     /// Starts `source` and keeps it alive as long as the guard.

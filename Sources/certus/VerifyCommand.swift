@@ -41,12 +41,25 @@ struct VerifyCommand: AsyncParsableCommand {
         if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be at least 1 (MiB)") }
     }
 
+    /// The longest time limit taken literally (about 32 years); longer ones mean the same, and
+    /// a `Duration` cannot hold every `Double` (`--timeout 1e300` would trap).
+    static let maximumTimeout: Double = 1e9
+
     func run() async throws {
         let start = ContinuousClock.now
+        let timeout = self.timeout.map { min($0, Self.maximumTimeout) }
         let runGuard = RunGuard.armedForVerify(model: model, property: property, result: result, json: json,
                                                timeout: timeout, memoryLimitMiB: memoryLimit, start: start)
         try await ErrorReporting.guarding {
-            let instance = try Instance.load(model: model, property: property)
+            let instance: Instance
+            do {
+                instance = try Instance.load(model: model, property: property)
+            } catch {
+                // The `error:` line and exit status 2 are this run's outcome: a signal or limit
+                // arriving while they are reported must not turn them into `timeout`.
+                runGuard.claimOrWaitForExit()
+                throw error
+            }
             var options = VerifierOptions(timeout: timeout.map { .seconds($0) })
             options.seed = seed
             options.usesBounds = !noBounds

@@ -66,6 +66,12 @@ struct Scratch {
         // strict constraint X_0 < 0.5 empties it, which only the exact methods see.
         let input = try Self.verify("(assert (< X_0 0.5))\n(assert (>= X_0 0.5))\n(assert (<= 0 X_1 1))\n(assert (>= Y_0 0))", scratch: scratch)
         #expect(input.standardOutput == "unsat\n", "\(input.standardError)")
+        // The same with `>`: y1 = relu(x0 - x1) = 0 at the pinned point, so `Y_1 > 0` is
+        // unreachable and `Y_1 >= 0` is met; likewise an input pinned from above and below.
+        #expect(try Self.verify(pinned + "(assert (> Y_1 0))", scratch: scratch).standardOutput == "unsat\n")
+        #expect(Self.firstLine(try Self.verify(pinned + "(assert (>= Y_1 0))", scratch: scratch)) == "sat")
+        let inputAbove = try Self.verify("(assert (> X_0 0.5))\n(assert (<= X_0 0.5))\n(assert (<= 0 X_1 1))\n(assert (>= Y_0 0))", scratch: scratch)
+        #expect(inputAbove.standardOutput == "unsat\n", "\(inputAbove.standardError)")
     }
 
     /// `Y_0 = 0.5` is met by doubles; `Y_0 = 0.3` is met by reals but by no double sum, so no

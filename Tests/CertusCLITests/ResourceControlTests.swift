@@ -128,6 +128,19 @@ import TestSupport
         #expect(try String(contentsOfFile: result, encoding: .utf8) == "unknown\n")
     }
 
+    /// A time limit longer than a `Duration` holds is no limit to speak of, not a trap.
+    @Test func astronomicalTimeLimitIsNoLimit() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let property = try scratch.write("p.vnnlib", HostilePropertyTests.declarations
+            + "(assert (<= 0 X_0 1))\n(assert (<= 0 X_1 1))\n(assert (<= Y_0 -1))\n")
+        for limit in ["1e300", "1.7976931348623157e308"] {
+            let run = try CertusExecutable.run(["verify", Self.network, property, "--timeout", limit])
+            #expect(run.status == 0 && run.standardOutput == "unsat\n", "\(limit): \(run.standardError)")
+        }
+    }
+
+    /// Far below the process's own size: the first check, made before reading, stops the run.
     @Test func memoryLimitInJSON() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
