@@ -109,6 +109,32 @@ import TestSupport
         #expect(scratch.names == ["result.txt", "slow.vnnlib"])
     }
 
+    /// SIGTERM racing the end of a short run (about 0.1 s): whatever wins, the result file
+    /// agrees with standard output. A verdict already reported is never replaced by
+    /// `timeout`, and a signal that comes before the guard is armed (process start-up) ends
+    /// the run by the default action, leaving no result file rather than a wrong one.
+    @Test func lateSigtermNeverReplacesAVerdict() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let property = try scratch.write("p.vnnlib", HostilePropertyTests.declarations
+            + "(assert (<= 0 X_0 1))\n(assert (<= 0 X_1 1))\n(assert (<= Y_0 -1))\n")
+        for step in 0..<8 {
+            let result = scratch.path("result-\(step).txt")
+            let running = try Running(["verify", Self.network, property, "--result", result])
+            Thread.sleep(forTimeInterval: Double(step) * 0.03)
+            running.process.terminate()
+            let (status, exited, out, _) = running.finish()
+            let file = try? String(contentsOfFile: result, encoding: .utf8)
+            if exited {
+                #expect(status == 0 && (out == "unsat\n" || out == "timeout\n"), "step \(step): \(status) \(out)")
+                #expect(file == out, "step \(step): printed \(out), wrote \(file ?? "nothing")")
+            } else {
+                #expect(file == nil, "step \(step): killed, yet wrote \(file ?? "")")
+            }
+        }
+        #expect(scratch.names.allSatisfy { !$0.hasSuffix(".tmp") }, "a temporary file was left: \(scratch.names)")
+    }
+
     /// 30,000 disjuncts over 1,000 inputs: each case has its own box, and the normal form
     /// would need gigabytes. The memory limit stops the run with `unknown`.
     @Test func memoryLimitStopsACaseExplosion() throws {
