@@ -68,7 +68,7 @@ final class RunGuard {
         let reporter = reporter
         let check: @Sendable () -> Void = {
             guard let resident = MemoryUsage.residentBytes(), resident > limit else { return }
-            reporter.stop(word: "unknown", reason: "resident memory reached \(resident >> 20) MiB, over the limit of \(limit >> 20) MiB (--memory-limit); stopped before the system would kill the run")
+            reporter.stop(word: "unknown", reason: "resident memory reached \((resident + (1 << 20) - 1) >> 20) MiB, over the limit of \(limit >> 20) MiB (--memory-limit); stopped before the system would kill the run")
         }
         queue.sync(execute: check)
         let timer = DispatchSource.makeTimerSource(queue: queue)
