@@ -25,8 +25,11 @@ import VNNLIB
 struct BranchAndBound: Sendable {
     /// Tuning.
     struct Options: Sendable {
-        /// Nodes with at most this many unstable ReLUs go to Z3.
-        var leafThreshold: Int = 8
+        /// Nodes with at most this many unstable ReLUs go to Z3; nil chooses by the split kind:
+        /// 8 when splitting ReLUs, 0 when splitting inputs (measured on ACAS Xu: Z3 needs seconds
+        /// for a leaf with a few unstable ReLUs over exact rational weights, while the forward
+        /// bounds of a few more input splits cost about a millisecond each).
+        var leafThreshold: Int?
         /// Split inputs (rather than ReLUs) when the network has at most this many inputs.
         var inputSplitLimit: Int = 16
         /// Nodes running at once.
@@ -51,7 +54,9 @@ struct BranchAndBound: Sendable {
     let options: Options
     let makeSolver: SolverFactory
     let falsification: Falsification
-    let objectives: CaseObjectives
+    /// Bounds-based pruning of nodes; nil when the case's constraints cannot be bounded (then
+    /// the case goes to Z3 whole).
+    let refutation: RegionRefutation?
     let reluLayers: [Int]
     /// Receives a progress line now and then (for `--verbose`), or nil.
     var progress: (@Sendable (String) -> Void)?
@@ -64,7 +69,7 @@ struct BranchAndBound: Sendable {
         self.options = options
         self.makeSolver = makeSolver
         self.falsification = Falsification(network: network, specification: specification, seed: seed)
-        self.objectives = CaseObjectives(specCase: specification.cases[caseIndex], network: network)
+        self.refutation = try? RegionRefutation(specCase: specification.cases[caseIndex], network: network)
         self.reluLayers = network.layers.indices.filter { if case .relu = network.layers[$0] { true } else { false } }
     }
 
@@ -85,7 +90,7 @@ struct BranchAndBound: Sendable {
         let box = specCase.box
         let root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
                               phases: PhaseAssignment(), depth: 0)
-        guard root.box.isFinite else {
+        guard root.box.isFinite, refutation != nil else {
             return await exactOnly(deadline: deadline)
         }
         var stack: [Subproblem] = [root]
@@ -141,30 +146,32 @@ struct BranchAndBound: Sendable {
 
     /// Bounds, candidates, then prune, leaf or split.
     func process(_ node: Subproblem, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
-        let relaxation = LinearRelaxation()
-        let bounds: NetworkBounds
+        guard let refutation else { return .failed("the case's constraints cannot be bounded") }
+        let outcome: RegionRefutation.Outcome
         do {
-            bounds = try relaxation.bounds(of: network, input: node.box, phases: node.phases)
+            outcome = try refutation.refute(input: node.box, phases: node.phases, within: node.known, forwardFilter: splitsInputs)
         } catch {
             return .failed("bounds failed: \(error)")
         }
-        if bounds.isInfeasible { return .pruned }
-        let objectiveBounds: [ObjectiveBound]
-        do {
-            objectiveBounds = try relaxation.lowerBounds(of: objectives.entries.map(\.objective), in: network, over: bounds)
-        } catch {
-            return .failed("bounds failed: \(error)")
-        }
-        for (entry, bound) in zip(objectives.entries, objectiveBounds) where objectives.proves(bound.lower, entry: entry) {
-            return .pruned
-        }
+        if outcome.proved { return .pruned }
+        guard let bounds = outcome.bounds else { return .failed("bounds failed: no network bounds") }
+        let objectiveBounds = outcome.atomBounds
         if let cex = tryCandidates(node, objectiveBounds: objectiveBounds) { return .counterexample(cex) }
         let unstable = bounds.unstableCounts.reduce(0, +)
-        if (unstable <= options.leafThreshold && !node.mustSplit) || !canSplit(node, bounds: bounds) {
+        let threshold = options.leafThreshold ?? (splitsInputs ? 0 : 8)
+        if (unstable <= threshold && !node.mustSplit) || !canSplit(node, bounds: bounds) {
             return .leaf(node, Self.neuronBounds(bounds))
         }
-        return .children(split(node, bounds: bounds, objectiveBounds: objectiveBounds))
+        return .children(split(node, bounds: bounds, objectiveBounds: objectiveBounds, guide: outcome.guide).map { child in
+            var child = child
+            child.known = bounds
+            return child
+        })
     }
+
+    /// Whether nodes are split on inputs (few inputs) rather than on ReLUs. Input-split nodes are
+    /// many small boxes, where a forward symbolic pass leaves few neurons for back-substitution.
+    private var splitsInputs: Bool { network.inputSize <= options.inputSplitLimit }
 
     /// Runs the centre and the minorant-minimising vertices through the network.
     private func tryCandidates(_ node: Subproblem, objectiveBounds: [ObjectiveBound]) -> ValidatedCounterexample? {
@@ -184,21 +191,25 @@ struct BranchAndBound: Sendable {
     }
 
     private func canSplit(_ node: Subproblem, bounds: NetworkBounds) -> Bool {
-        if network.inputSize <= options.inputSplitLimit {
+        if splitsInputs {
             return node.box.lower.indices.contains { node.box.upper[$0] > node.box.lower[$0] && node.box.upper[$0].nextDown > node.box.lower[$0] }
         }
         return bounds.unstableCounts.contains { $0 > 0 }
     }
 
-    private func split(_ node: Subproblem, bounds: NetworkBounds, objectiveBounds: [ObjectiveBound]) -> [Subproblem] {
+    private func split(_ node: Subproblem, bounds: NetworkBounds, objectiveBounds: [ObjectiveBound], guide guideIndex: Int?) -> [Subproblem] {
         // The constraint closest to being proved guides the split.
-        let guide = zip(objectives.entries.indices, objectiveBounds).max { $0.1.lower < $1.1.lower }?.1
-        if network.inputSize <= options.inputSplitLimit {
+        let guide = guideIndex.map { objectiveBounds[$0] }
+        if splitsInputs {
             let widths = zip(node.box.lower, node.box.upper).map { $1 - $0 }
+            let smear = guideIndex.flatMap { index in refutation.map { $0.objectives[index] } }.map { objective in
+                GradientSmear(network: network).scores(outputCoefficients: objective.outputCoefficients,
+                                                       inputCoefficients: objective.inputCoefficients, bounds: bounds)
+            }
             var best = 0, bestScore = -1.0
-            for i in widths.indices where widths[i] > 0 {
-                let sensitivity = guide.map { abs($0.inputCoefficients[i]) } ?? 1
-                let score = sensitivity * widths[i] + widths[i] * 1e-12
+            for i in widths.indices where widths[i] > 0 && widths[i].isFinite {
+                // The width term breaks ties (a zero derivative range) towards the widest side.
+                let score = (smear.map { $0[i] } ?? widths[i]) + widths[i] * 1e-12
                 if score > bestScore { bestScore = score; best = i }
             }
             let mid = node.box.lower[best] + widths[best] / 2

@@ -25,7 +25,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Parallel jobs (default: number of cores).") var jobs: Int?
     @Flag(help: "Skip sound bounds before Z3 (the plain exact encoding; for comparison).") var noBounds = false
     @Flag(help: "Skip sampling and gradient attack.") var noAttack = false
-    @Option(help: "Branch-and-bound nodes with at most this many unstable ReLUs go to Z3.") var leafThreshold: Int = 8
+    @Option(help: "Branch-and-bound nodes with at most this many unstable ReLUs go to Z3 (default: 0 when splitting inputs, 8 when splitting ReLUs).") var leafThreshold: Int?
     @Flag(help: "Print progress of branch and bound on standard error.") var verbose = false
     @Option(help: "Decision procedure after bounds: bab (branch and bound, default) or exact (one Z3 query per case).")
     var engine: String = "bab"
@@ -65,7 +65,7 @@ struct VerifyCommand: AsyncParsableCommand {
             options.usesBounds = !noBounds
             options.usesAttack = !noAttack
             if let jobs { options.jobs = jobs }
-            options.leafThreshold = max(0, leafThreshold)
+            options.leafThreshold = leafThreshold.map { max(0, $0) }
             if verbose {
                 options.progress = { line in FileHandle.standardError.write(Data("progress: \(line)\n".utf8)) }
             }
