@@ -39,6 +39,9 @@ struct Scratch {
         return try CertusExecutable.run(["verify", network, property, "--timeout", "60"] + extra)
     }
 
+    /// One exact Z3 query per case, for checks about Z3's exactness rather than the search.
+    static let exact = ["--engine", "exact"]
+
     static func firstLine(_ run: CertusExecutable.Run) -> String {
         String(run.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
     }
@@ -63,14 +66,18 @@ struct Scratch {
         let closed = try Self.verify(pinned + "(assert (<= Y_0 0.5))", scratch: scratch)
         #expect(closed.standardOutput == "sat\n((X_0 0.25)\n (X_1 0.25)\n (Y_0 0.5)\n (Y_1 0.0))\n")
         // A strict input bound against its closed complement: the box is [0.5, 0.5], the
-        // strict constraint X_0 < 0.5 empties it, which only the exact methods see.
-        let input = try Self.verify("(assert (< X_0 0.5))\n(assert (>= X_0 0.5))\n(assert (<= 0 X_1 1))\n(assert (>= Y_0 0))", scratch: scratch)
+        // strict constraint X_0 < 0.5 empties it, which only the exact methods see. Asked of
+        // Z3 directly (`--engine exact`): since b9a25e7 the default engine splits this input
+        // box to the end of the time limit instead of handing it to Z3.
+        let input = try Self.verify("(assert (< X_0 0.5))\n(assert (>= X_0 0.5))\n(assert (<= 0 X_1 1))\n(assert (>= Y_0 0))",
+                                    Self.exact, scratch: scratch)
         #expect(input.standardOutput == "unsat\n", "\(input.standardError)")
         // The same with `>`: y1 = relu(x0 - x1) = 0 at the pinned point, so `Y_1 > 0` is
         // unreachable and `Y_1 >= 0` is met; likewise an input pinned from above and below.
         #expect(try Self.verify(pinned + "(assert (> Y_1 0))", scratch: scratch).standardOutput == "unsat\n")
         #expect(Self.firstLine(try Self.verify(pinned + "(assert (>= Y_1 0))", scratch: scratch)) == "sat")
-        let inputAbove = try Self.verify("(assert (> X_0 0.5))\n(assert (<= X_0 0.5))\n(assert (<= 0 X_1 1))\n(assert (>= Y_0 0))", scratch: scratch)
+        let inputAbove = try Self.verify("(assert (> X_0 0.5))\n(assert (<= X_0 0.5))\n(assert (<= 0 X_1 1))\n(assert (>= Y_0 0))",
+                                         Self.exact, scratch: scratch)
         #expect(inputAbove.standardOutput == "unsat\n", "\(inputAbove.standardError)")
     }
 
@@ -125,7 +132,10 @@ struct Scratch {
         defer { scratch.remove() }
         let run = try Self.verify("(assert (<= -0 X_0 -0))\n(assert (<= -0.0 X_1 0))\n(assert (<= Y_0 -0))", scratch: scratch)
         #expect(run.standardOutput == "sat\n((X_0 0.0)\n (X_1 0.0)\n (Y_0 0.0)\n (Y_1 0.0))\n")
-        #expect(try Self.verify("(assert (<= 0 X_0 1))\n(assert (<= 0 X_1 1))\n(assert (< Y_0 -0))", scratch: scratch).standardOutput == "unsat\n")
+        // relu(x0 + x1) < -0 is impossible; decided by Z3 (see `strictInequalitiesAreExact` for
+        // why not by the default engine).
+        #expect(try Self.verify("(assert (<= 0 X_0 1))\n(assert (<= 0 X_1 1))\n(assert (< Y_0 -0))", Self.exact,
+                                scratch: scratch).standardOutput == "unsat\n")
     }
 }
 
