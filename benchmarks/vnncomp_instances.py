@@ -6,6 +6,7 @@ and peak memory (ru_maxrss from os.wait4, that process alone) are measured the s
 Standard library only.
 """
 import csv
+import math
 import os
 import re
 import signal
@@ -13,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from fractions import Fraction
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,8 +63,66 @@ def is_wrong(word, expected):
 
 def check_witness(certus, onnx_path, vnnlib_path, result_file):
     """`certus check` on a sat result file: "valid" (exit 0) or "INVALID" (anything else)."""
+    return check_witness_verbose(certus, onnx_path, vnnlib_path, result_file)[0]
+
+
+def check_witness_verbose(certus, onnx_path, vnnlib_path, result_file):
+    """("valid" or "INVALID", first line of certus check's report)."""
     c = subprocess.run([certus, "check", onnx_path, vnnlib_path, result_file], capture_output=True, text=True)
-    return "valid" if c.returncode == 0 else "INVALID"
+    return ("valid" if c.returncode == 0 else "INVALID"), first_line(c.stdout or c.stderr)
+
+
+_BOUND = re.compile(r"\(\s*assert\s*\(\s*(<=|>=)\s*(X_(\d+)\s+([-+0-9.eE]+)|([-+0-9.eE]+)\s+X_(\d+))\s*\)\s*\)")
+_PAIR = re.compile(r"\(\s*X_(\d+)\s+([^\s()]+)\s*\)")
+
+
+def input_box(vnnlib_path):
+    """{i: [lower, upper]} (exact Fractions or None) from the top-level `(assert (<= X_i c))`
+    style bounds; bounds inside (or ...) or on sums are not read."""
+    box = {}
+    with open(vnnlib_path) as f:
+        text = re.sub(r";[^\n]*", "", f.read())
+    for m in _BOUND.finditer(text):
+        relation = m.group(1)
+        if m.group(3) is not None:
+            index, value, upper = int(m.group(3)), Fraction(m.group(4)), relation == "<="
+        else:
+            index, value, upper = int(m.group(6)), Fraction(m.group(5)), relation == ">="
+        entry = box.setdefault(index, [None, None])
+        if upper:
+            entry[1] = value if entry[1] is None else min(entry[1], value)
+        else:
+            entry[0] = value if entry[0] is None else max(entry[0], value)
+    return box
+
+
+def nudge_into_box(result_file, vnnlib_path, nudged_file):
+    """Writes result_file's witness inputs to nudged_file, each input that lies outside its
+    exact bound (a decimal bound's nearest double can sit just outside it) moved to the nearest
+    double inside; returns the largest move, or None when there is no witness to read."""
+    with open(result_file) as f:
+        text = f.read()
+    pairs = {int(i): float(v) for i, v in _PAIR.findall(text)}
+    if not pairs:
+        return None
+    box = input_box(vnnlib_path)
+    largest = 0.0
+    for i, x in pairs.items():
+        lower, upper = box.get(i, (None, None))
+        moved = x
+        if lower is not None and Fraction(moved) < lower:
+            moved = float(lower)
+            if Fraction(moved) < lower:
+                moved = math.nextafter(moved, math.inf)
+        if upper is not None and Fraction(moved) > upper:
+            moved = float(upper)
+            if Fraction(moved) > upper:
+                moved = math.nextafter(moved, -math.inf)
+        largest = max(largest, abs(moved - x))
+        pairs[i] = moved
+    with open(nudged_file, "w") as f:
+        f.write("sat\n(" + "\n ".join(f"(X_{i} {pairs[i]!r})" for i in sorted(pairs)) + ")\n")
+    return largest
 
 
 class Run:
