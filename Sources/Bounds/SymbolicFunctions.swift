@@ -175,8 +175,8 @@ struct SymbolicFunctions: Sendable {
 
     /// The functions of `max(0, z)` given sound pre-activation bounds `pre` of `z`.
     ///
-    /// A neuron that `pre` proves inactive gets `0`, an active one keeps its functions. For an
-    /// unstable one, the lower function is `L` (valid as `max(0, z) ≥ z ≥ L(x)`) or `0`, whichever
+    /// A neuron that `pre` proves inactive gets `0`, an active one keeps its upper function
+    /// (and its lower one, or `0` by the rule below). For an unstable one, the lower function is `L` (valid as `max(0, z) ≥ z ≥ L(x)`) or `0`, whichever
     /// DeepPoly's area rule prefers on `L`'s range; the upper function is the chord of
     /// `max(0, ·)` over the range `[a, b]` of `U` (Neurify eq. 3), applied to `U`: since
     /// `max(0, z) ≤ max(0, U(x)) ≤ λ·U(x) + t` for a line with `λ ≥ 0` lying above `max(0, ·)` at
@@ -201,8 +201,12 @@ struct SymbolicFunctions: Sendable {
                 setUpper(j, constant: 0)
                 continue
             }
-            if l >= 0 { continue }
             let r = ranges(of: j, over: domain)
+            if l >= 0 {
+                // Active: max(0, z) = z ≤ U(x); for the lower side both L and 0 are valid.
+                setLower(j, toZero: !(r.lowMin >= 0 || (r.lowMax > 0 && r.lowMax > -r.lowMin)))
+                continue
+            }
             guard l.isFinite, u.isFinite, r.lowMin.isFinite, r.lowMax.isFinite, r.highMin.isFinite, r.highMax.isFinite else {
                 setLower(j, toZero: true)
                 setUpper(j, constant: u)
