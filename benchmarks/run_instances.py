@@ -10,68 +10,45 @@ Examples (from the repository root, after `swift build -c release`):
   python3 benchmarks/run_instances.py mnistfc --timeout 60
 """
 import argparse
-import csv
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from vnncomp_instances import (ROOT, add_instance_arguments, category_dir, check_witness, first_line, is_wrong,
+                               load_instances, load_truth, mib, run_limited)
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("category", help="acasxu, mnistfc or test")
-    p.add_argument("--benchmarks", default=os.environ.get("CERTUS_BENCHMARKS", os.path.join(ROOT, "..", "shared", "benchmarks")))
-    p.add_argument("--certus", default=os.path.join(ROOT, ".build", "release", "certus"))
-    p.add_argument("--every", type=int, default=1, help="take every N-th instance, starting with the first")
-    p.add_argument("--select", default=None, help="regex on the vnnlib file name")
-    p.add_argument("--nets", default=None, help="regex on the onnx file name")
-    p.add_argument("--timeout", type=float, default=None, help="override the instances' own timeouts")
+    add_instance_arguments(p)
     p.add_argument("--extra", default="", help="extra arguments for certus verify, e.g. '--no-bounds --engine exact'")
     p.add_argument("--out", default=None, help="results CSV (default benchmarks/out/<category>.csv)")
     args = p.parse_args()
 
-    base = os.path.join(args.benchmarks, "vnncomp2021", args.category)
-    listing = [f for f in os.listdir(base) if f.endswith("instances.csv")][0]
-    with open(os.path.join(base, listing)) as f:
-        rows = [r for r in csv.reader(f) if r]
-    rows = rows[:: args.every]
-    if args.select:
-        rows = [r for r in rows if re.search(args.select, r[1])]
-    if args.nets:
-        rows = [r for r in rows if re.search(args.nets, r[0])]
-    truth = {}
-    with open(os.path.join(args.benchmarks, "vnncomp2021", "truth.csv")) as f:
-        for r in csv.DictReader(f):
-            truth[(r["category"], r["onnx"], r["vnnlib"])] = r["truth"]
+    base = category_dir(args)
+    rows = load_instances(args)
+    truth = load_truth(args)
 
     out = args.out or os.path.join(ROOT, "benchmarks", "out", f"{args.category}.csv")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     results = []
+    peak = 0  # KiB, the largest ru_maxrss of one certus process
     with open(out, "w") as csvfile, tempfile.TemporaryDirectory() as tmp:
         for onnx, vnnlib, timeout in rows:
             t = args.timeout or float(timeout)
             result_file = os.path.join(tmp, "result.txt")
             cmd = [args.certus, "verify", os.path.join(base, onnx), os.path.join(base, vnnlib),
                    "--timeout", str(t), "--result", result_file] + args.extra.split()
-            start = time.monotonic()
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=t + 30)
-                word = proc.stdout.split("\n", 1)[0].strip() if proc.returncode == 0 else "error"
-            except subprocess.TimeoutExpired:
-                word = "timeout"
-            elapsed = time.monotonic() - start
+            run = run_limited(cmd, t + 30)
+            word = "timeout" if run.killed else first_line(run.stdout) if run.returncode == 0 else "error"
+            elapsed = run.elapsed
+            peak = max(peak, run.maxrss_kib)
             check = ""
             if word == "sat":
-                c = subprocess.run([args.certus, "check", os.path.join(base, onnx), os.path.join(base, vnnlib), result_file],
-                                   capture_output=True, text=True)
-                check = "valid" if c.returncode == 0 else "INVALID"
+                check = check_witness(args.certus, os.path.join(base, onnx), os.path.join(base, vnnlib), result_file)
             expected = truth.get((args.category, onnx, vnnlib), "?")
-            wrong = word in ("sat", "unsat") and expected in ("sat", "unsat") and word != expected
+            wrong = is_wrong(word, expected)
             results.append((onnx, vnnlib, word, elapsed, expected, wrong, check))
             csvfile.write(f"{args.category},{onnx},{vnnlib},0,{word},{elapsed:.3f}\n")
             csvfile.flush()
@@ -86,7 +63,8 @@ def main():
           f"invalid counterexamples: {sum(r[6]=='INVALID' for r in results)}")
     if times:
         print(f"total time: {sum(times):.1f}s  median: {statistics.median(times):.2f}s  "
-              f"median (decided): {statistics.median([r[3] for r in decided]) if decided else float('nan'):.2f}s")
+              f"median (decided): {statistics.median([r[3] for r in decided]) if decided else float('nan'):.2f}s  "
+              f"peak memory: {mib(peak):.0f} MiB")
     print(f"results CSV: {out}")
     sys.exit(1 if any(r[5] or r[6] == "INVALID" for r in results) else 0)
 

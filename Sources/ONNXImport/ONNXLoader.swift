@@ -34,13 +34,35 @@ public enum ONNXLoader {
                     file: url.lastPathComponent,
                     reason: "the file has \(size) bytes, more than the \(maximumFileSize) a protobuf message can hold")
             }
-            data = try Data(contentsOf: url)
+            if attributes[.type] as? FileAttributeType == .typeRegular || attributes[.type] as? FileAttributeType == .typeDirectory {
+                data = try Data(contentsOf: url)
+            } else {
+                // A pipe or a device has no size to check in advance (`/dev/zero` never ends).
+                guard let read = try readStream(url, limit: maximumFileSize) else {
+                    throw ONNXError.unreadableFile(file: url.lastPathComponent,
+                                                   reason: "the stream holds more than the \(maximumFileSize) bytes a protobuf message can hold")
+                }
+                data = read
+            }
         } catch let error as ONNXError {
             throw error
         } catch {
             throw ONNXError.unreadableFile(file: url.lastPathComponent, reason: error.localizedDescription)
         }
         return try load(data: data, fileName: url.lastPathComponent)
+    }
+
+    /// The whole of a stream (a pipe, a device) if it ends within `limit` bytes, else nil;
+    /// reads at most `limit + 1` bytes.
+    private static func readStream(_ url: URL, limit: Int) throws -> Data? {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var data = Data()
+        while data.count <= limit {
+            guard let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty else { return data }
+            data.append(chunk)
+        }
+        return nil
     }
 
     /// Imports a model from its serialized bytes.

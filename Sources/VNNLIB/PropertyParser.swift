@@ -29,10 +29,19 @@ public enum PropertyParser {
             if let size = (attributes[.size] as? NSNumber)?.intValue, size > limits.maximumFileSize {
                 throw VNNLIBError.fileTooLarge(path: path, size: size, limit: limits.maximumFileSize)
             }
-            if let type = attributes[.type] as? FileAttributeType, type == .typeDirectory {
+            let type = attributes[.type] as? FileAttributeType
+            if type == .typeDirectory {
                 throw VNNLIBError.unreadableFile(path: path, reason: "it is a directory")
             }
-            data = try Data(contentsOf: url)
+            if type == .typeRegular {
+                data = try Data(contentsOf: url)
+            } else {
+                // A pipe or a device has no size to check in advance (`/dev/zero` never ends).
+                guard let read = try Self.readStream(url, limit: limits.maximumFileSize) else {
+                    throw VNNLIBError.unreadableFile(path: path, reason: "the stream holds more than \(limits.maximumFileSize) bytes")
+                }
+                data = read
+            }
         } catch let error as VNNLIBError {
             throw error
         } catch {
@@ -68,6 +77,19 @@ public enum PropertyParser {
         }
         var interpreter = PropertyInterpreter(bytes: bytes, fileName: fileName, limits: limits)
         return try interpreter.run()
+    }
+
+    /// The whole of a stream (a pipe, a device) if it ends within `limit` bytes, else nil;
+    /// reads at most `limit + 1` bytes.
+    static func readStream(_ url: URL, limit: Int) throws -> Data? {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var data = Data()
+        while data.count <= limit {
+            guard let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty else { return data }
+            data.append(chunk)
+        }
+        return nil
     }
 
     /// A short reason for a Foundation file error (no such file, permission denied, ...).

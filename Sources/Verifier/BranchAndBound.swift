@@ -6,7 +6,11 @@ import NetworkIR
 import SMT
 import VNNLIB
 
-/// Complete verification of one specification case by branch and bound.
+/// Complete verification of a group of specification cases that share one input box, by
+/// branch and bound over one tree: each node's network bounds are computed once and every case
+/// still open there is bounded over them; a case refuted at a node stays closed in its subtree.
+/// (The nine cases of an MNIST robustness property, one per wrong class, then cost one bounds
+/// computation per node instead of nine.)
 ///
 /// Each node (an input sub-box with fixed ReLU phases) gets linear-relaxation bounds
 /// (CROWN/DeepPoly back-substitution, `Bounds.LinearRelaxation`); a node whose unsafe
@@ -17,7 +21,8 @@ import VNNLIB
 /// minorant's sensitivity times the width, a smear-style score) when the network has few
 /// inputs, or on the unstable ReLU whose triangle relaxation costs the bound most (a BaBSR-style
 /// score, Bunel et al. 2020, "Branch and Bound for Piecewise Linear Neural Network
-/// Verification", §5.1) otherwise. The case is proved when every leaf is pruned or refuted by Z3.
+/// Verification", §5.1) otherwise, guided by the open case whose bound is furthest from a
+/// proof. The group is proved when every leaf is pruned or refuted by Z3 for all its cases.
 ///
 /// - Soundness: children of an input split share the midpoint, so the leaves cover the parent
 ///   box; children of a ReLU split cover `x ≤ 0` and `x ≥ 0`. Every prune rests on sound bounds
@@ -25,8 +30,14 @@ import VNNLIB
 struct BranchAndBound: Sendable {
     /// Tuning.
     struct Options: Sendable {
-        /// Nodes with at most this many unstable ReLUs go to Z3.
-        var leafThreshold: Int = 8
+        /// Nodes with at most this many unstable ReLUs go to Z3 (nil: 0). Measured: on ACAS Xu,
+        /// Z3 needs seconds for a leaf with a few unstable ReLUs over exact rational weights,
+        /// while the bounds of a few more input splits cost about a millisecond each; on MNIST fc
+        /// just encoding a leaf's 784-input network in rationals costs more than many nodes.
+        var leafThreshold: Int?
+        /// Nodes whose every open case is within rounding of a proof go to Z3 with at most this
+        /// many unstable ReLUs.
+        var stuckLeafThreshold: Int = 12
         /// Split inputs (rather than ReLUs) when the network has at most this many inputs.
         var inputSplitLimit: Int = 16
         /// Nodes running at once.
@@ -47,45 +58,54 @@ struct BranchAndBound: Sendable {
 
     let network: Network
     let specification: Specification
-    let caseIndex: Int
+    /// The cases of the group (indices into `specification.cases`), sharing one box.
+    let caseIndices: [Int]
     let options: Options
     let makeSolver: SolverFactory
     let falsification: Falsification
-    let objectives: CaseObjectives
+    /// Bounds-based pruning of nodes, per group member; nil when a case's constraints cannot be
+    /// bounded (then the group goes to Z3 case by case).
+    let refutations: [RegionRefutation?]
     let reluLayers: [Int]
     /// Receives a progress line now and then (for `--verbose`), or nil.
     var progress: (@Sendable (String) -> Void)?
 
-    init(network: Network, specification: Specification, caseIndex: Int, options: Options,
+    /// - Precondition: `caseIndices` is not empty and its cases have equal boxes.
+    init(network: Network, specification: Specification, caseIndices: [Int], options: Options,
          makeSolver: @escaping SolverFactory, seed: UInt64) {
+        precondition(!caseIndices.isEmpty, "branch and bound over no case")
         self.network = network
         self.specification = specification
-        self.caseIndex = caseIndex
+        self.caseIndices = caseIndices
         self.options = options
         self.makeSolver = makeSolver
         self.falsification = Falsification(network: network, specification: specification, seed: seed)
-        self.objectives = CaseObjectives(specCase: specification.cases[caseIndex], network: network)
+        self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.reluLayers = network.layers.indices.filter { if case .relu = network.layers[$0] { true } else { false } }
     }
 
-    private var specCase: SpecificationCase { specification.cases[caseIndex] }
+    private var box: InputBox { specification.cases[caseIndices[0]].box }
+
+    /// How the group is named in progress lines.
+    private var groupName: String {
+        caseIndices.count == 1 ? "case \(caseIndices[0])" : "cases \(caseIndices.map(String.init).joined(separator: ","))"
+    }
 
     /// What processing one node produced.
     enum NodeOutcome: Sendable {
         case pruned
         case counterexample(ValidatedCounterexample)
         case children([Subproblem])
-        case leaf(Subproblem, NeuronBounds)
+        case leaf(Subproblem, NetworkBounds)
         case failed(String)
     }
 
     /// Runs branch and bound until the case is decided, `deadline` passes, or the task is
     /// cancelled.
     func run(deadline: ContinuousClock.Instant?) async -> Result {
-        let box = specCase.box
         let root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
-                              phases: PhaseAssignment(), depth: 0)
-        guard root.box.isFinite else {
+                              phases: PhaseAssignment(), depth: 0, openCases: Array(caseIndices.indices))
+        guard root.box.isFinite, refutations.allSatisfy({ $0 != nil }) else {
             return await exactOnly(deadline: deadline)
         }
         var stack: [Subproblem] = [root]
@@ -105,11 +125,11 @@ struct BranchAndBound: Sendable {
                 running -= 1
                 if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
                     group.cancelAll()
-                    progress?("case \(caseIndex): stopped after \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
+                    progress?("\(groupName): stopped after \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
                     return .timeout
                 }
                 if explored % 5000 == 0 {
-                    progress?("case \(caseIndex): \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
+                    progress?("\(groupName): \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
                 }
                 switch outcome {
                 case .pruned:
@@ -141,78 +161,113 @@ struct BranchAndBound: Sendable {
 
     /// Bounds, candidates, then prune, leaf or split.
     func process(_ node: Subproblem, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
-        let relaxation = LinearRelaxation()
+        let group = node.openCases.compactMap { refutations[$0] }
+        guard group.count == node.openCases.count else { return .failed("the case's constraints cannot be bounded") }
         let bounds: NetworkBounds
+        let outcomes: [RegionRefutation.Outcome]
         do {
-            bounds = try relaxation.bounds(of: network, input: node.box, phases: node.phases)
+            (bounds, outcomes) = try RegionRefutation.refute(group, input: node.box, phases: node.phases, within: node.known,
+                                                             forwardFilter: splitsInputs)
         } catch {
             return .failed("bounds failed: \(error)")
         }
-        if bounds.isInfeasible { return .pruned }
-        let objectiveBounds: [ObjectiveBound]
-        do {
-            objectiveBounds = try relaxation.lowerBounds(of: objectives.entries.map(\.objective), in: network, over: bounds)
-        } catch {
-            return .failed("bounds failed: \(error)")
-        }
-        for (entry, bound) in zip(objectives.entries, objectiveBounds) where objectives.proves(bound.lower, entry: entry) {
-            return .pruned
-        }
-        if let cex = tryCandidates(node, objectiveBounds: objectiveBounds) { return .counterexample(cex) }
+        var open: [(position: Int, outcome: RegionRefutation.Outcome)] = []
+        for (position, outcome) in zip(node.openCases, outcomes) where !outcome.proved { open.append((position, outcome)) }
+        if open.isEmpty { return .pruned }
+        if let cex = tryCandidates(node, open: open) { return .counterexample(cex) }
+        var next = node
+        next.openCases = open.map(\.position)
         let unstable = bounds.unstableCounts.reduce(0, +)
-        if (unstable <= options.leafThreshold && !node.mustSplit) || !canSplit(node, bounds: bounds) {
-            return .leaf(node, Self.neuronBounds(bounds))
+        let threshold = options.leafThreshold ?? 0
+        // The open case furthest from a proof guides the split.
+        func distance(_ outcome: RegionRefutation.Outcome) -> Double {
+            outcome.guide.map { outcome.atomBounds[$0].lower } ?? -.infinity
         }
-        return .children(split(node, bounds: bounds, objectiveBounds: objectiveBounds))
+        let hardest = open.min { distance($0.outcome) < distance($1.outcome) } ?? open[0]
+        // Bounds within rounding of a proof (a zero margin, say `y < 0` where y ≥ 0 holds
+        // exactly) do not improve by splitting: Z3 decides such a node exactly.
+        let scale = 1 + bounds.output.magnitudes.reduce(0) { max($0, $1.isFinite ? $1 : 0) }
+        let stuck = distance(hardest.outcome) > -1e-7 * scale && unstable <= options.stuckLeafThreshold
+        if ((unstable <= threshold || stuck) && !node.mustSplit) || !canSplit(node, bounds: bounds) {
+            return .leaf(next, bounds)
+        }
+        return .children(split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
+                               refutation: refutations[hardest.position]).map { child in
+            var child = child
+            child.known = bounds
+            child.mustSplit = false
+            return child
+        })
     }
 
-    /// Runs the centre and the minorant-minimising vertices through the network.
-    private func tryCandidates(_ node: Subproblem, objectiveBounds: [ObjectiveBound]) -> ValidatedCounterexample? {
+    /// Whether nodes are split on inputs (few inputs) rather than on ReLUs. Input-split nodes are
+    /// many small boxes, where a forward symbolic pass leaves few neurons for back-substitution.
+    private var splitsInputs: Bool { network.inputSize <= options.inputSplitLimit }
+
+    /// Runs the box centre and, per open case, the vertices minimising its constraints' linear
+    /// minorants through the network; each output is screened against every open case.
+    private func tryCandidates(_ node: Subproblem, open: [(position: Int, outcome: RegionRefutation.Outcome)]) -> ValidatedCounterexample? {
         var candidates: [[Double]] = [zip(node.box.lower, node.box.upper).map { $0 + ($1 - $0) / 2 }]
-        for bound in objectiveBounds where bound.inputCoefficients.count == node.box.count {
-            candidates.append(node.box.lower.indices.map { i in
-                bound.inputCoefficients[i] > 0 ? node.box.lower[i] : node.box.upper[i]
-            })
+        for (_, outcome) in open {
+            for bound in outcome.atomBounds where bound.inputCoefficients.count == node.box.count {
+                candidates.append(node.box.lower.indices.map { i in
+                    bound.inputCoefficients[i] > 0 ? node.box.lower[i] : node.box.upper[i]
+                })
+            }
         }
         for x in candidates {
             let y = network.evaluate(x)
-            // Cheap screen in double precision before the exact check and polishing.
-            guard specCase.outputMargin(inputs: x, outputs: y) >= -1e-9 else { continue }
-            if let cex = falsification.confirm(x, caseIndex: caseIndex, foundBy: "branch and bound") { return cex }
+            for (position, _) in open {
+                let caseIndex = caseIndices[position]
+                // Cheap screen in double precision before the exact check and polishing.
+                guard specification.cases[caseIndex].outputMargin(inputs: x, outputs: y) >= -1e-9 else { continue }
+                if let cex = falsification.confirm(x, caseIndex: caseIndex, foundBy: "branch and bound") { return cex }
+            }
         }
         return nil
     }
 
     private func canSplit(_ node: Subproblem, bounds: NetworkBounds) -> Bool {
-        if network.inputSize <= options.inputSplitLimit {
+        if splitsInputs {
             return node.box.lower.indices.contains { node.box.upper[$0] > node.box.lower[$0] && node.box.upper[$0].nextDown > node.box.lower[$0] }
         }
         return bounds.unstableCounts.contains { $0 > 0 }
     }
 
-    private func split(_ node: Subproblem, bounds: NetworkBounds, objectiveBounds: [ObjectiveBound]) -> [Subproblem] {
+    private func split(_ node: Subproblem, bounds: NetworkBounds, objectiveBounds: [ObjectiveBound], guide guideIndex: Int?,
+                       refutation: RegionRefutation?) -> [Subproblem] {
         // The constraint closest to being proved guides the split.
-        let guide = zip(objectives.entries.indices, objectiveBounds).max { $0.1.lower < $1.1.lower }?.1
-        if network.inputSize <= options.inputSplitLimit {
+        let guide = guideIndex.map { objectiveBounds[$0] }
+        if splitsInputs {
             let widths = zip(node.box.lower, node.box.upper).map { $1 - $0 }
+            let smear = guideIndex.flatMap { index in refutation.map { $0.objectives[index] } }.map { objective in
+                GradientSmear(network: network).scores(outputCoefficients: objective.outputCoefficients,
+                                                       inputCoefficients: objective.inputCoefficients, bounds: bounds)
+            }
             var best = 0, bestScore = -1.0
-            for i in widths.indices where widths[i] > 0 {
-                let sensitivity = guide.map { abs($0.inputCoefficients[i]) } ?? 1
-                let score = sensitivity * widths[i] + widths[i] * 1e-12
+            for i in widths.indices where widths[i] > 0 && widths[i].isFinite {
+                // The width term breaks ties (a zero derivative range) towards the widest side.
+                let score = (smear.map { $0[i] } ?? widths[i]) + widths[i] * 1e-12
                 if score > bestScore { bestScore = score; best = i }
             }
             let mid = node.box.lower[best] + widths[best] / 2
-            var left = node.box, right = node.box
-            left.set(best, lower: node.box.lower[best], upper: mid)
-            right.set(best, lower: mid, upper: node.box.upper[best])
-            return [Subproblem(box: left, phases: node.phases, depth: node.depth + 1),
-                    Subproblem(box: right, phases: node.phases, depth: node.depth + 1)]
+            var left = node, right = node
+            left.box.set(best, lower: node.box.lower[best], upper: mid)
+            right.box.set(best, lower: mid, upper: node.box.upper[best])
+            left.depth += 1
+            right.depth += 1
+            return [left, right]
         }
         guard let (layer, neuron) = chooseReLU(bounds: bounds, guide: guide) else {
-            return [Subproblem(box: node.box, phases: node.phases, depth: node.depth + 1)]
+            var same = node
+            same.depth += 1
+            return [same]
         }
         return [ReLUPhase.inactive, .active].map { phase in
-            Subproblem(box: node.box, phases: node.phases.fixing(layer: layer, neuron: neuron, to: phase), depth: node.depth + 1)
+            var child = node
+            child.phases = node.phases.fixing(layer: layer, neuron: neuron, to: phase)
+            child.depth += 1
+            return child
         }
     }
 
@@ -237,46 +292,59 @@ struct BranchAndBound: Sendable {
         return best
     }
 
-    /// Decides a leaf exactly; a leaf Z3 cannot finish quickly is split further.
-    private func solveLeaf(_ node: Subproblem, bounds: NeuronBounds, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
+    /// Decides a leaf exactly, case by case; a leaf Z3 cannot finish quickly is split further.
+    private func solveLeaf(_ node: Subproblem, bounds: NetworkBounds, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
         // Each failed attempt on the same node doubles its time (a node that cannot be split
         // further gets ever longer checks, up to the deadline).
         var remaining = options.leafTimeout * (1 << min(node.leafAttempts, 20))
         if let deadline { remaining = min(remaining, deadline - .now) }
         if remaining <= .zero { return .failed("timeout") }
-        let solver = ExactCaseSolver(network: network, specCase: specCase, bounds: bounds, encoding: .ite,
-                                     makeSolver: makeSolver, subBox: node.box, fixedPhases: encoderPhases(node.phases))
-        switch await solver.solve(timeout: remaining) {
-        case .unreachable:
-            return .pruned
-        case let .candidate(_, nearest):
-            if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
-            for margin in ["1e-9", "1e-6", "1e-4"] {
-                guard let r = Rational(decimal: margin) else { continue }
-                guard case let .candidate(_, point) = await solver.solve(timeout: remaining, outputMargin: r) else { break }
-                if let cex = falsification.confirm(point, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
+        var stillOpen: [Int] = []
+        for position in node.openCases {
+            let caseIndex = caseIndices[position]
+            let solver = ExactCaseSolver(network: network, specCase: specification.cases[caseIndex], bounds: Self.neuronBounds(bounds),
+                                         encoding: .ite, makeSolver: makeSolver, subBox: node.box,
+                                         fixedPhases: encoderPhases(node.phases))
+            switch await solver.solve(timeout: remaining) {
+            case .unreachable:
+                continue
+            case let .candidate(_, nearest):
+                if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
+                for margin in ["1e-9", "1e-6", "1e-4"] {
+                    guard let r = Rational(decimal: margin) else { continue }
+                    guard case let .candidate(_, point) = await solver.solve(timeout: remaining, outputMargin: r) else { break }
+                    if let cex = falsification.confirm(point, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
+                }
+                return .failed("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point")
+            case .timeout, .unknown:
+                if let deadline, ContinuousClock.now >= deadline { return .failed("timeout") }
+                stillOpen.append(position)
             }
-            return .failed("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point")
-        case .timeout, .unknown:
-            if let deadline, ContinuousClock.now >= deadline { return .failed("timeout") }
-            var again = node
-            again.mustSplit = true
-            again.leafAttempts += 1
-            return .children([again])
         }
+        if stillOpen.isEmpty { return .pruned }
+        var again = node
+        again.openCases = stillOpen
+        again.mustSplit = true
+        again.leafAttempts += 1
+        return .children([again])
     }
 
-    /// Without a finite box there is nothing to split: hand the whole case to Z3.
+    /// Without a finite box (or with constraints the bounds cannot read) there is nothing to
+    /// split: hand each case to Z3 whole.
     private func exactOnly(deadline: ContinuousClock.Instant?) async -> Result {
-        let solver = ExactCaseSolver(network: network, specCase: specCase, bounds: nil, encoding: .ite, makeSolver: makeSolver)
-        switch await solver.solve(timeout: deadline.map { $0 - .now }) {
-        case .unreachable: return .proved(nodes: 0, leaves: 1)
-        case let .candidate(_, nearest):
-            if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .falsified(cex) }
-            return .unknown("Z3 found a counterexample over the reals, but no nearby point violates the property in floating point")
-        case .timeout: return .timeout
-        case let .unknown(reason): return .unknown("z3: \(reason)")
+        for caseIndex in caseIndices {
+            let solver = ExactCaseSolver(network: network, specCase: specification.cases[caseIndex], bounds: nil, encoding: .ite,
+                                         makeSolver: makeSolver)
+            switch await solver.solve(timeout: deadline.map { $0 - .now }) {
+            case .unreachable: continue
+            case let .candidate(_, nearest):
+                if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .falsified(cex) }
+                return .unknown("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point")
+            case .timeout: return .timeout
+            case let .unknown(reason): return .unknown("z3: \(reason)")
+            }
         }
+        return .proved(nodes: 0, leaves: caseIndices.count)
     }
 
     static func neuronBounds(_ bounds: NetworkBounds) -> NeuronBounds {

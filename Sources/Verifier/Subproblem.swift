@@ -13,4 +13,9 @@ struct Subproblem: Sendable {
     var mustSplit = false
     /// How many exact leaf checks of this node gave up.
     var leafAttempts = 0
+    /// Sound bounds of a region containing this node's (its parent's), intersected into its own.
+    var known: NetworkBounds?
+    /// The cases of the branch-and-bound group not yet refuted above this node (positions in
+    /// the group), in order.
+    var openCases: [Int]
 }

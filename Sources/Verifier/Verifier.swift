@@ -56,46 +56,40 @@ public struct Verifier: Sendable {
     }
 
     /// Per-case result: the verdict contribution and the outcome record.
-    private enum CaseResult: Sendable {
+    fileprivate enum CaseResult: Sendable {
         case proved
         case falsified(ValidatedCounterexample)
         case unknown(String)
         case timeout
     }
 
+    /// Stage one bounds every case on its own (or, without bounds or with the exact engine,
+    /// solves it); stage two runs branch and bound once per group of still-open cases that share
+    /// an input box. Both stages run on `jobs` workers and stop at the first counterexample.
     private func solveCases(deadline: ContinuousClock.Instant?) async -> [(CaseResult, CaseOutcome)] {
         let count = specification.cases.count
         var results = [(CaseResult, CaseOutcome)?](repeating: nil, count: count)
-        await withTaskGroup(of: (Int, CaseResult, CaseOutcome).self) { group in
-            var next = 0
-            var running = 0
-            func launch() {
-                let index = next
-                next += 1
-                running += 1
-                group.addTask { await self.solveCase(index, deadline: deadline) }
+        var open: [Int] = []
+        var unstable: [Int: [Int]] = [:]
+        let first = await concurrently(count: count, jobs: options.jobs, deadline: deadline) { index in
+            await self.firstStage(index, deadline: deadline)
+        }
+        for (index, stage) in first.enumerated() {
+            switch stage {
+            case let .decided(result, outcome)?: results[index] = (result, outcome)
+            case let .open(counts)?: open.append(index); unstable[index] = counts
+            case nil: break
             }
-            if let deadline {
-                // Watchdog: whatever a solver does, the run ends promptly at the deadline.
-                group.addTask {
-                    try? await Task.sleep(until: deadline + .milliseconds(300), clock: .continuous)
-                    return (-1, .timeout, CaseOutcome(caseIndex: -1, status: .timeout, seconds: 0))
-                }
+        }
+        if !results.contains(where: { if case .falsified = $0?.0 { true } else { false } }), !open.isEmpty {
+            let groups = Self.groupsSharingBox(open, of: specification)
+            let groupJobs = max(1, options.jobs / max(1, min(options.jobs, groups.count)))
+            let unstable = unstable
+            let second = await concurrently(count: groups.count, jobs: options.jobs, deadline: deadline) { g in
+                await self.branchAndBound(groups[g], jobs: groupJobs, unstable: unstable, deadline: deadline)
             }
-            while next < count && running < options.jobs { launch() }
-            while let (index, result, outcome) = await group.next() {
-                if index < 0 {
-                    if Task.isCancelled || results.allSatisfy({ $0 != nil }) { break }
-                    group.cancelAll()  // deadline passed: interrupt every solver
-                    continue
-                }
-                running -= 1
-                results[index] = (result, outcome)
-                if case .falsified = result {
-                    group.cancelAll()
-                    break
-                }
-                if next < count { launch() } else if running == 0 { group.cancelAll(); break }
+            for group in second {
+                for (index, result, outcome) in group?.entries ?? [] { results[index] = (result, outcome) }
             }
         }
         return (0..<count).map { i in
@@ -103,13 +97,78 @@ public struct Verifier: Sendable {
         }
     }
 
+    /// Runs `body` for `0..<count` on at most `jobs` tasks; stops launching (and cancels the
+    /// rest) once a result holds a counterexample or the deadline passes. Missing results are nil.
+    private func concurrently<T: Sendable & FalsificationAware>(count: Int, jobs: Int, deadline: ContinuousClock.Instant?,
+                                                                 _ body: @escaping @Sendable (Int) async -> T) async -> [T?] {
+        var results = [T?](repeating: nil, count: count)
+        await withTaskGroup(of: (Int, T?).self) { group in
+            var next = 0
+            var running = 0
+            func launch() {
+                let index = next
+                next += 1
+                running += 1
+                group.addTask { (index, await body(index)) }
+            }
+            if let deadline {
+                // Watchdog: whatever a solver does, the run ends promptly at the deadline.
+                group.addTask {
+                    try? await Task.sleep(until: deadline + .milliseconds(300), clock: .continuous)
+                    return (-1, nil)
+                }
+            }
+            while next < count && running < max(1, jobs) { launch() }
+            while let (index, result) = await group.next() {
+                if index < 0 {
+                    if Task.isCancelled || running == 0 { break }
+                    group.cancelAll()  // deadline passed: interrupt every solver
+                    continue
+                }
+                running -= 1
+                results[index] = result
+                if result?.hasCounterexample ?? false {
+                    group.cancelAll()
+                    break
+                }
+                if next < count { launch() } else if running == 0 { group.cancelAll(); break }
+            }
+        }
+        return results
+    }
+
+    /// The open cases grouped by equal input boxes, each group in case order.
+    static func groupsSharingBox(_ cases: [Int], of specification: Specification) -> [[Int]] {
+        var groups: [[Int]] = []
+        for index in cases {
+            let box = specification.cases[index].box
+            if let g = groups.firstIndex(where: { specification.cases[$0[0]].box == box }) {
+                groups[g].append(index)
+            } else {
+                groups.append([index])
+            }
+        }
+        return groups
+    }
+
     private func deadlinePassed(_ deadline: ContinuousClock.Instant?) -> Bool {
         deadline.map { ContinuousClock.now >= $0 } ?? false
     }
 
-    /// Bounds first (interval, linear, Lagrangian); then branch and bound with Z3 at the
-    /// leaves, or, with the `exact` engine, the plain exact encoding of the whole case.
-    private func solveCase(_ index: Int, deadline: ContinuousClock.Instant?) async -> (Int, CaseResult, CaseOutcome) {
+    /// What the first stage made of a case.
+    private enum FirstStage: Sendable, FalsificationAware {
+        case decided(CaseResult, CaseOutcome)
+        /// Left to branch and bound, with the unstable ReLU counts of the root bounds.
+        case open([Int])
+
+        var hasCounterexample: Bool {
+            if case .decided(.falsified, _) = self { true } else { false }
+        }
+    }
+
+    /// Bounds first (interval, linear, Lagrangian); a case they leave open goes to branch and
+    /// bound, or, with the `exact` engine or without bounds, to the plain exact encoding here.
+    private func firstStage(_ index: Int, deadline: ContinuousClock.Instant?) async -> FirstStage {
         let start = ContinuousClock.now
         let specCase = specification.cases[index]
         func outcome(_ status: CaseOutcome.Status, _ unstable: [Int] = []) -> CaseOutcome {
@@ -120,48 +179,70 @@ public struct Verifier: Sendable {
         if options.usesBounds {
             let analysis = CaseBounding(network: network, specCase: specCase).analyse(deadline: deadline)
             if let method = analysis.provedBy {
-                return (index, .proved, outcome(.proved(method: method), analysis.unstableReLUs))
+                return .decided(.proved, outcome(.proved(method: method), analysis.unstableReLUs))
             }
             neuronBounds = analysis.neuronBounds
             unstable = analysis.unstableReLUs
         }
-        if options.engine == .branchAndBound && options.usesBounds {
-            var babOptions = BranchAndBound.Options()
-            babOptions.leafThreshold = options.leafThreshold
-            babOptions.jobs = max(1, options.jobs / max(1, min(options.jobs, specification.cases.count)))
-            var bab = BranchAndBound(network: network, specification: specification, caseIndex: index,
-                                     options: babOptions, makeSolver: makeSolver, seed: options.seed)
-            bab.progress = options.progress
-            switch await bab.run(deadline: deadline) {
-            case let .proved(nodes, leaves):
-                return (index, .proved, outcome(.proved(method: "branch and bound (\(nodes) nodes, \(leaves) Z3 leaves)"), unstable))
-            case let .falsified(cex):
-                return (index, .falsified(cex), outcome(.falsified, unstable))
-            case .timeout:
-                return (index, .timeout, outcome(.timeout, unstable))
-            case let .unknown(reason):
-                if deadlinePassed(deadline) { return (index, .timeout, outcome(.timeout, unstable)) }
-                return (index, .unknown(reason), outcome(.unknown(reason: reason), unstable))
-            }
-        }
+        if options.engine == .branchAndBound && options.usesBounds { return .open(unstable) }
         let solver = ExactCaseSolver(network: network, specCase: specCase, bounds: neuronBounds,
                                      encoding: options.reluEncoding, makeSolver: makeSolver)
         let remaining = deadline.map { $0 - .now }
-        if let remaining, remaining <= .zero { return (index, .timeout, outcome(.timeout, unstable)) }
+        if let remaining, remaining <= .zero { return .decided(.timeout, outcome(.timeout, unstable)) }
         switch await solver.solve(timeout: remaining) {
         case .unreachable:
-            return (index, .proved, outcome(.proved(method: "z3"), unstable))
+            return .decided(.proved, outcome(.proved(method: "z3"), unstable))
         case .timeout:
-            return (index, .timeout, outcome(.timeout, unstable))
+            return .decided(.timeout, outcome(.timeout, unstable))
         case let .unknown(reason):
-            if deadlinePassed(deadline) || Task.isCancelled { return (index, .timeout, outcome(.timeout, unstable)) }
-            return (index, .unknown(reason), outcome(.unknown(reason: "z3: \(reason)"), unstable))
+            if deadlinePassed(deadline) || Task.isCancelled { return .decided(.timeout, outcome(.timeout, unstable)) }
+            return .decided(.unknown(reason), outcome(.unknown(reason: "z3: \(reason)"), unstable))
         case let .candidate(_, nearest):
             if let cex = await confirm(candidate: nearest, caseIndex: index, solver: solver, deadline: deadline) {
-                return (index, .falsified(cex), outcome(.falsified, unstable))
+                return .decided(.falsified(cex), outcome(.falsified, unstable))
             }
             let reason = "Z3 found a counterexample over the reals for case \(index), but no point near it violates the property when the network is evaluated in floating point"
-            return (index, .unknown(reason), outcome(.unknown(reason: reason), unstable))
+            return .decided(.unknown(reason), outcome(.unknown(reason: reason), unstable))
+        }
+    }
+
+    /// One branch-and-bound tree for a group of open cases sharing a box.
+    private func branchAndBound(_ group: [Int], jobs: Int, unstable: [Int: [Int]],
+                                deadline: ContinuousClock.Instant?) async -> GroupResult {
+        let start = ContinuousClock.now
+        var babOptions = BranchAndBound.Options()
+        babOptions.leafThreshold = options.leafThreshold
+        babOptions.jobs = jobs
+        var bab = BranchAndBound(network: network, specification: specification, caseIndices: group,
+                                 options: babOptions, makeSolver: makeSolver, seed: options.seed)
+        bab.progress = options.progress
+        let result = await bab.run(deadline: deadline)
+        let seconds = Self.seconds(.now - start)
+        return GroupResult(entries: group.map { index in
+            let counts = unstable[index] ?? []
+            func outcome(_ status: CaseOutcome.Status) -> CaseOutcome {
+                CaseOutcome(caseIndex: index, status: status, seconds: seconds, unstableReLUs: counts)
+            }
+            switch result {
+            case let .proved(nodes, leaves):
+                let shared = group.count > 1 ? ", shared by cases \(group.map(String.init).joined(separator: ","))" : ""
+                return (index, .proved, outcome(.proved(method: "branch and bound (\(nodes) nodes, \(leaves) Z3 leaves\(shared))")))
+            case let .falsified(cex):
+                return cex.caseIndex == index ? (index, .falsified(cex), outcome(.falsified)) : (index, .timeout, outcome(.skipped))
+            case .timeout:
+                return (index, .timeout, outcome(.timeout))
+            case let .unknown(reason):
+                if deadlinePassed(deadline) { return (index, .timeout, outcome(.timeout)) }
+                return (index, .unknown(reason), outcome(.unknown(reason: reason)))
+            }
+        })
+    }
+
+    /// Per case of a group: its result and outcome record.
+    private struct GroupResult: Sendable, FalsificationAware {
+        var entries: [(Int, CaseResult, CaseOutcome)]
+        var hasCounterexample: Bool {
+            entries.contains { if case .falsified = $0.1 { true } else { false } }
         }
     }
 
@@ -195,4 +276,9 @@ public struct Verifier: Sendable {
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
+}
+
+/// A result that may end a concurrent stage early.
+private protocol FalsificationAware {
+    var hasCounterexample: Bool { get }
 }

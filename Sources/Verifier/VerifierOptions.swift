@@ -26,8 +26,9 @@ public struct VerifierOptions: Sendable {
     /// How many sub-problems run at once (default: the number of active processors).
     public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Branch-and-bound nodes with at most this many unstable ReLUs go to Z3.
-    public var leafThreshold: Int = 8
+    /// Branch-and-bound nodes with at most this many unstable ReLUs go to Z3 (nil: 0, see
+    /// `BranchAndBound.Options.leafThreshold`).
+    public var leafThreshold: Int? = nil
 
     /// Receives progress lines (branch-and-bound statistics) when set.
     public var progress: (@Sendable (String) -> Void)?

@@ -78,7 +78,7 @@ struct SearchCommand: ParsableCommand {
         }
         let options = ManipulationSearch.Options(
             dimensions: dims, span: try spanValues, spans: spans, layer: layer, maxPoints: maxPoints,
-            deadline: timeout.map { start + .seconds($0) }, realizeTolerance: tolerance)
+            deadline: timeout.map { start + .seconds(min($0, VerifyCommand.maximumTimeout)) }, realizeTolerance: tolerance)
         let report: SearchReport
         do {
             let search = try ManipulationSearch(

@@ -25,10 +25,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Parallel jobs (default: number of cores).") var jobs: Int?
     @Flag(help: "Skip sound bounds before Z3 (the plain exact encoding; for comparison).") var noBounds = false
     @Flag(help: "Skip sampling and gradient attack.") var noAttack = false
-    @Option(help: "Branch-and-bound nodes with at most this many unstable ReLUs go to Z3.") var leafThreshold: Int = 8
+    @Option(help: "Branch-and-bound nodes with at most this many unstable ReLUs go to Z3 (default 0).") var leafThreshold: Int?
     @Flag(help: "Print progress of branch and bound on standard error.") var verbose = false
     @Option(help: "Decision procedure after bounds: bab (branch and bound, default) or exact (one Z3 query per case).")
     var engine: String = "bab"
+    @Option(help: "Stop with unknown when resident memory exceeds this many MiB (default: 3/4 of the machine's memory).")
+    var memoryLimit: Int?
 
     func validate() throws {
         if let timeout, !(timeout > 0) || !timeout.isFinite {
@@ -36,18 +38,34 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if VerifierOptions.Engine(rawValue: engine) == nil { throw ValidationError("--engine must be bab or exact") }
+        if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be at least 1 (MiB)") }
     }
+
+    /// The longest time limit taken literally (about 32 years); longer ones mean the same, and
+    /// a `Duration` cannot hold every `Double` (`--timeout 1e300` would trap).
+    static let maximumTimeout: Double = 1e9
 
     func run() async throws {
         let start = ContinuousClock.now
+        let timeout = self.timeout.map { min($0, Self.maximumTimeout) }
+        let runGuard = RunGuard.armedForVerify(model: model, property: property, result: result, json: json,
+                                               timeout: timeout, memoryLimitMiB: memoryLimit, start: start)
         try await ErrorReporting.guarding {
-            let instance = try Instance.load(model: model, property: property)
+            let instance: Instance
+            do {
+                instance = try Instance.load(model: model, property: property)
+            } catch {
+                // The `error:` line and exit status 2 are this run's outcome: a signal or limit
+                // arriving while they are reported must not turn them into `timeout`.
+                runGuard.claimOrWaitForExit()
+                throw error
+            }
             var options = VerifierOptions(timeout: timeout.map { .seconds($0) })
             options.seed = seed
             options.usesBounds = !noBounds
             options.usesAttack = !noAttack
             if let jobs { options.jobs = jobs }
-            options.leafThreshold = max(0, leafThreshold)
+            options.leafThreshold = leafThreshold.map { max(0, $0) }
             if verbose {
                 options.progress = { line in FileHandle.standardError.write(Data("progress: \(line)\n".utf8)) }
             }
@@ -55,6 +73,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let verifier = Verifier(network: instance.network, specification: instance.specification,
                                     options: options, makeSolver: { Z3Solver() })
             let report = await verifier.verify(startedAt: start)
+            runGuard.claimOrWaitForExit()  // from here on, a signal or limit no longer replaces the verdict
             let text = ResultText.vnncomp(report.verdict)
             if let result { try AtomicFile.write(text, to: result) }
             if json {
@@ -64,6 +83,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 if case let .unknown(reason) = report.verdict {
                     FileHandle.standardError.write(Data("note: \(reason)\n".utf8))
                 }
+            }
+            if let reason = instance.specification.emptinessReason {
+                FileHandle.standardError.write(Data("note: unsat without search: \(reason)\n".utf8))
             }
         }
         // A solver thread that ignored its interrupt may still be inside Z3; exiting through

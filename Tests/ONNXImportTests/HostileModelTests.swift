@@ -120,6 +120,12 @@ import Testing
         #expect(error?.description == #"test.onnx: node 0 'a\u{2028}b' (Mat\nl\u{11}): operator 'Mat\nl\u{11}' is not supported"#)
     }
 
+    @Test func emptyStreamHasNoGraph() {
+        #expect(throws: ONNXError.invalidModel(file: "null", problem: "the model has no graph")) {
+            try ONNXLoader.load(contentsOf: URL(fileURLWithPath: "/dev/null"))
+        }
+    }
+
     @Test func directoryIsUnreadable() {
         #expect(throws: ONNXError.self) { try ONNXLoader.load(contentsOf: FileManager.default.temporaryDirectory) }
     }

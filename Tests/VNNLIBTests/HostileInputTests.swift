@@ -118,6 +118,15 @@ import Testing
         #expect(spec.cases.first?.outputConstraints.count == 1)
     }
 
+    /// Streams have no size to check first: reading stops at the limit.
+    @Test func endlessStreamIsRefusedAtTheLimit() throws {
+        #expect(throws: VNNLIBError.unreadableFile(path: "/dev/zero", reason: "the stream holds more than 1000 bytes")) {
+            try PropertyParser.parse(contentsOf: URL(fileURLWithPath: "/dev/zero"), limits: .init(maximumFileSize: 1000))
+        }
+        let empty = try PropertyParser.parse(contentsOf: URL(fileURLWithPath: "/dev/null"))
+        #expect(empty.inputCount == 0 && empty.cases.count == 1)
+    }
+
     @Test func duplicateAndUndeclaredVariables() {
         #expect(errorMessage("(declare-const Y_0 Real)\n(declare-const Y_0 Real)") == "t.vnnlib:2:16: 'Y_0' is already declared at line 1, column 16")
         #expect(errorMessage(x0 + "(assert (<= Y_0 0))") == "t.vnnlib:2:13: variable 'Y_0' is used but not declared")
