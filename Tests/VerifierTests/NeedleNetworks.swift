@@ -26,4 +26,17 @@ enum NeedleNetworks {
         let unsafe = LinearConstraint(-LinearExpression(.output(0)), .lessOrEqual)
         return Specification(inputCount: n, outputCount: m, cases: [SpecificationCase(box: box, outputConstraints: [unsafe])])
     }
+
+    /// Three cases over the unit box: `Y_1 ≥ 2` (unreachable: `y1 = relu(½Σx) ≤ 1.5` for three
+    /// inputs), `Y_0 ≥ 0` (the needle's pocket, if any), and `Y_1 ≥ 1.6` (unreachable).
+    static func groupedProperty(inputs n: Int) -> Specification {
+        let box = InputBox(lower: Array(repeating: Rational.zero, count: n), upper: Array(repeating: Rational.one, count: n))
+        func atLeast(_ output: Int, _ value: Rational) -> SpecificationCase {
+            // Y ≥ v  ⇔  v − Y ≤ 0
+            let expression = LinearExpression(constant: value) - LinearExpression(.output(output))
+            return SpecificationCase(box: box, outputConstraints: [LinearConstraint(expression, .lessOrEqual)])
+        }
+        let twoOfThree = Rational(8) / Rational(5)
+        return Specification(inputCount: n, outputCount: 2, cases: [atLeast(1, Rational(2)), atLeast(0, .zero), atLeast(1, twoOfThree)])
+    }
 }

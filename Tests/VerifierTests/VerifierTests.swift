@@ -52,6 +52,44 @@ import Z3Backend
         #expect(cex.input == [1, 1, 1])
     }
 
+    /// Three cases over one box share one branch-and-bound tree; only the middle one has the
+    /// pocket. The counterexample must come from it, found without the attack.
+    @Test func groupedCasesFindThePocketCase() async throws {
+        let net = try NeedleNetworks.needle(inputs: 3, offset: 0.5)
+        let report = await Self.verify(net, NeedleNetworks.groupedProperty(inputs: 3), attack: false)
+        guard case let .violated(cex) = report.verdict else {
+            Issue.record("expected sat, got \(report.verdict)")
+            return
+        }
+        #expect(cex.caseIndex == 1)
+        #expect(net.evaluate(cex.input)[0] >= 0)
+    }
+
+    /// Without the pocket every case of the group is proved, each with an outcome of its own.
+    @Test func groupedCasesWithoutPocketAreAllProved() async throws {
+        let net = try NeedleNetworks.needle(inputs: 3, offset: 1.5)
+        let report = await Self.verify(net, NeedleNetworks.groupedProperty(inputs: 3), attack: false)
+        #expect(report.verdict == .holds)
+        #expect(report.cases.count == 3)
+        #expect(report.cases.allSatisfy { if case .proved = $0.status { true } else { false } })
+    }
+
+    /// Twenty inputs: branch and bound splits ReLUs instead of inputs. The pocket is a corner
+    /// simplex of side 0.0005 in 20 dimensions, far too small for sampling.
+    @Test(arguments: [0.5, 1.5]) func wideNeedleSplitsReLUs(offset: Double) async throws {
+        let net = try NeedleNetworks.needle(inputs: 20, offset: offset)
+        let report = await Self.verify(net, NeedleNetworks.unitBoxProperty(inputs: 20, outputs: 2), attack: false)
+        if offset < 1 {
+            guard case let .violated(cex) = report.verdict else {
+                Issue.record("expected sat, got \(report.verdict)")
+                return
+            }
+            #expect(net.evaluate(cex.input)[0] >= 0)
+        } else {
+            #expect(report.verdict == .holds)
+        }
+    }
+
     @Test func noBoundsBaselineStillDecides() async throws {
         let net = try NeedleNetworks.needle(inputs: 2, offset: 1.5)
         let report = await Self.verify(net, NeedleNetworks.unitBoxProperty(inputs: 2, outputs: 2), engine: .exact, attack: false, bounds: false)
