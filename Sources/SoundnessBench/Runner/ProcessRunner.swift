@@ -69,10 +69,14 @@ public enum ProcessRunner {
         }
         let pid = process.processIdentifier
         let ownsGroup = getpgid(pid) == pid
+        // `Duration` cannot hold astronomic second counts (1e300 traps): beyond 1e9 s (31 years)
+        // a limit is no limit. NaN and negative values count as 0.
+        let limitSeconds = timeLimit.isNaN ? 0 : min(max(timeLimit, 0), 1e9)
+        let graceSeconds = grace.isNaN ? 0 : min(max(grace, 0), 1e9)
         let killer = Task<Bool, Never> {
-            do { try await Task.sleep(for: .seconds(timeLimit)) } catch { return false }
+            do { try await Task.sleep(for: .seconds(limitSeconds)) } catch { return false }
             signal(pid, SIGTERM, group: ownsGroup)
-            do { try await Task.sleep(for: .seconds(grace)) } catch { return true }
+            do { try await Task.sleep(for: .seconds(graceSeconds)) } catch { return true }
             signal(pid, SIGKILL, group: ownsGroup)
             return true
         }
