@@ -292,34 +292,33 @@ struct BranchAndBound: Sendable {
         return best
     }
 
-    /// Decides a leaf exactly, case by case; a leaf Z3 cannot finish quickly is split further.
+    /// Decides a leaf exactly, all its open cases over one encoding of the network; a leaf Z3
+    /// cannot finish quickly is split further.
     private func solveLeaf(_ node: Subproblem, bounds: NetworkBounds, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
         // Each failed attempt on the same node doubles its time (a node that cannot be split
         // further gets ever longer checks, up to the deadline).
         var remaining = options.leafTimeout * (1 << min(node.leafAttempts, 20))
         if let deadline { remaining = min(remaining, deadline - .now) }
         if remaining <= .zero { return .failed("timeout") }
-        var stillOpen: [Int] = []
-        for position in node.openCases {
-            let caseIndex = caseIndices[position]
-            let solver = ExactCaseSolver(network: network, specCase: specification.cases[caseIndex], bounds: Self.neuronBounds(bounds),
-                                         encoding: .ite, makeSolver: makeSolver, subBox: node.box,
-                                         fixedPhases: encoderPhases(node.phases))
-            switch await solver.solve(timeout: remaining) {
-            case .unreachable:
-                continue
-            case let .candidate(_, nearest):
-                if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
-                for margin in ["1e-9", "1e-6", "1e-4"] {
-                    guard let r = Rational(decimal: margin) else { continue }
-                    guard case let .candidate(_, point) = await solver.solve(timeout: remaining, outputMargin: r) else { break }
-                    if let cex = falsification.confirm(point, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
-                }
-                return .failed("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point")
-            case .timeout, .unknown:
-                if let deadline, ContinuousClock.now >= deadline { return .failed("timeout") }
-                stillOpen.append(position)
+        var solver = ExactCaseSolver(network: network, specCase: specification.cases[caseIndices[node.openCases[0]]],
+                                     bounds: Self.neuronBounds(bounds), encoding: .ite, makeSolver: makeSolver, subBox: node.box,
+                                     fixedPhases: encoderPhases(node.phases))
+        let stillOpen: [Int]
+        switch await solver.solveEach(node.openCases.map { specification.cases[caseIndices[$0]] }, timeout: remaining) {
+        case let .candidate(index, _, nearest):
+            let caseIndex = caseIndices[node.openCases[index]]
+            if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
+            // On the boundary of the unsafe set: ask for points inside it by a margin.
+            solver.specCase = specification.cases[caseIndex]
+            for margin in ["1e-9", "1e-6", "1e-4"] {
+                guard let r = Rational(decimal: margin) else { continue }
+                guard case let .candidate(_, point) = await solver.solve(timeout: remaining, outputMargin: r) else { break }
+                if let cex = falsification.confirm(point, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
             }
+            return .failed("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point")
+        case let .undecided(indices):
+            if !indices.isEmpty, let deadline, ContinuousClock.now >= deadline { return .failed("timeout") }
+            stillOpen = indices.map { node.openCases[$0] }
         }
         if stillOpen.isEmpty { return .pruned }
         var again = node
