@@ -110,28 +110,24 @@ struct BranchAndBound: Sendable {
         }
         var stack: [Subproblem] = [root]
         var explored = 0, leaves = 0
-        // Nodes run in rounds of `jobs`, and their outcomes are handled in the order the nodes
-        // were taken, so the search visits the same nodes in the same order whatever the
-        // machine's load: the verdict and its counterexample do not depend on timing (only on
-        // whether the deadline comes first).
-        while !stack.isEmpty {
-            if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
-                progress?("\(groupName): stopped after \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
-                return .timeout
-            }
-            var round: [Subproblem] = []
-            while round.count < max(1, options.jobs), let node = stack.popLast() { round.append(node) }
-            let outcomes = await withTaskGroup(of: (Int, NodeOutcome).self) { group -> [NodeOutcome] in
-                for (i, node) in round.enumerated() {
-                    group.addTask { (i, await self.processOrSolve(node, deadline: deadline)) }
-                }
-                var outcomes = [NodeOutcome](repeating: .pruned, count: round.count)
-                for await (i, outcome) in group { outcomes[i] = outcome }
-                return outcomes
-            }
-            var children: [Subproblem] = []
-            for outcome in outcomes {
+        var running = 0
+        var failure: String?
+        return await withTaskGroup(of: NodeOutcome.self) { group -> Result in
+            func launch() {
+                guard let node = stack.popLast() else { return }
+                running += 1
                 explored += 1
+                group.addTask { await self.process(node, deadline: deadline) }
+            }
+            while running < options.jobs && !stack.isEmpty { launch() }
+            while running > 0 {
+                guard let outcome = await group.next() else { break }
+                running -= 1
+                if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
+                    group.cancelAll()
+                    progress?("\(groupName): stopped after \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
+                    return .timeout
+                }
                 if explored % 5000 == 0 {
                     progress?("\(groupName): \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
                 }
@@ -139,34 +135,27 @@ struct BranchAndBound: Sendable {
                 case .pruned:
                     break
                 case let .counterexample(cex):
+                    group.cancelAll()
                     return .falsified(cex)
-                case let .children(next):
-                    children.append(contentsOf: next)
-                case .leaf:
+                case let .children(children):
+                    stack.append(contentsOf: children)
+                case let .leaf(node, bounds):
                     leaves += 1
+                    running += 1
+                    group.addTask { await self.solveLeaf(node, bounds: bounds, deadline: deadline) }
                 case let .failed(reason):
-                    if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false { return .timeout }
+                    failure = reason
+                    group.cancelAll()
                     return .unknown(reason)
                 }
+                if explored >= options.maxNodes {
+                    group.cancelAll()
+                    return .unknown("branch and bound reached its limit of \(options.maxNodes) nodes")
+                }
+                while running < options.jobs && !stack.isEmpty { launch() }
             }
-            // The round's children go on the stack in reverse, so that the first node's
-            // children are taken first (depth first, as with one job).
-            for child in children.reversed() { stack.append(child) }
-            if explored >= options.maxNodes {
-                return .unknown("branch and bound reached its limit of \(options.maxNodes) nodes")
-            }
-        }
-        return .proved(nodes: explored, leaves: leaves)
-    }
-
-    /// `process`, and for a node that becomes a leaf, the exact check right away; a decided
-    /// leaf reports `.leaf` (counted) unless Z3 found a counterexample or gave up.
-    private func processOrSolve(_ node: Subproblem, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
-        let outcome = await process(node, deadline: deadline)
-        guard case let .leaf(leaf, bounds) = outcome else { return outcome }
-        switch await solveLeaf(leaf, bounds: bounds, deadline: deadline) {
-        case .pruned: return .leaf(leaf, bounds)
-        case let other: return other
+            if let failure { return .unknown(failure) }
+            return .proved(nodes: explored, leaves: leaves)
         }
     }
 
