@@ -4,36 +4,21 @@ extension Formula {
     /// and any `false` makes the whole conjunction `false`. One remaining part is returned as is.
     /// - Complexity: O(total size of the nested `and`s).
     public static func conjunction(_ parts: [Formula]) -> Formula {
-        var flat: [Formula] = []
-        flat.reserveCapacity(parts.count)
-        var pending = parts[...]
-        var stack: [ArraySlice<Formula>] = []
-        while true {
-            guard let part = pending.popFirst() else {
-                guard let next = stack.popLast() else { break }
-                pending = next
-                continue
-            }
-            switch part {
-            case .constant(true): continue
-            case .constant(false): return .constant(false)
-            case .and(let inner):
-                stack.append(pending)
-                pending = inner[...]
-            default: flat.append(part)
-            }
-        }
-        switch flat.count {
-        case 0: return .constant(true)
-        case 1: return flat[0]
-        default: return .and(flat)
-        }
+        flattened(parts, neutral: true, build: Formula.and) { if case let .and(inner) = $0 { inner } else { nil } }
     }
 
     /// The disjunction of `parts`, flattened: nested `or`s are spliced in, `false` is dropped,
     /// and any `true` makes the whole disjunction `true`. One remaining part is returned as is.
     /// - Complexity: O(total size of the nested `or`s).
     public static func disjunction(_ parts: [Formula]) -> Formula {
+        flattened(parts, neutral: false, build: Formula.or) { if case let .or(inner) = $0 { inner } else { nil } }
+    }
+
+    /// The shared flattening of `conjunction` and `disjunction`: `neutral` is the operator's
+    /// identity (dropped), its negation absorbs everything, and `inner` opens a nested formula
+    /// of the same operator. Iterative, so deep nesting cannot overflow the stack.
+    private static func flattened(_ parts: [Formula], neutral: Bool, build: ([Formula]) -> Formula,
+                                  inner: (Formula) -> [Formula]?) -> Formula {
         var flat: [Formula] = []
         flat.reserveCapacity(parts.count)
         var pending = parts[...]
@@ -44,19 +29,21 @@ extension Formula {
                 pending = next
                 continue
             }
-            switch part {
-            case .constant(false): continue
-            case .constant(true): return .constant(true)
-            case .or(let inner):
+            if case let .constant(value) = part {
+                if value == neutral { continue }
+                return .constant(value)
+            }
+            if let nested = inner(part) {
                 stack.append(pending)
-                pending = inner[...]
-            default: flat.append(part)
+                pending = nested[...]
+            } else {
+                flat.append(part)
             }
         }
         switch flat.count {
-        case 0: return .constant(false)
+        case 0: return .constant(neutral)
         case 1: return flat[0]
-        default: return .or(flat)
+        default: return build(flat)
         }
     }
 

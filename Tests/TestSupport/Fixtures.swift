@@ -16,6 +16,12 @@ public enum Fixtures {
     }
 
     /// The VNN-COMP 2021 folder (`…/vnncomp2021`), or nil (with a printed notice) when absent.
+    /// The names of the visible files in fixture folder `folder`, sorted (empty when absent).
+    public static func fileNames(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url(folder).path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }
+
     public static var vnncomp2021: URL? {
         let env = ProcessInfo.processInfo.environment["CERTUS_BENCHMARKS"]
         let base = env.map { URL(fileURLWithPath: $0) }

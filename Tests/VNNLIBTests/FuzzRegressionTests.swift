@@ -10,10 +10,7 @@ import TestSupport
 @Suite struct FuzzRegressionTests {
     static let folder = Fixtures.url("fuzz-regressions/vnnlib")
 
-    static var findings: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") }.sorted()
-    }
+    static var findings: [String] { Fixtures.fileNames(in: "fuzz-regressions/vnnlib") }
 
     @Test func findingsArePresent() {
         #expect(!Self.findings.isEmpty, "no regression inputs in \(Self.folder.path)")
