@@ -19,14 +19,20 @@ enum BlockingWork {
     /// - Parameters:
     ///   - limit: stop waiting `limit` plus the grace after the start, answering `abandoned`.
     ///   - abandoned: the answer when the wait is given up (timeout or cancellation).
-    static func runCancellable<T: Sendable>(limit: Duration?, abandoned: T,
+    ///   - permit: a `ThreadPermits` permit the thread holds and returns when it ends (so a
+    ///     thread left running after an interrupt still counts against the limit).
+    static func runCancellable<T: Sendable>(limit: Duration?, abandoned: T, permit: ThreadPermits.Permit? = nil,
                                             _ body: @escaping @Sendable (InterruptRelay) -> T) async -> T {
         let relay = InterruptRelay()
         let answer = OneShotAnswer<T>()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 answer.install(continuation)
-                let thread = Thread { answer.deliver(body(relay)) }
+                let thread = Thread {
+                    let value = body(relay)
+                    permit?.release()
+                    answer.deliver(value)
+                }
                 thread.stackSize = 256 << 20  // Z3 recurses deeply on big formulas
                 thread.start()
                 if let limit {

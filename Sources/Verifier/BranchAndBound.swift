@@ -67,12 +67,14 @@ struct BranchAndBound: Sendable {
     /// bounded (then the group goes to Z3 case by case).
     let refutations: [RegionRefutation?]
     let reluLayers: [Int]
+    /// Shared by every tree of a run: how many Z3 leaf threads may be alive at once.
+    let leafPermits: ThreadPermits
     /// Receives a progress line now and then (for `--verbose`), or nil.
     var progress: (@Sendable (String) -> Void)?
 
     /// - Precondition: `caseIndices` is not empty and its cases have equal boxes.
     init(network: Network, specification: Specification, caseIndices: [Int], options: Options,
-         makeSolver: @escaping SolverFactory, seed: UInt64) {
+         makeSolver: @escaping SolverFactory, seed: UInt64, leafPermits: ThreadPermits) {
         precondition(!caseIndices.isEmpty, "branch and bound over no case")
         self.network = network
         self.specification = specification
@@ -81,6 +83,7 @@ struct BranchAndBound: Sendable {
         self.makeSolver = makeSolver
         self.falsification = Falsification(network: network, specification: specification, seed: seed)
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
+        self.leafPermits = leafPermits
         self.reluLayers = network.layers.indices.filter { if case .relu = network.layers[$0] { true } else { false } }
     }
 
@@ -109,26 +112,47 @@ struct BranchAndBound: Sendable {
             return await exactOnly(deadline: deadline)
         }
         var stack: [Subproblem] = [root]
+        // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
+        var waitingLeaves: [(Subproblem, NetworkBounds)] = []
         var explored = 0, leaves = 0
-        var running = 0
-        var failure: String?
-        return await withTaskGroup(of: NodeOutcome.self) { group -> Result in
+        var running = 0, runningLeaves = 0, waking = false
+        return await withTaskGroup(of: Event.self) { group -> Result in
             func launch() {
                 guard let node = stack.popLast() else { return }
                 running += 1
                 explored += 1
-                group.addTask { await self.process(node, deadline: deadline) }
+                group.addTask { .node(await self.process(node, deadline: deadline)) }
+            }
+            func launchLeaves() {
+                while !waitingLeaves.isEmpty, let permit = leafPermits.tryAcquire() {
+                    let (node, bounds) = waitingLeaves.removeFirst()
+                    leaves += 1
+                    runningLeaves += 1
+                    group.addTask { .leaf(await self.solveLeaf(node, bounds: bounds, permit: permit, deadline: deadline)) }
+                }
+                if !waitingLeaves.isEmpty && running == 0 && runningLeaves == 0 && !waking {
+                    // Only an abandoned Z3 thread is left: look again shortly.
+                    waking = true
+                    group.addTask {
+                        try? await Task.sleep(for: .milliseconds(20))
+                        return .wake
+                    }
+                }
             }
             while running < options.jobs && !stack.isEmpty { launch() }
-            while running > 0 {
-                guard let outcome = await group.next() else { break }
-                running -= 1
+            while let event = await group.next() {
+                let outcome: NodeOutcome
+                switch event {
+                case let .node(o): running -= 1; outcome = o
+                case let .leaf(o): runningLeaves -= 1; outcome = o
+                case .wake: waking = false; outcome = .pruned
+                }
                 if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
                     group.cancelAll()
                     progress?("\(groupName): stopped after \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
                     return .timeout
                 }
-                if explored % 5000 == 0 {
+                if explored % 5000 == 0, case .node = event {
                     progress?("\(groupName): \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
                 }
                 switch outcome {
@@ -140,11 +164,8 @@ struct BranchAndBound: Sendable {
                 case let .children(children):
                     stack.append(contentsOf: children)
                 case let .leaf(node, bounds):
-                    leaves += 1
-                    running += 1
-                    group.addTask { await self.solveLeaf(node, bounds: bounds, deadline: deadline) }
+                    waitingLeaves.append((node, bounds))
                 case let .failed(reason):
-                    failure = reason
                     group.cancelAll()
                     return .unknown(reason)
                 }
@@ -153,10 +174,19 @@ struct BranchAndBound: Sendable {
                     return .unknown("branch and bound reached its limit of \(options.maxNodes) nodes")
                 }
                 while running < options.jobs && !stack.isEmpty { launch() }
+                launchLeaves()
+                if running == 0 && runningLeaves == 0 && !waking && waitingLeaves.isEmpty { break }
             }
-            if let failure { return .unknown(failure) }
             return .proved(nodes: explored, leaves: leaves)
         }
+    }
+
+    /// What finished in the run loop.
+    private enum Event: Sendable {
+        case node(NodeOutcome)
+        case leaf(NodeOutcome)
+        /// Time to look for a free Z3 permit again.
+        case wake
     }
 
     /// Bounds, candidates, then prune, leaf or split.
@@ -294,7 +324,9 @@ struct BranchAndBound: Sendable {
 
     /// Decides a leaf exactly, all its open cases over one encoding of the network; a leaf Z3
     /// cannot finish quickly is split further.
-    private func solveLeaf(_ node: Subproblem, bounds: NetworkBounds, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
+    /// The first check runs under `permit`; the rare follow-up checks take permits of their own.
+    private func solveLeaf(_ node: Subproblem, bounds: NetworkBounds, permit: ThreadPermits.Permit,
+                           deadline: ContinuousClock.Instant?) async -> NodeOutcome {
         // Each failed attempt on the same node doubles its time (a node that cannot be split
         // further gets ever longer checks, up to the deadline).
         var remaining = options.leafTimeout * (1 << min(node.leafAttempts, 20))
@@ -304,15 +336,16 @@ struct BranchAndBound: Sendable {
                                      bounds: Self.neuronBounds(bounds), encoding: .ite, makeSolver: makeSolver, subBox: node.box,
                                      fixedPhases: encoderPhases(node.phases))
         let stillOpen: [Int]
-        switch await solver.solveEach(node.openCases.map { specification.cases[caseIndices[$0]] }, timeout: remaining) {
+        switch await solver.solveEach(node.openCases.map { specification.cases[caseIndices[$0]] }, timeout: remaining,
+                                      permit: permit) {
         case let .candidate(index, _, nearest):
             let caseIndex = caseIndices[node.openCases[index]]
             if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
             // On the boundary of the unsafe set: ask for points inside it by a margin.
             solver.specCase = specification.cases[caseIndex]
             for margin in ["1e-9", "1e-6", "1e-4"] {
-                guard let r = Rational(decimal: margin) else { continue }
-                guard case let .candidate(_, point) = await solver.solve(timeout: remaining, outputMargin: r) else { break }
+                guard let r = Rational(decimal: margin), let next = leafPermits.tryAcquire() else { break }
+                guard case let .candidate(_, point) = await solver.solve(timeout: remaining, outputMargin: r, permit: next) else { break }
                 if let cex = falsification.confirm(point, caseIndex: caseIndex, foundBy: "z3") { return .counterexample(cex) }
             }
             return .failed("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point")

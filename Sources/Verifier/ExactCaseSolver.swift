@@ -32,9 +32,10 @@ struct ExactCaseSolver: Sendable {
     /// - Parameters:
     ///   - timeout: the solver's time limit.
     ///   - outputMargin: ask for a point at least this far inside the unsafe set.
-    func solve(timeout: Duration?, outputMargin: Rational = .zero) async -> Outcome {
+    ///   - permit: held by the solver thread until it ends (see `ThreadPermits`).
+    func solve(timeout: Duration?, outputMargin: Rational = .zero, permit: ThreadPermits.Permit? = nil) async -> Outcome {
         let job = self
-        return await BlockingWork.runCancellable(limit: timeout, abandoned: .timeout) { relay in
+        return await BlockingWork.runCancellable(limit: timeout, abandoned: .timeout, permit: permit) { relay in
             job.solveBlocking(timeout: timeout, outputMargin: outputMargin, relay: relay)
         }
     }
@@ -53,10 +54,10 @@ struct ExactCaseSolver: Sendable {
     /// stopping at the first model. Why: encoding a wide network in exact rationals costs more
     /// than checking it (MNIST fc: 784 × 256 weights), and a branch-and-bound leaf of an MNIST
     /// robustness property holds up to nine cases. `specCase` is ignored; `timeout` is for all.
-    func solveEach(_ cases: [SpecificationCase], timeout: Duration?) async -> GroupOutcome {
+    func solveEach(_ cases: [SpecificationCase], timeout: Duration?, permit: ThreadPermits.Permit? = nil) async -> GroupOutcome {
         let job = self
         let everything = GroupOutcome.undecided(Array(cases.indices))
-        return await BlockingWork.runCancellable(limit: timeout, abandoned: everything) { relay in
+        return await BlockingWork.runCancellable(limit: timeout, abandoned: everything, permit: permit) { relay in
             job.solveEachBlocking(cases, timeout: timeout, relay: relay)
         }
     }

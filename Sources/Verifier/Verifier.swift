@@ -85,8 +85,12 @@ public struct Verifier: Sendable {
             let groups = Self.groupsSharingBox(open, of: specification)
             let groupJobs = max(1, options.jobs / max(1, min(options.jobs, groups.count)))
             let unstable = unstable
+            // One Z3 leaf thread alive at a time across the run, abandoned ones included: on a
+            // 784-input network each holds its rational encoding (hundreds of MB) and a core.
+            let leafPermits = ThreadPermits(count: 1)
             let second = await concurrently(count: groups.count, jobs: options.jobs, deadline: deadline) { g in
-                await self.branchAndBound(groups[g], jobs: groupJobs, unstable: unstable, deadline: deadline)
+                await self.branchAndBound(groups[g], jobs: groupJobs, unstable: unstable, leafPermits: leafPermits,
+                                          deadline: deadline)
             }
             for group in second {
                 for (index, result, outcome) in group?.entries ?? [] { results[index] = (result, outcome) }
@@ -207,14 +211,15 @@ public struct Verifier: Sendable {
     }
 
     /// One branch-and-bound tree for a group of open cases sharing a box.
-    private func branchAndBound(_ group: [Int], jobs: Int, unstable: [Int: [Int]],
+    private func branchAndBound(_ group: [Int], jobs: Int, unstable: [Int: [Int]], leafPermits: ThreadPermits,
                                 deadline: ContinuousClock.Instant?) async -> GroupResult {
         let start = ContinuousClock.now
         var babOptions = BranchAndBound.Options()
         babOptions.leafThreshold = options.leafThreshold
         babOptions.jobs = jobs
         var bab = BranchAndBound(network: network, specification: specification, caseIndices: group,
-                                 options: babOptions, makeSolver: makeSolver, seed: options.seed)
+                                 options: babOptions, makeSolver: makeSolver, seed: options.seed,
+                                 leafPermits: leafPermits)
         bab.progress = options.progress
         let result = await bab.run(deadline: deadline)
         let seconds = Self.seconds(.now - start)
