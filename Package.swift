@@ -10,6 +10,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // Thin C shim exposing <z3.h>; flags from z3.pc via pkg-config.
@@ -24,7 +25,8 @@ let package = Package(
         .target(name: "CBoundsKernels"),
         .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
-        .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic"]),
+        .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic",
+                                               .product(name: "HeapModule", package: "swift-collections")]),
         .executableTarget(
             name: "certus",
             dependencies: [

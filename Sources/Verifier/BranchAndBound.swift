@@ -4,6 +4,7 @@ import ExactArithmetic
 import Foundation
 import NetworkIR
 import SMT
+import Search
 import VNNLIB
 
 /// Complete verification of a group of specification cases that share one input box, by
@@ -15,8 +16,10 @@ import VNNLIB
 /// Each node (an input sub-box with fixed ReLU phases) gets linear-relaxation bounds
 /// (CROWN/DeepPoly back-substitution, `Bounds.LinearRelaxation`); a node whose unsafe
 /// constraints are unreachable under them is pruned. Otherwise cheap candidates (the box centre
-/// and the vertices minimising each constraint's linear minorant) are run through the network;
-/// a confirmed one ends the search. A node with few unstable ReLUs goes to the exact Z3
+/// and the vertices minimising each constraint's linear minorant) are run through the network,
+/// and a short gradient climb (`NodeAttack`) starts from the best of them; a confirmed
+/// counterexample ends the search. Open nodes are taken best first (`NodeQueue`: nearest miss,
+/// then depth). A node with few unstable ReLUs goes to the exact Z3
 /// encoding; the rest are split: on the input dimension with the largest `|aᵢ|·widthᵢ` (the
 /// minorant's sensitivity times the width, a smear-style score) when the network has few
 /// inputs, or on the unstable ReLU whose triangle relaxation costs the bound most (a BaBSR-style
@@ -63,6 +66,8 @@ struct BranchAndBound: Sendable {
     let options: Options
     let makeSolver: SolverFactory
     let falsification: Falsification
+    /// The gradient climb tried in every node that is not proved.
+    let nodeAttack: NodeAttack
     /// Bounds-based pruning of nodes, per group member; nil when a case's constraints cannot be
     /// bounded (then the group goes to Z3 case by case).
     let refutations: [RegionRefutation?]
@@ -84,6 +89,9 @@ struct BranchAndBound: Sendable {
         self.falsification = Falsification(network: network, specification: specification, seed: seed)
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.leafPermits = leafPermits
+        self.nodeAttack = NodeAttack(network: network, objectives: caseIndices.map {
+            MarginObjective(specification.cases[$0], caseIndex: $0, outputCount: network.outputSize)
+        })
         self.reluLayers = network.layers.indices.filter { if case .relu = network.layers[$0] { true } else { false } }
     }
 
@@ -111,14 +119,15 @@ struct BranchAndBound: Sendable {
         guard root.box.isFinite, refutations.allSatisfy({ $0 != nil }) else {
             return await exactOnly(deadline: deadline)
         }
-        var stack: [Subproblem] = [root]
+        var stack = NodeQueue()
+        stack.insert(root)
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []
         var explored = 0, leaves = 0
         var running = 0, runningLeaves = 0, waking = false
         return await withTaskGroup(of: Event.self) { group -> Result in
             func launch() {
-                guard let node = stack.popLast() else { return }
+                guard let node = stack.popBest() else { return }
                 running += 1
                 explored += 1
                 group.addTask { .node(await self.process(node, deadline: deadline)) }
@@ -162,7 +171,7 @@ struct BranchAndBound: Sendable {
                     group.cancelAll()
                     return .falsified(cex)
                 case let .children(children):
-                    stack.append(contentsOf: children)
+                    stack.insert(contentsOf: children)
                 case let .leaf(node, bounds):
                     waitingLeaves.append((node, bounds))
                 case let .failed(reason):
@@ -204,7 +213,8 @@ struct BranchAndBound: Sendable {
         var open: [(position: Int, outcome: RegionRefutation.Outcome)] = []
         for (position, outcome) in zip(node.openCases, outcomes) where !outcome.proved { open.append((position, outcome)) }
         if open.isEmpty { return .pruned }
-        if let cex = tryCandidates(node, open: open) { return .counterexample(cex) }
+        let (found, promise) = tryCandidates(node, open: open)
+        if let found { return .counterexample(found) }
         var next = node
         next.openCases = open.map(\.position)
         let unstable = bounds.unstableCounts.reduce(0, +)
@@ -226,6 +236,7 @@ struct BranchAndBound: Sendable {
             var child = child
             child.known = bounds
             child.mustSplit = false
+            child.promise = promise
             return child
         })
     }
@@ -235,8 +246,11 @@ struct BranchAndBound: Sendable {
     private var splitsInputs: Bool { network.inputSize <= options.inputSplitLimit }
 
     /// Runs the box centre and, per open case, the vertices minimising its constraints' linear
-    /// minorants through the network; each output is screened against every open case.
-    private func tryCandidates(_ node: Subproblem, open: [(position: Int, outcome: RegionRefutation.Outcome)]) -> ValidatedCounterexample? {
+    /// minorants through the network; each output is screened against every open case. Then a
+    /// short gradient climb (`NodeAttack`) starts from the best few of them, each for the open
+    /// case whose margin came closest to a violation there. Also returns the largest margin
+    /// seen (the children's `promise`).
+    private func tryCandidates(_ node: Subproblem, open: [(position: Int, outcome: RegionRefutation.Outcome)]) -> (ValidatedCounterexample?, Double) {
         var candidates: [[Double]] = [zip(node.box.lower, node.box.upper).map { $0 + ($1 - $0) / 2 }]
         for (_, outcome) in open {
             for bound in outcome.atomBounds where bound.inputCoefficients.count == node.box.count {
@@ -245,16 +259,31 @@ struct BranchAndBound: Sendable {
                 })
             }
         }
+        // Per candidate, its best open case and margin.
+        var scored: [(point: [Double], margin: Double, position: Int)] = []
         for x in candidates {
             let y = network.evaluate(x)
+            var best: (margin: Double, position: Int)?
             for (position, _) in open {
-                let caseIndex = caseIndices[position]
+                let margin = nodeAttack.objectives[position].margin(input: x, output: y).value
+                if margin > best?.margin ?? -.infinity { best = (margin, position) }
                 // Cheap screen in double precision before the exact check and polishing.
-                guard specification.cases[caseIndex].outputMargin(inputs: x, outputs: y) >= -1e-9 else { continue }
-                if let cex = falsification.confirm(x, caseIndex: caseIndex, foundBy: "branch and bound") { return cex }
+                guard margin >= -1e-9 else { continue }
+                if let cex = falsification.confirm(x, caseIndex: caseIndices[position], foundBy: "branch and bound") { return (cex, margin) }
+            }
+            if let best, best.margin.isFinite { scored.append((x, best.margin, best.position)) }
+        }
+        scored.sort { $0.margin > $1.margin }
+        var promise = scored.first?.margin ?? -.infinity
+        for start in scored.prefix(nodeAttack.starts) {
+            let climbed = nodeAttack.climb(from: start.point, in: node.box, position: start.position)
+            promise = max(promise, climbed.margin)
+            guard climbed.margin >= -1e-9 else { continue }
+            if let cex = falsification.confirm(climbed.point, caseIndex: caseIndices[start.position], foundBy: "branch and bound (gradient)") {
+                return (cex, climbed.margin)
             }
         }
-        return nil
+        return (nil, promise)
     }
 
     private func canSplit(_ node: Subproblem, bounds: NetworkBounds) -> Bool {

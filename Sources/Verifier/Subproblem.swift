@@ -18,4 +18,6 @@ struct Subproblem: Sendable {
     /// The cases of the branch-and-bound group not yet refuted above this node (positions in
     /// the group), in order.
     var openCases: [Int]
+    /// The largest violation margin found in the parent (closest to a counterexample).
+    var promise: Double = -.infinity
 }

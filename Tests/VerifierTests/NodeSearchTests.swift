@@ -1,0 +1,56 @@
+import Bounds
+import NetworkIR
+import Search
+import Testing
+import VNNLIB
+@testable import Verifier
+
+/// The node-level attack and the best-first order of branch and bound.
+@Suite struct NodeSearchTests {
+    /// Only the needle's corner pocket (side 0.0005) is unsafe; signed steps of a quarter of
+    /// the node's width and less climb into it from a point that misses it.
+    @Test func climbReachesTheNeedlesCornerPocket() throws {
+        let net = try NeedleNetworks.needle(inputs: 3, offset: 0.5)
+        let spec = NeedleNetworks.unitBoxProperty(inputs: 3, outputs: 2)
+        let attack = NodeAttack(network: net, objectives: [MarginObjective(spec.cases[0], caseIndex: 0, outputCount: 2)])
+        // A node deep in the tree near the corner; its centre misses the pocket.
+        let box = IntervalVector(lower: [0.999, 0.999, 0.999], upper: [1, 1, 1])
+        let centre = [0.9995, 0.9995, 0.9995]
+        #expect(spec.cases[0].outputMargin(inputs: centre, outputs: net.evaluate(centre)) < 0)
+        // Start where the ReLU is active (margin −0.2), as the best candidate of such a node.
+        let start = [0.9998, 0.9998, 0.9998]
+        #expect(spec.cases[0].outputMargin(inputs: start, outputs: net.evaluate(start)) < 0)
+        let climbed = attack.climb(from: start, in: box, position: 0)
+        #expect(climbed.margin >= 0)
+        #expect(climbed.point.allSatisfy { $0 >= 0.999 && $0 <= 1 })
+        #expect(spec.cases[0].outputMargin(inputs: climbed.point, outputs: net.evaluate(climbed.point)) >= 0)
+    }
+
+    @Test func climbStaysInTheBoxAndNeverReportsAWorsePoint() throws {
+        let net = try NeedleNetworks.needle(inputs: 3, offset: 1.5)
+        let spec = NeedleNetworks.unitBoxProperty(inputs: 3, outputs: 2)
+        let attack = NodeAttack(network: net, objectives: [MarginObjective(spec.cases[0], caseIndex: 0, outputCount: 2)])
+        let box = IntervalVector(lower: [0.2, 0.2, 0.2], upper: [0.4, 0.9, 1])
+        let start = [0.3, 0.5, 0.6]
+        let startMargin = spec.cases[0].outputMargin(inputs: start, outputs: net.evaluate(start))
+        let climbed = attack.climb(from: start, in: box, position: 0)
+        #expect(climbed.margin >= startMargin)
+        #expect(climbed.margin < 0, "offset 1.5 leaves no pocket")
+        for i in 0..<3 { #expect(climbed.point[i] >= box.lower[i] && climbed.point[i] <= box.upper[i]) }
+    }
+
+    @Test func queueTakesTheNearestMissThenTheDeepestThenTheLastQueued() {
+        func node(_ promise: Double, depth: Int, tag: Double) -> Subproblem {
+            var n = Subproblem(box: IntervalVector(lower: [tag], upper: [tag]), phases: PhaseAssignment(), depth: depth, openCases: [0])
+            n.promise = promise
+            return n
+        }
+        var queue = NodeQueue()
+        queue.insert(contentsOf: [node(-1, depth: 5, tag: 1), node(-0.1, depth: 1, tag: 2), node(-.infinity, depth: 9, tag: 3),
+                                  node(-0.1, depth: 1, tag: 4), node(-0.1, depth: 3, tag: 5), node(.nan, depth: 9, tag: 6)])
+        var order: [Double] = []
+        while let next = queue.popBest() { order.append(next.box.lower[0]) }
+        // NaN counts as −∞; among equals the node queued last comes first (depth-first order).
+        #expect(order == [5, 4, 2, 1, 6, 3])
+    }
+}
