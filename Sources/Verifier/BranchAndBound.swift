@@ -113,24 +113,36 @@ struct BranchAndBound: Sendable {
 
     /// Runs branch and bound until the case is decided, `deadline` passes, or the task is
     /// cancelled.
+    ///
+    /// Determinism: nodes run `jobs` at a time, but their outcomes are applied one by one in the
+    /// order the nodes were taken, and right after each one, nodes are taken until `4 × jobs`
+    /// are in flight (finished but not applied counts as in flight). Which node is taken next
+    /// therefore never depends on which parallel node finished first, so a run explores the
+    /// same tree in the same order every time. The window of four per job keeps the cores busy
+    /// while an early finisher waits for the nodes taken before it. Z3 leaves are the
+    /// exception: their outcomes are applied when they arrive.
     func run(deadline: ContinuousClock.Instant?) async -> Result {
         let root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
                               phases: PhaseAssignment(), depth: 0, openCases: Array(caseIndices.indices))
         guard root.box.isFinite, refutations.allSatisfy({ $0 != nil }) else {
             return await exactOnly(deadline: deadline)
         }
-        var stack = NodeQueue()
-        stack.insert(root)
+        var queue = NodeQueue()
+        queue.insert(root)
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []
-        var explored = 0, leaves = 0
-        var running = 0, runningLeaves = 0, waking = false
+        var leaves = 0
+        var taken = 0, applied = 0
+        var finished: [Int: NodeOutcome] = [:]
+        var runningLeaves = 0, waking = false
+        let window = 4
         return await withTaskGroup(of: Event.self) { group -> Result in
-            func launch() {
-                guard let node = stack.popBest() else { return }
-                running += 1
-                explored += 1
-                group.addTask { .node(await self.process(node, deadline: deadline)) }
+            func takeNodes() {
+                while taken - applied < options.jobs * window, let node = queue.popBest() {
+                    let sequence = taken
+                    taken += 1
+                    group.addTask { .node(sequence, await self.process(node, deadline: deadline)) }
+                }
             }
             func launchLeaves() {
                 while !waitingLeaves.isEmpty, let permit = leafPermits.tryAcquire() {
@@ -139,7 +151,7 @@ struct BranchAndBound: Sendable {
                     runningLeaves += 1
                     group.addTask { .leaf(await self.solveLeaf(node, bounds: bounds, permit: permit, deadline: deadline)) }
                 }
-                if !waitingLeaves.isEmpty && running == 0 && runningLeaves == 0 && !waking {
+                if !waitingLeaves.isEmpty && taken == applied && runningLeaves == 0 && !waking {
                     // Only an abandoned Z3 thread is left: look again shortly.
                     waking = true
                     group.addTask {
@@ -148,51 +160,64 @@ struct BranchAndBound: Sendable {
                     }
                 }
             }
-            while running < options.jobs && !stack.isEmpty { launch() }
-            while let event = await group.next() {
-                let outcome: NodeOutcome
-                switch event {
-                case let .node(o): running -= 1; outcome = o
-                case let .leaf(o): runningLeaves -= 1; outcome = o
-                case .wake: waking = false; outcome = .pruned
+            /// Applies one outcome; a result ends the run.
+            func apply(_ outcome: NodeOutcome) -> Result? {
+                switch outcome {
+                case .pruned: return nil
+                case let .counterexample(cex): return .falsified(cex)
+                case let .children(children): queue.insert(contentsOf: children); return nil
+                case let .leaf(node, bounds): waitingLeaves.append((node, bounds)); return nil
+                case let .failed(reason): return .unknown(reason)
                 }
+            }
+            takeNodes()
+            while let event = await group.next() {
                 if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
                     group.cancelAll()
-                    progress?("\(groupName): stopped after \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
+                    progress?("\(groupName): stopped after \(taken) nodes, \(leaves) Z3 leaves, \(queue.count) open")
                     return .timeout
                 }
-                if explored % 5000 == 0, case .node = event {
-                    progress?("\(groupName): \(explored) nodes, \(leaves) Z3 leaves, \(stack.count) open")
+                switch event {
+                case let .node(sequence, outcome):
+                    finished[sequence] = outcome
+                    while let next = finished.removeValue(forKey: applied) {
+                        applied += 1
+                        if applied % 5000 == 0 {
+                            progress?("\(groupName): \(applied) nodes, \(leaves) Z3 leaves, \(queue.count) open")
+                        }
+                        if let result = apply(next) {
+                            group.cancelAll()
+                            return result
+                        }
+                        // Take the next nodes right after each outcome, never after a batch
+                        // whose size depends on timing.
+                        takeNodes()
+                    }
+                case let .leaf(outcome):
+                    runningLeaves -= 1
+                    if let result = apply(outcome) {
+                        group.cancelAll()
+                        return result
+                    }
+                case .wake:
+                    waking = false
                 }
-                switch outcome {
-                case .pruned:
-                    break
-                case let .counterexample(cex):
-                    group.cancelAll()
-                    return .falsified(cex)
-                case let .children(children):
-                    stack.insert(contentsOf: children)
-                case let .leaf(node, bounds):
-                    waitingLeaves.append((node, bounds))
-                case let .failed(reason):
-                    group.cancelAll()
-                    return .unknown(reason)
-                }
-                if explored >= options.maxNodes {
+                if taken >= options.maxNodes {
                     group.cancelAll()
                     return .unknown("branch and bound reached its limit of \(options.maxNodes) nodes")
                 }
-                while running < options.jobs && !stack.isEmpty { launch() }
+                takeNodes()
                 launchLeaves()
-                if running == 0 && runningLeaves == 0 && !waking && waitingLeaves.isEmpty { break }
+                if taken == applied && runningLeaves == 0 && !waking && waitingLeaves.isEmpty { break }
             }
-            return .proved(nodes: explored, leaves: leaves)
+            return .proved(nodes: taken, leaves: leaves)
         }
     }
 
     /// What finished in the run loop.
     private enum Event: Sendable {
-        case node(NodeOutcome)
+        /// The outcome of the node taken `sequence`-th.
+        case node(Int, NodeOutcome)
         case leaf(NodeOutcome)
         /// Time to look for a free Z3 permit again.
         case wake

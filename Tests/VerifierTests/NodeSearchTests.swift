@@ -4,6 +4,7 @@ import Search
 import Testing
 import VNNLIB
 @testable import Verifier
+import Z3Backend
 
 /// The node-level attack and the best-first order of branch and bound.
 @Suite struct NodeSearchTests {
@@ -52,5 +53,32 @@ import VNNLIB
         while let next = queue.popBest() { order.append(next.box.lower[0]) }
         // NaN counts as −∞; among equals the node queued last comes first (depth-first order).
         #expect(order == [5, 4, 2, 1, 6, 3])
+    }
+
+    /// Two pockets, at the corners (0,…,0) and (1,…,1) of the unit box; with two jobs, which
+    /// one branch and bound reaches first depends only on the node order. Outcomes are applied
+    /// in the order nodes were taken, so every run reports the same point.
+    @Test func twoJobsReportTheSameCounterexampleEveryRun() async throws {
+        let n = 5
+        let net = try Network(inputShape: [1, n], layers: [
+            .affine(AffineLayer(weights: Matrix([[Double](repeating: 1, count: n), [Double](repeating: -1, count: n)]),
+                                bias: [-(Double(n - 1) + 0.999), 0.001])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([[1000, 1000]]), bias: [-0.5])),
+        ])
+        let spec = NeedleNetworks.unitBoxProperty(inputs: n, outputs: 1)
+        var options = VerifierOptions()
+        options.usesAttack = false
+        options.jobs = 2
+        var points: [[Double]] = []
+        for _ in 0..<4 {
+            let report = await Verifier(network: net, specification: spec, options: options, makeSolver: { Z3Solver() }).verify()
+            guard case let .violated(cex) = report.verdict else {
+                Issue.record("expected sat, got \(report.verdict)")
+                return
+            }
+            points.append(cex.input)
+        }
+        #expect(points.allSatisfy { $0 == points[0] })
     }
 }
