@@ -107,10 +107,16 @@ struct BackSubstitution: Sendable {
     ///     part `β·λ` of the coefficients arriving at that layer's output is bounded on the
     ///     layer's box instead of being back-substituted (see `splitStep`).
     ///   - record: whether to return the multipliers of every layer.
+    ///   - splitTerms: per ReLU layer, row-major coefficients added to the multipliers of the
+    ///     layer's *input* after the ReLU step: `−βⱼ·sⱼ` for a split constraint `sⱼ·zⱼ ≥ 0`
+    ///     (β-CROWN, Wang et al. 2021, "Beta-CROWN: Efficient Bound Propagation with Per-neuron
+    ///     Split Constraints", Theorem 3.1). The bound is then valid only on points that meet
+    ///     those constraints, that is, over the node whose phases they are.
     /// - Precondition: `prepare(through: start)` was called and the bounds are finite.
     /// - Complexity: O(rows × number of weights up to `start`).
     func run(start: Int, rows: Rows, inputRows: [Double]? = nil, constants: [Double]? = nil,
-             slopes: [Int: [Double]] = [:], shares: [Int: [Double]] = [:], record: Bool = false) -> Result {
+             slopes: [Int: [Double]] = [:], shares: [Int: [Double]] = [:], record: Bool = false,
+             splitTerms: [Int: [Double]] = [:]) -> Result {
         let count = rows.count
         var sum = constants ?? [Double](repeating: 0, count: count)
         var error = [Double](repeating: 0, count: count)
@@ -159,6 +165,10 @@ struct BackSubstitution: Sendable {
                 guard let relaxation = cache.relaxation else { preconditionFailure("ReLU layer \(layer) without relaxation") }
                 lambda = Self.reluStep(relaxation, cache: cache, lambda: lambda, rows: count,
                                        slopes: slopes[layer], sum: &sum, error: &error)
+                if let terms = splitTerms[layer] {
+                    Self.addSplitTerms(terms, magnitudes: bounds.inputBounds(ofLayer: layer).magnitudes, lambda: &lambda,
+                                       rows: count, error: &error)
+                }
             }
             layer -= 1
         }
@@ -223,6 +233,26 @@ struct BackSubstitution: Sendable {
             error[r] += (gamma + 2 * unit) * size + tiny + 2 * unit * abs(updated)
         }
         return (kept, concretised)
+    }
+
+    /// Adds split-constraint terms to the multipliers `μ` of a ReLU layer's input. On the node,
+    /// `f ≥ f − Σβⱼsⱼzⱼ ≥ μ·z + c − Σβⱼsⱼzⱼ`, so continuing with `μ' = fl(μ − βs)` is sound up to
+    /// the rounding of that sum, `u·Σ|μ'ⱼ|·magⱼ` (counted twice for the running sum).
+    static func addSplitTerms(_ terms: [Double], magnitudes: [Double], lambda: inout [Double], rows: Int,
+                              error: inout [Double]) {
+        let n = magnitudes.count
+        let unit = SoundRounding.unit
+        for r in 0..<rows {
+            var size = 0.0
+            for j in 0..<n {
+                let i = r &* n &+ j
+                let t = terms[i]
+                if t == 0 { continue }
+                lambda[i] += t
+                size += abs(lambda[i]) * magnitudes[j]
+            }
+            error[r] += 2 * unit * size
+        }
     }
 
     /// `Σⱼ min(aⱼlⱼ, aⱼuⱼ)` and `Σⱼ |aⱼ|·magⱼ` for row `row` of `a`, with four partial sums.

@@ -29,6 +29,23 @@ public struct PhaseAssignment: Sendable, Hashable {
     /// The fixed phases of layer `layer`, by neuron.
     public func phases(inLayer layer: Int) -> [Int: ReLUPhase] { phases[layer] ?? [:] }
 
+    /// A fixed phase read as the constraint `sign · z ≥ 0` on the neuron's pre-activation `z`.
+    struct SplitConstraint: Sendable, Equatable {
+        var layer: Int
+        var neuron: Int
+        /// +1 for active (`z ≥ 0`), −1 for inactive (`z ≤ 0`).
+        var sign: Double
+    }
+
+    /// Every fixed phase as a constraint, by layer and neuron (a deterministic order).
+    var splitConstraints: [SplitConstraint] {
+        phases.keys.sorted().flatMap { layer in
+            (phases[layer] ?? [:]).sorted { $0.key < $1.key }.map { neuron, phase in
+                SplitConstraint(layer: layer, neuron: neuron, sign: phase == .active ? 1 : -1)
+            }
+        }
+    }
+
     /// True when nothing is fixed.
     public var isEmpty: Bool { phases.values.allSatisfy(\.isEmpty) }
 
