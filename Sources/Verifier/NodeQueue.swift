@@ -6,9 +6,9 @@ import HeapModule
 ///
 /// Why: for an `unsat` case every node must be processed whatever the order, but a `sat` case
 /// ends at the first counterexample. Depth-first order spent 58 s on ACAS Xu 2_9 prop_8 before
-/// reaching its unsafe pocket; following the near misses first finds it in 3 s. The tie-breaks
-/// keep the old depth-first order where no candidate says anything (memory stays small) and
-/// make the order independent of timing: equal nodes are taken in the order they were queued.
+/// reaching its unsafe pocket; following the near misses first finds it in 3–7 s. The
+/// tie-breaks keep the old depth-first order where no candidate says anything, and never
+/// depend on anything but the order of insertion (which `BranchAndBound.run` keeps fixed).
 struct NodeQueue: Sendable {
     private struct Entry: Comparable, Sendable {
         var node: Subproblem
