@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import Testing
@@ -23,18 +24,21 @@ import Testing
         let permits = ThreadPermits(count: 1)
         let permit = try #require(permits.tryAcquire())
         let finished = Finished()
-        // The body ignores interrupts, as Z3 does while it encodes, and outlives the limit.
+        let gate = DispatchSemaphore(value: 0)
+        // The body ignores interrupts, as Z3 does while it encodes, and runs until the test
+        // opens the gate, long after the caller stopped waiting.
         let answer = await BlockingWork.runCancellable(limit: .milliseconds(50), abandoned: "abandoned", permit: permit) { _ in
-            Thread.sleep(forTimeInterval: 1.5)
+            gate.wait()
             finished.mark()
             return "done"
         }
         #expect(answer == "abandoned")
         #expect(!finished.value)
         #expect(permits.tryAcquire() == nil, "the abandoned thread still runs, so its permit is still taken")
-        for _ in 0..<100 where !finished.value { try await Task.sleep(for: .milliseconds(50)) }
+        gate.signal()
+        // However loaded the machine, the thread ends and returns its permit.
+        for _ in 0..<600 where permits.available == 0 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(finished.value)
-        try await Task.sleep(for: .milliseconds(50))
         #expect(permits.available == 1)
     }
 }
