@@ -10,10 +10,15 @@ import Z3Backend
 @Suite struct NodeSearchTests {
     /// Only the needle's corner pocket (side 0.0005) is unsafe; signed steps of a quarter of
     /// the node's width and less climb into it from a point that misses it.
-    @Test func climbReachesTheNeedlesCornerPocket() throws {
-        let net = try NeedleNetworks.needle(inputs: 3, offset: 0.5)
+    /// The three-input needle with `offset`, its unit-box property, and the climb for it.
+    static func needleClimb(offset: Double) throws -> (Network, Specification, NodeAttack) {
+        let net = try NeedleNetworks.needle(inputs: 3, offset: offset)
         let spec = NeedleNetworks.unitBoxProperty(inputs: 3, outputs: 2)
-        let attack = NodeAttack(network: net, objectives: [MarginObjective(spec.cases[0], caseIndex: 0, outputCount: 2)])
+        return (net, spec, NodeAttack(network: net, objectives: [MarginObjective(spec.cases[0], caseIndex: 0, outputCount: 2)]))
+    }
+
+    @Test func climbReachesTheNeedlesCornerPocket() throws {
+        let (net, spec, attack) = try Self.needleClimb(offset: 0.5)
         // A node deep in the tree near the corner; its centre misses the pocket.
         let box = IntervalVector(lower: [0.999, 0.999, 0.999], upper: [1, 1, 1])
         let centre = [0.9995, 0.9995, 0.9995]
@@ -28,9 +33,7 @@ import Z3Backend
     }
 
     @Test func climbStaysInTheBoxAndNeverReportsAWorsePoint() throws {
-        let net = try NeedleNetworks.needle(inputs: 3, offset: 1.5)
-        let spec = NeedleNetworks.unitBoxProperty(inputs: 3, outputs: 2)
-        let attack = NodeAttack(network: net, objectives: [MarginObjective(spec.cases[0], caseIndex: 0, outputCount: 2)])
+        let (net, spec, attack) = try Self.needleClimb(offset: 1.5)
         let box = IntervalVector(lower: [0.2, 0.2, 0.2], upper: [0.4, 0.9, 1])
         let start = [0.3, 0.5, 0.6]
         let startMargin = spec.cases[0].outputMargin(inputs: start, outputs: net.evaluate(start))
