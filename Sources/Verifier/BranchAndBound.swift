@@ -75,6 +75,9 @@ struct BranchAndBound: Sendable {
     let falsification: Falsification
     /// The gradient climb tried in every node that is not proved.
     let nodeAttack: NodeAttack
+    /// Whether nodes are split on inputs (few inputs) rather than on ReLUs. Input-split nodes are
+    /// many small boxes, where a forward symbolic pass leaves few neurons for back-substitution.
+    let splitsInputs: Bool
     /// How node bounds are computed (with slope optimisation in input-split trees).
     let relaxation: LinearRelaxation
     /// Bounds-based pruning of nodes, per group member; nil when a case's constraints cannot be
@@ -98,7 +101,8 @@ struct BranchAndBound: Sendable {
         self.falsification = Falsification(network: network, specification: specification, seed: seed)
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.leafPermits = leafPermits
-        self.relaxation = network.inputSize <= options.inputSplitLimit
+        self.splitsInputs = network.inputSize <= options.inputSplitLimit
+        self.relaxation = splitsInputs
             ? LinearRelaxation(options: .init(slopeIterations: options.slopeIterations)) : LinearRelaxation()
         self.nodeAttack = NodeAttack(network: network, objectives: caseIndices.map {
             MarginObjective(specification.cases[$0], caseIndex: $0, outputCount: network.outputSize)
@@ -283,9 +287,6 @@ struct BranchAndBound: Sendable {
         })
     }
 
-    /// Whether nodes are split on inputs (few inputs) rather than on ReLUs. Input-split nodes are
-    /// many small boxes, where a forward symbolic pass leaves few neurons for back-substitution.
-    private var splitsInputs: Bool { network.inputSize <= options.inputSplitLimit }
 
     /// Runs the box centre and, per open case, the vertices minimising its constraints' linear
     /// minorants through the network; each output is screened against every open case. Then, in
