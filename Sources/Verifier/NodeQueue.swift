@@ -1,8 +1,9 @@
 import HeapModule
 
-/// The open nodes of branch and bound, best first: the node whose parent came closest to a
-/// counterexample (largest violation margin among its candidate points, `Subproblem.promise`),
-/// then the deeper node, then the node queued last.
+/// The open nodes of branch and bound, best first: the node with the largest
+/// `Subproblem.promise` (its parent's nearest miss plus a share of the violation its parent's
+/// bounds still allow, `BranchAndBound.childPromise`), then the deeper node, then the node
+/// queued last.
 ///
 /// Why: for an `unsat` case every node must be processed whatever the order, but a `sat` case
 /// ends at the first counterexample. Depth-first order spent 58 s on ACAS Xu 2_9 prop_8 before

@@ -18,6 +18,7 @@ struct Subproblem: Sendable {
     /// The cases of the branch-and-bound group not yet refuted above this node (positions in
     /// the group), in order.
     var openCases: [Int]
-    /// The largest violation margin found in the parent (closest to a counterexample).
+    /// How likely the node is to hold a counterexample: its parent's largest violation margin
+    /// plus a share of what the parent's bounds leave room for (`BranchAndBound.childPromise`).
     var promise: Double = -.infinity
 }

@@ -36,4 +36,24 @@ import Z3Backend
             #expect(spec.violatedCase(inputs: cex.input, outputs: net.evaluate(cex.input)) != nil)
         }
     }
+
+    /// ACAS Xu 5_3 prop_2 (sat): only about 5·10⁻⁷ of the box is unsafe, a sliver on the face
+    /// `x₀ = max` where `Y₀ − Y₁` peaks near 2·10⁻⁵, and gradient attacks miss it. Branch and
+    /// bound alone (no attack) must reach it within a fixed number of nodes, which it did not
+    /// when nodes were ordered by their parent's nearest miss only (`BranchAndBound.childPromise`).
+    @Test(.enabled(if: Fixtures.hasBenchmarks))
+    func acasSliverIsReachedByTheNodeOrder() async throws {
+        guard let root = Fixtures.vnncomp2021?.appendingPathComponent("acasxu") else { return }
+        let net = try ONNXLoader.load(contentsOf: root.appendingPathComponent("ACASXU_run2a_5_3_batch_2000.onnx"))
+        let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent("prop_2.vnnlib"))
+        var options = BranchAndBound.Options()
+        options.maxNodes = 20_000
+        let bab = BranchAndBound(network: net, specification: spec, caseIndices: [0], options: options,
+                                 makeSolver: { Z3Solver() }, seed: 0, leafPermits: ThreadPermits(count: 1))
+        guard case let .falsified(cex) = await bab.run(deadline: nil) else {
+            Issue.record("expected a counterexample within \(options.maxNodes) nodes")
+            return
+        }
+        #expect(spec.violatedCase(inputs: cex.input, outputs: net.evaluate(cex.input)) != nil)
+    }
 }

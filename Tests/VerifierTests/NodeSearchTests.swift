@@ -58,6 +58,25 @@ import Z3Backend
         #expect(order == [5, 4, 2, 1, 6, 3])
     }
 
+    /// A far miss in a box whose bounds still allow a large violation outranks a near miss in a
+    /// box that is almost proved; without a bound (or with weight 0) only the miss counts.
+    @Test func childPromiseWeighsTheRoomTheBoundsLeave() {
+        let nearlyProved = BranchAndBound.childPromise(bestMargin: -0.001, hardestLower: -0.002, weight: 0.5)
+        let loose = BranchAndBound.childPromise(bestMargin: -0.01, hardestLower: -0.5, weight: 0.5)
+        #expect(loose > nearlyProved)
+        #expect(BranchAndBound.childPromise(bestMargin: -0.01, hardestLower: -0.5, weight: 0) == -0.01)
+        #expect(BranchAndBound.childPromise(bestMargin: -0.01, hardestLower: -.infinity, weight: 0.5) == -0.01)
+        #expect(BranchAndBound.childPromise(bestMargin: -0.01, hardestLower: 0.25, weight: 0.5) == -0.01)
+        #expect(BranchAndBound.childPromise(bestMargin: -.infinity, hardestLower: -0.5, weight: 0.5) == -.infinity)
+        var queue = NodeQueue()
+        for (promise, tag) in [(nearlyProved, 1.0), (loose, 2.0)] {
+            var node = Subproblem(box: IntervalVector(lower: [tag], upper: [tag]), phases: PhaseAssignment(), depth: 3, openCases: [0])
+            node.promise = promise
+            queue.insert(node)
+        }
+        #expect(queue.popBest()?.box.lower[0] == 2)
+    }
+
     /// Two pockets, at the corners (0,…,0) and (1,…,1) of the unit box; with two jobs, which
     /// one branch and bound reaches first depends only on the node order. Outcomes are applied
     /// in the order nodes were taken, so every run reports the same point.
