@@ -19,11 +19,15 @@ struct CaseBounding: Sendable {
     var network: Network
     var specCase: SpecificationCase
 
-    func analyse(deadline: ContinuousClock.Instant? = nil) -> Analysis {
+    /// Runs `methods` in order until one proves the case. `quick` turns slope optimisation off
+    /// (plain CROWN/DeepPoly, about 20 times cheaper on MNIST fc).
+    func analyse(methods: [BoundsMethod] = [.interval, .linear, .lagrangian], quick: Bool = false,
+                 deadline: ContinuousClock.Instant? = nil) -> Analysis {
         var options = BoundsOptions()
         options.deadline = deadline
+        if quick { options.slopeIterations = 0 }
         let analyzer = BoundsAnalyzer(options: options)
-        guard let results = try? analyzer.analyze(specCase, of: network, methods: [.interval, .linear, .lagrangian],
+        guard let results = try? analyzer.analyze(specCase, of: network, methods: methods,
                                                    stopAtFirstProof: true),
               let last = results.last else {
             return Analysis(provedBy: nil, neuronBounds: nil, unstableReLUs: [])

@@ -5,8 +5,10 @@ import NetworkIR
 import SMT
 import VNNLIB
 
-/// Decides a property of a network: falsify first (sampling and gradient attack), then per
-/// case, sound bounds and, for what bounds leave open, the exact Z3 encoding.
+/// Decides a property of a network: cheap bounds first (interval and linear, per case), then
+/// falsification (sampling and gradient attack) of the cases they leave open, then per open case
+/// the full bounds and, for what those leave open, branch and bound with the exact Z3 encoding
+/// at the leaves.
 ///
 /// Soundness: `holds` is returned only when every case was proved unreachable by sound bounds
 /// (outward rounding) or by Z3 over exact rationals; `violated` only with a counterexample
@@ -34,18 +36,46 @@ public struct Verifier: Sendable {
         if specification.cases.isEmpty {
             return VerificationReport(verdict: .holds, cases: [], seconds: elapsed())
         }
-        if options.usesAttack {
+        // Cheap proofs come before the attack: on MNIST fc the linear bounds settle every case
+        // of most `unsat` instances in about 20 ms, where the attack would spend its whole
+        // budget (2 s) first. The attack then aims only at the cases still open.
+        let settled = options.usesBounds ? await cheapProofs(deadline: deadline) : [:]
+        let open = specification.cases.indices.filter { settled[$0] == nil }
+        if options.usesAttack && !open.isEmpty {
             let budget = attackBudget(deadline: deadline)
-            if let cex = await Falsification(network: network, specification: specification, seed: options.seed)
+            let target = Specification(inputCount: specification.inputCount, outputCount: specification.outputCount,
+                                       cases: open.map { specification.cases[$0] })
+            if var cex = await Falsification(network: network, specification: target, seed: options.seed)
                 .attack(until: ContinuousClock.now + budget) {
+                cex.caseIndex = open[cex.caseIndex]
                 let outcomes = specification.cases.indices.map {
-                    CaseOutcome(caseIndex: $0, status: $0 == cex.caseIndex ? .falsified : .skipped, seconds: 0)
+                    settled[$0]?.1 ?? CaseOutcome(caseIndex: $0, status: $0 == cex.caseIndex ? .falsified : .skipped, seconds: 0)
                 }
                 return VerificationReport(verdict: .violated(cex), cases: outcomes, seconds: elapsed())
             }
         }
-        let outcomes = await solveCases(deadline: deadline)
+        let outcomes = await solveCases(deadline: deadline, settled: settled)
         return VerificationReport(verdict: Self.combine(outcomes.map(\.0)), cases: outcomes.map(\.1), seconds: elapsed())
+    }
+
+    /// Interval and plain linear bounds of every case (concurrently): the cases they prove, with
+    /// their outcome records. Without slope optimisation they cost about 2 ms per MNIST fc case
+    /// and still proved every case of 19 of the 20 `unsat` instances that bounds settle at the
+    /// root (of 45 measured); the rest get the full analysis after the attack.
+    private func cheapProofs(deadline: ContinuousClock.Instant?) async -> [Int: (CaseResult, CaseOutcome)] {
+        let stages = await concurrently(count: specification.cases.count, jobs: options.jobs, deadline: deadline) { index in
+            let start = ContinuousClock.now
+            let analysis = CaseBounding(network: self.network, specCase: self.specification.cases[index])
+                .analyse(methods: [.interval, .linear], quick: true, deadline: deadline)
+            guard let method = analysis.provedBy else { return FirstStage.open(analysis.unstableReLUs) }
+            return .decided(.proved, CaseOutcome(caseIndex: index, status: .proved(method: method),
+                                                 seconds: Self.seconds(.now - start), unstableReLUs: analysis.unstableReLUs))
+        }
+        var settled: [Int: (CaseResult, CaseOutcome)] = [:]
+        for (index, stage) in stages.enumerated() {
+            if case let .decided(result, outcome)? = stage { settled[index] = (result, outcome) }
+        }
+        return settled
     }
 
     /// Time for the attack: a small share of the limit, at most two seconds.
@@ -66,15 +96,19 @@ public struct Verifier: Sendable {
     /// Stage one bounds every case on its own (or, without bounds or with the exact engine,
     /// solves it); stage two runs branch and bound once per group of still-open cases that share
     /// an input box. Both stages run on `jobs` workers and stop at the first counterexample.
-    private func solveCases(deadline: ContinuousClock.Instant?) async -> [(CaseResult, CaseOutcome)] {
+    /// Cases in `settled` are already decided.
+    private func solveCases(deadline: ContinuousClock.Instant?,
+                            settled: [Int: (CaseResult, CaseOutcome)]) async -> [(CaseResult, CaseOutcome)] {
         let count = specification.cases.count
         var results = [(CaseResult, CaseOutcome)?](repeating: nil, count: count)
+        for (index, result) in settled { results[index] = result }
+        let pending = (0..<count).filter { settled[$0] == nil }
         var open: [Int] = []
         var unstable: [Int: [Int]] = [:]
-        let first = await concurrently(count: count, jobs: options.jobs, deadline: deadline) { index in
-            await self.firstStage(index, deadline: deadline)
+        let first = await concurrently(count: pending.count, jobs: options.jobs, deadline: deadline) { k in
+            await self.firstStage(pending[k], deadline: deadline)
         }
-        for (index, stage) in first.enumerated() {
+        for (index, stage) in zip(pending, first) {
             switch stage {
             case let .decided(result, outcome)?: results[index] = (result, outcome)
             case let .open(counts)?: open.append(index); unstable[index] = counts
@@ -106,6 +140,8 @@ public struct Verifier: Sendable {
     private func concurrently<T: Sendable & FalsificationAware>(count: Int, jobs: Int, deadline: ContinuousClock.Instant?,
                                                                  _ body: @escaping @Sendable (Int) async -> T) async -> [T?] {
         var results = [T?](repeating: nil, count: count)
+        // Nothing to run: return at once rather than wait for the watchdog below.
+        guard count > 0 else { return results }
         await withTaskGroup(of: (Int, T?).self) { group in
             var next = 0
             var running = 0

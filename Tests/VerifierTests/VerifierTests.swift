@@ -65,6 +65,27 @@ import Z3Backend
         #expect(net.evaluate(cex.input)[0] >= 0)
     }
 
+    /// Cheap bounds run before the attack: the cases they prove are reported proved, and the
+    /// attack, aimed only at the case left open (1 of 0…2), reports its counterexample under the
+    /// case's index in the whole property.
+    @Test func attackAimsAtTheCasesCheapBoundsLeaveOpen() async throws {
+        let net = try NeedleNetworks.needle(inputs: 3, threshold: 0.5, offset: 0.5)
+        let report = await Self.verify(net, NeedleNetworks.groupedProperty(inputs: 3))
+        guard case let .violated(cex) = report.verdict else {
+            Issue.record("expected sat, got \(report.verdict)")
+            return
+        }
+        #expect(cex.caseIndex == 1)
+        #expect(cex.foundBy == "attack")
+        #expect(net.evaluate(cex.input)[0] >= 0)
+        for index in [0, 2] {
+            guard case .proved = report.cases[index].status else {
+                Issue.record("case \(index): \(report.cases[index].status)")
+                continue
+            }
+        }
+    }
+
     /// Without the pocket every case of the group is proved, each with an outcome of its own.
     @Test func groupedCasesWithoutPocketAreAllProved() async throws {
         let net = try NeedleNetworks.needle(inputs: 3, offset: 1.5)
