@@ -8,9 +8,9 @@ import NetworkIR
 /// `Network.evaluate`, whose dot products run in strict order, took 27 % of the time (perf,
 /// mnist-net_256x4 prop_0_0.03). A batch shares every weight load among the points.
 ///
-/// Not for validation: the sums are fused multiply-adds in another order than
-/// `Network.evaluate`, so results can differ in the last bits. Callers use them to rank and
-/// screen points; whatever is reported is checked again by `CounterexampleCheck`.
+/// Not for validation: the sums are fused multiply-adds where AVX2 is available (plain ones
+/// elsewhere), so results can differ from `Network.evaluate` in the last bits. Callers use them
+/// to rank and screen points; whatever is reported is checked again by `CounterexampleCheck`.
 public struct BatchEvaluator: Sendable {
     public let network: Network
     /// For each affine layer, its weights transposed and packed (`inputs × outputs`).

@@ -19,13 +19,13 @@ import VNNLIB
 /// and the vertices minimising each constraint's linear minorant) are run through the network,
 /// and a short gradient climb (`NodeAttack`) starts from the best of them; a confirmed
 /// counterexample ends the search. Open nodes are taken best first (`NodeQueue`: nearest miss
-/// plus the room the bounds leave, then depth). A node with few unstable ReLUs goes to the exact Z3
-/// encoding; the rest are split: on the input dimension with the largest `|aᵢ|·widthᵢ` (the
-/// minorant's sensitivity times the width, a smear-style score) when the network has few
-/// inputs, or on the unstable ReLU whose triangle relaxation costs the bound most (a BaBSR-style
-/// score, Bunel et al. 2020, "Branch and Bound for Piecewise Linear Neural Network
-/// Verification", §5.1) otherwise, guided by the open case whose bound is furthest from a
-/// proof. The group is proved when every leaf is pruned or refuted by Z3 for all its cases.
+/// plus the room the bounds leave, then depth). A node with few unstable ReLUs goes to the
+/// exact Z3 encoding; the rest are split: on the input dimension with the largest
+/// `|aᵢ|·widthᵢ` (the minorant's sensitivity times the width, a smear-style score) when the
+/// network has few inputs, or on the unstable ReLU whose triangle relaxation costs the bound
+/// most (a BaBSR-style score, Bunel et al. 2020, "Branch and Bound for Piecewise Linear Neural
+/// Network Verification", §5.1) otherwise, guided by the open case whose bound is furthest
+/// from a proof. The group is proved when every leaf is pruned or refuted by Z3 for all its cases.
 ///
 /// - Soundness: children of an input split share the midpoint, so the leaves cover the parent
 ///   box; children of a ReLU split cover `x ≤ 0` and `x ≥ 0`. Every prune rests on sound bounds
@@ -343,8 +343,8 @@ struct BranchAndBound: Sendable {
 
     /// The order key of a node's children (`Subproblem.promise`, see `NodeQueue`): the best
     /// violation margin `m` among the node's candidates, plus `κ·max(0, −ℓ)`, where `ℓ` is the
-    /// sound lower bound (of the slack) of the open case furthest from a proof, so `−ℓ` is how much
-    /// violation the node's bounds still allow.
+    /// sound lower bound (of the slack) of the open case furthest from a proof, so `−ℓ` is how
+    /// much violation the node's bounds still allow.
     ///
     /// Why both: `m` alone follows near misses, which mislead when the unsafe set is a sliver.
     /// On ACAS Xu 5_3 prop_2 the margin `Y₀ − Y₁` peaks at about 2·10⁻⁵ on the box face
