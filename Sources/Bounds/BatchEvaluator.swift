@@ -18,10 +18,7 @@ public struct BatchEvaluator: Sendable {
 
     public init(network: Network) {
         self.network = network
-        transposed = network.layers.map { layer in
-            guard case let .affine(affine) = layer else { return nil }
-            return PackedMatrix(transposing: affine.weights.storage, rows: affine.outputSize, columns: affine.inputSize)
-        }
+        transposed = PackedMatrix.transposedWeights(of: network)
     }
 
     /// The network's outputs at `points` (each of `network.inputSize` values), in order.

@@ -1,4 +1,5 @@
 import CBoundsKernels
+import NetworkIR
 
 /// Dense kernels for the bound computations, on raw buffers so that the inner loops run over
 /// contiguous memory without bounds checks or copy-on-write traffic.
@@ -168,5 +169,16 @@ struct PackedMatrix: Sendable {
             }
         }
         panels = packed
+    }
+}
+
+extension PackedMatrix {
+    /// For each layer of `network`: an affine layer's weights transposed and packed
+    /// (`inputs × outputs`, for products `x · Wᵀ` of row vectors), nil for other layers.
+    static func transposedWeights(of network: Network) -> [PackedMatrix?] {
+        network.layers.map { layer in
+            guard case let .affine(affine) = layer else { return nil }
+            return PackedMatrix(transposing: affine.weights.storage, rows: affine.outputSize, columns: affine.inputSize)
+        }
     }
 }

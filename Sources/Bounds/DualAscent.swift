@@ -131,10 +131,7 @@ struct DualAscent: Sendable {
         var stopReason = LagrangianDual.StopReason.iterationLimit
         var iterationsDone = 0
         let clock = ContinuousClock()
-        let transposed = network.layers.map { layer -> PackedMatrix? in
-            guard case let .affine(affine) = layer else { return nil }
-            return PackedMatrix(transposing: affine.weights.storage, rows: affine.outputSize, columns: affine.inputSize)
-        }
+        let transposed = PackedMatrix.transposedWeights(of: network)
         let beta1 = 0.9, beta2 = 0.999
         var beta1Power = 1.0, beta2Power = 1.0, decay = 1.0
         var weightScale = 0.0
