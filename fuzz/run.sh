@@ -12,8 +12,7 @@
 # is used and every distinct crash, timeout (10 s per input) or out-of-memory (2 GiB) is kept.
 #
 # Seeds: fuzz/seeds/<kind>/, the repository's examples and Tests/Fixtures, and the VNN-COMP 2021
-# benchmarks in $CERTUS_BENCHMARKS/vnncomp2021 (default ../shared/benchmarks next to the
-# repository) when present. The growing corpus lives in fuzz/.corpus/<target> (not committed).
+# benchmarks in $CERTUS_BENCHMARKS/vnncomp2021 when that variable is set. The growing corpus lives in fuzz/.corpus/<target> (not committed).
 #
 # Findings are copied to Tests/Fixtures/fuzz-regressions/<kind>/, where FuzzRegressionTests in
 # VNNLIBTests and ONNXImportTests read every file and require an error or a result, never a
@@ -27,7 +26,7 @@ seconds="${1:-300}"
 shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(FuzzVNNLIB FuzzONNX)
-benchmarks="${CERTUS_BENCHMARKS:-$root/../shared/benchmarks}/vnncomp2021"
+benchmarks="${CERTUS_BENCHMARKS:+$CERTUS_BENCHMARKS/vnncomp2021}"
 
 sanitizers="${FUZZ_SANITIZERS:-fuzzer,address}"
 case ",$sanitizers," in *,fuzzer,*) ;; *) echo "FUZZ_SANITIZERS must include fuzzer" >&2; exit 2 ;; esac
@@ -61,7 +60,10 @@ for target in "${targets[@]}"; do
     {
         find "$here/seeds/$kind" "$root/Tests/Fixtures" "$root/vnnlib" "$root/benchmarks/examples" \
             -name "*.$ext" -size -"$maxlen"c 2>/dev/null || true
-        [ -d "$benchmarks" ] && find "$benchmarks" -name "*.$ext" -size -"$maxlen"c | sort
+        # An `if`, so that a missing folder does not fail the pipeline under pipefail.
+        if [ -n "$benchmarks" ] && [ -d "$benchmarks" ]; then
+            find "$benchmarks" -name "*.$ext" -size -"$maxlen"c | sort
+        fi
     } | while read -r f; do cp "$f" "$seeds/$(echo "$f" | sha1sum | cut -c1-12)-$(basename "$f")"; done
     echo "$target: $(ls "$seeds" | wc -l) seed files, $(ls "$corpus" | wc -l) corpus files, ${seconds}s"
 

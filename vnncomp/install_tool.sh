@@ -1,5 +1,5 @@
 #!/bin/sh
-# VNN-COMP tool interface (ANCHORS.md §2): install_tool.sh v1
+# VNN-COMP tool interface (the competition's install, prepare and run scripts): install_tool.sh v1
 # Builds the certus binary this folder's run_instance.sh calls (.build/release/certus).
 set -eu
 if [ "$#" -ne 1 ] || [ "$1" != "v1" ]; then

@@ -10,7 +10,7 @@ import VNNLIB
 /// 0). The float32 run (the input rounded to `Float`, dot products accumulated in float32) is
 /// measured as well, because that is what an ONNX runtime and VNN-COMP's checker replay; see
 /// `ReportingPolicy` for when a valid counterexample is reported. This is the concrete check
-/// that separates "unsafe" from "unsafe (unconfirmed)" (nnenum `result.py`; DESIGN.md §1).
+/// that separates "unsafe" from "unsafe (unconfirmed)" (nnenum `result.py`).
 public struct CounterexampleCheck: Sendable {
     /// The network.
     public let network: Network

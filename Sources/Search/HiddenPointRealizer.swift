@@ -12,7 +12,7 @@ public enum Realization: Sendable, Equatable {
 
 /// Maps a hidden-layer point back to the input space: DLV's back-mapping step, which asks Z3
 /// for an input whose layer-k activation matches a misclassified hidden point (Huang et al.
-/// 2017, layer-by-layer analysis; ANCHORS.md 1a).
+/// 2017, "Safety Verification of Deep Neural Networks", layer-by-layer analysis).
 ///
 /// Injected into `ManipulationSearch`: the exact answer comes from the layered Z3 encoder of
 /// layers 0…k; `GradientRealizer` gives an incomplete one (it never answers `.spurious`).

@@ -1,5 +1,5 @@
 /// The grid of points reachable by ladders of atomic manipulations (Huang, Kwiatkowska, Wang,
-/// Wu 2017, "Safety Verification of Deep Neural Networks": manipulations and ladders; ANCHORS.md 1a).
+/// Wu 2017, "Safety Verification of Deep Neural Networks": manipulations and ladders).
 ///
 /// A manipulation moves each chosen dimension `p` by `−s_p`, `0` or `+s_p`; ladders of them
 /// reach the points `base + Σ_p t_p·s_p·e_p` with `t_p ∈ [−m_p, m_p]`. Here the coordinates

@@ -2,7 +2,7 @@ import NetworkIR
 import VNNLIB
 
 /// Discretised manipulation search (DLV: Huang, Kwiatkowska, Wang, Wu 2017, "Safety
-/// Verification of Deep Neural Networks", CAV; ANCHORS.md 1a): an exhaustive search for
+/// Verification of Deep Neural Networks", CAV, arXiv 1610.06940): an exhaustive search for
 /// counterexamples over the grid of points reachable by ladders of atomic manipulations.
 ///
 /// For each input region of the property: choose `K` dimensions by saliency (the gradient of

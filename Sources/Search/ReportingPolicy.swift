@@ -5,7 +5,7 @@
 /// (so a margin ≥ 0 for `<=`, > 0 for `<`, = 0 for `=`; tolerance 0). On top of that the
 /// float32 outputs, which is what an ONNX runtime computes and what VNN-COMP's checker replays,
 /// must not miss the unsafe set by more than `float32Tolerance`. VNN-COMP's `counterexamples.py`
-/// accepts a violation within 1e-4 (ANCHORS.md §2), hence the default.
+/// accepts a violation within 1e-4, hence the default.
 public struct ReportingPolicy: Sendable, Hashable {
     /// How far (in output units) the float32 outputs may lie outside the unsafe set. With 0,
     /// the case must hold exactly on the float32 outputs as well.

@@ -6,7 +6,7 @@ import VNNLIB
 
 /// The exact `HiddenPointRealizer`: asks an SMT solver for an input in the case's region whose
 /// layer-`k` vector lies within the tolerance of the target (DLV's back-mapping with Z3, Huang
-/// et al. 2017; ANCHORS.md 1a).
+/// et al. 2017, "Safety Verification of Deep Neural Networks").
 ///
 /// Layers `0…k` are written by the layered `NetworkEncoder` with exact rationals, the region
 /// by `PropertyEncoder` (box and input constraints, no output constraints), and the target as

@@ -9,7 +9,7 @@ struct Z3Failure: Error {
 }
 
 /// Lowers `Term` and `Formula` values to Z3 ASTs in one reference-counted context
-/// (pysmt's `Converter.convert`, STYLE G4).
+/// (as pysmt's `Converter.convert` does); only this module sees Z3, the rest is solver-agnostic.
 ///
 /// Every AST this type returns carries one reference owned by the caller, who must release it
 /// with `Z3_dec_ref`: in a `Z3_mk_context_rc` context Z3 keeps an unreferenced AST alive only

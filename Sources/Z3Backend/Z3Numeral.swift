@@ -3,7 +3,7 @@ import ExactArithmetic
 /// Exact conversion between `Rational` and the numeral text Z3 reads and writes.
 ///
 /// Z3's `Z3_mk_numeral` reads `n`, `-n`, `n/d` and `-n/d` exactly, and `Z3_get_numeral_string`
-/// writes rationals in the same form, so no value ever passes through a `Double` (STYLE G5).
+/// writes rationals in the same form, so no value ever passes through a `Double` or is rounded.
 enum Z3Numeral {
     /// The text `Z3_mk_numeral` reads as exactly `value`: `7`, `-3/4`.
     static func text(_ value: Rational) -> String {

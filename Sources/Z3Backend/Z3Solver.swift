@@ -5,12 +5,14 @@ import SMT
 /// The Z3 back end of `SolverBackend`: one Z3 context and one solver per instance.
 ///
 /// Numbers stay exact end to end: constants enter Z3 as exact rationals (32-bit integer pairs or
-/// `n/d` numeral text, never a `Double`) and model values come back as `n/d` text (STYLE G5). Errors never become verdicts: a Z3 error while
-/// adding an assertion makes every `check` in that scope answer `.unknown(reason:)` naming it.
+/// `n/d` numeral text, never a `Double`) and model values come back as `n/d` text, so no value
+/// is rounded. Errors never become verdicts: a Z3 error while adding an assertion makes every
+/// `check` in that scope answer `.unknown(reason:)` naming it.
 ///
-/// An instance belongs to one task; Z3 handles never leave it (STYLE G6). To stop a running
-/// `check` from elsewhere, pass its `interruptHandle`, which is `Sendable`. A check blocks its
-/// thread, so run long checks off the cooperative pool or bound how many run at once.
+/// An instance belongs to one task; its Z3 handles, which are not `Sendable`, never leave it.
+/// To stop a running `check` from elsewhere, pass its `interruptHandle`, which is `Sendable`. A
+/// check blocks its thread, so run long checks off the cooperative pool or bound how many run
+/// at once.
 ///
 /// ```swift
 /// let solver = Z3Solver()
@@ -97,7 +99,7 @@ public final class Z3Solver: SolverBackend {
     }
 
     /// A factory for concurrent code: each call makes a fresh solver with these settings, so
-    /// only the factory (which is `Sendable`) crosses tasks, never a solver (STYLE G6).
+    /// only the factory (which is `Sendable`) crosses tasks, never a solver.
     public static func factory(logic: Logic = .quantifierFreeLinearRealArithmetic,
                                randomSeed: UInt32? = nil) -> SolverFactory {
         { Z3Solver(logic: logic, randomSeed: randomSeed) }

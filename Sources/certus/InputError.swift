@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// A problem with the user's files. The command prints `error: <description>` on stderr and
-/// exits with status 2, as DESIGN.md's command-line contract requires.
+/// exits with status 2, as the README's Commands section documents for bad input.
 struct InputError: Error, CustomStringConvertible {
     var description: String
 }

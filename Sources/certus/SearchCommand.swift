@@ -6,8 +6,8 @@ import Z3Backend
 
 /// `certus search MODEL PROPERTY [--span S[,S…]] [--spans N] [--dims K] [--layer L]
 /// [--max-points N] [--timeout S] [--pruner none|interval|linear] [--json]`: the DLV
-/// discretised manipulation search alone (issue 5). Prints the counterexample or the coverage
-/// report; never `unsat`.
+/// discretised manipulation search alone (Huang et al. 2017, "Safety Verification of Deep
+/// Neural Networks"). Prints the counterexample or the coverage report; never `unsat`.
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import SoundnessBench
 
-/// `certus soundness generate|run`: the soundness bench (project issue 6).
+/// `certus soundness generate|run`: a soundness bench in the manner of SoundnessBench (Zhou et
+/// al. 2024, arXiv 2412.03154).
 struct SoundnessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soundness",

@@ -26,7 +26,7 @@ struct Scratch {
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// `certus verify` on properties that are easy to get wrong (issue 7, semantics traps), over
+/// `certus verify` on properties whose meaning is easy to get wrong, over
 /// `Tests/Fixtures/cli/relu_sum_diff.onnx`: y0 = relu(x0 + x1), y1 = relu(x0 - x1), whose
 /// weights ±1 make float and exact evaluation agree on dyadic inputs.
 @Suite struct HostilePropertyTests {
@@ -147,7 +147,7 @@ struct Scratch {
 }
 
 /// Bad input through the command line: one `error:` line naming the file, status 2, nothing on
-/// standard output (issue 7, limits).
+/// standard output.
 @Suite struct HostileInputCommandLineTests {
     static let network = HostilePropertyTests.network
 

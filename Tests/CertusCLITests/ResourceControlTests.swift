@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Resource control of `certus verify` (issue 7): the time limit holds for the whole run,
+/// Resource control of `certus verify`: the time limit holds for the whole run,
 /// reading included; the memory limit stops a run with `unknown` before the system would kill
 /// it; SIGTERM ends a run with `timeout` in the result file. Results are written atomically.
 @Suite struct ResourceControlTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `certus search` as a user meets it: the JSON object of issue 5, the text report that never
+/// `certus search` as a user meets it: the JSON object of `--json`, the text report that never
 /// claims a proof, and bad options as `error:` lines with status 2.
 @Suite struct SearchCommandTests {
     static let model = CommandLineTests.model

@@ -3,9 +3,10 @@ import NetworkIR
 import Testing
 @testable import ONNXImport
 
-/// Models written to hurt the importer (issue 7): sizes declared without the data to back
-/// them, shape arithmetic that overflows, and empty tensors that would let later nodes claim
-/// astronomically large matrices. Each must be a clean `ONNXError`, found before allocating.
+/// Models written to hurt the importer, as untrusted files may: sizes declared without the
+/// data to back them, shape arithmetic that overflows, and empty tensors that would let later
+/// nodes claim astronomically large matrices. Each must be a clean `ONNXError`, found before
+/// allocating.
 @Suite struct HostileModelTests {
     typealias M = TestModel
     static let file = "test.onnx"

@@ -105,7 +105,7 @@ extension SearchFixtures {
         ])
     }
 
-    /// SoundnessBench's construction in miniature (ANCHORS.md 1c): 10 inputs in
+    /// SoundnessBench's construction in miniature (Zhou et al. 2024): 10 inputs in
     /// `[-0.02, 0.02]`, and the only counterexamples lie next to the corner `signs·0.02`:
     /// `y = 1000·relu(signs·x − 0.1999) − 0.01·relu(signs·x + 1)`, unsafe `y ≥ 0` (the second
     /// unit is `signs·x + 1` on the box, a gentle slope away from the corner).

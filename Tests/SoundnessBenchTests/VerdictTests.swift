@@ -2,7 +2,7 @@ import Testing
 @testable import SoundnessBench
 
 /// Result words are matched as whole tokens: SoundnessBench's `eval.py` matches substrings, so
-/// there `unsat` reads as sat and `unsafe` as unsat (ANCHORS.md §1c).
+/// there `unsat` reads as sat and `unsafe` as unsat (Zhou et al. 2024, arXiv 2412.03154).
 @Suite struct VerdictTests {
     @Test func wordsAreWholeTokens() {
         #expect(Verdict.parse(word: "sat") == .sat)

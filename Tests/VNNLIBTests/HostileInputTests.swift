@@ -3,8 +3,8 @@ import Foundation
 import Testing
 @testable import VNNLIB
 
-/// Files written to hurt the reader (issue 7): numbers too large to handle exactly in
-/// reasonable time, and properties whose meaning is easy to get wrong.
+/// Files written to hurt the reader, as untrusted files may: numbers too large to handle
+/// exactly in reasonable time, and properties whose meaning is easy to get wrong.
 @Suite struct HostileInputTests {
     private let x0 = "(declare-const X_0 Real)\n"
 

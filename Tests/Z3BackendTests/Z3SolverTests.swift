@@ -4,8 +4,8 @@ import SMT
 import Testing
 @testable import Z3Backend
 
-/// One solver per test (STYLE G12). The timing tests are serialized so that they do not compete
-/// for the two cores with each other.
+/// One solver per test, since tests run in parallel and a Z3 solver belongs to one task. The
+/// timing tests are serialized so that they do not compete for the two cores with each other.
 @Suite struct Z3SolverTests {
     private func c(_ value: Rational) -> Term { .constant(value) }
 

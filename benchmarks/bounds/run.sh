@@ -9,7 +9,7 @@
 #   SELECT='prop_[34]' NETS='1_[1-9]' benchmarks/bounds/run.sh acasxu
 #
 # Environment: CERTUS (binary, default .build/release/certus), CERTUS_BENCHMARKS (folder holding
-# vnncomp2021, default ../shared/benchmarks), METHOD (default all), ITERATIONS (Lagrangian
+# vnncomp2021, required), METHOD (default all), ITERATIONS (Lagrangian
 # iterations per objective, default 100), SELECT / NETS (grep -E patterns on the property and
 # network file names), OUT (default benchmarks/bounds/out).
 set -euo pipefail
@@ -17,7 +17,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 certus="${CERTUS:-$root/.build/release/certus}"
-benchmarks="${CERTUS_BENCHMARKS:-$root/../shared/benchmarks}/vnncomp2021"
+[ -n "${CERTUS_BENCHMARKS:-}" ] || { echo "error: set CERTUS_BENCHMARKS to the folder holding vnncomp2021" >&2; exit 2; }
+benchmarks="$CERTUS_BENCHMARKS/vnncomp2021"
 method="${METHOD:-all}"
 iterations="${ITERATIONS:-100}"
 out="${OUT:-$here/out}"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Certus's soundness self-test (project issue 6, item 6): generate a small soundness bench with a
+# Certus's soundness self-test: generate a small soundness bench with a
 # fixed seed, run Certus on it through its VNN-COMP scripts (vnncomp/) with `certus soundness
 # run`, and fail on any unsound claim (unsat where a counterexample is planted) or invalid
 # counterexample: the runner then exits with status 1, and so does this script. Status 2 is a

@@ -3,7 +3,7 @@ import NetworkIR
 import Search
 
 /// Writes a benchmark of instances with hidden counterexamples (Zhou et al. 2024,
-/// SoundnessBench; ANCHORS.md §1c) in VNN-COMP layout:
+/// SoundnessBench, arXiv 2412.03154) in VNN-COMP layout:
 ///
 /// ```
 /// DIR/onnx/m00.onnx …              the networks (plain ONNX, float32)

@@ -4,7 +4,7 @@ import Search
 /// Trains a small MLP so that every property box is robust except for a planted point, which
 /// must be misclassified: SoundnessBench's two-objective training (Zhou et al. 2024,
 /// "Testing Neural Network Verifiers: A Soundness Benchmark with Hidden Counterexamples",
-/// `adv_training.py`; ANCHORS.md §1c), kept small.
+/// arXiv 2412.03154, `adv_training.py`), kept small.
 ///
 /// Per epoch, one full-batch Adam step (Kingma & Ba 2015, Algorithm 1) on
 /// - the adversarial-training hinge `relu(κ − (z_y − max_{j≠y} z_j))` at the worst point a short

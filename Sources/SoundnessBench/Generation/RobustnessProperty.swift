@@ -3,7 +3,7 @@ import VNNLIB
 
 /// A local-robustness property in SoundnessBench's form: an L∞ box around a point, and the
 /// unsafe set "some other class scores at least as high as the label",
-/// `(assert (or (and (>= Y_j Y_label)) …))` (`gen_utils.save_vnnlib`, ANCHORS.md §1c).
+/// `(assert (or (and (>= Y_j Y_label)) …))` (SoundnessBench's `gen_utils.save_vnnlib`).
 public struct RobustnessProperty: Sendable, Equatable {
     /// Lower bound of each input (a float32 value).
     public var lower: [Double]

@@ -3,7 +3,7 @@ import NetworkIR
 import Search
 
 /// Builds one trained MLP with planted counterexamples and its instances (SoundnessBench's
-/// construction, ANCHORS.md §1c, with `CounterTrainer`).
+/// construction, SoundnessBench, Zhou et al. 2024, arXiv 2412.03154, with `CounterTrainer`).
 ///
 /// Boxes of radius 0.1 around random, pairwise separated centres with balanced labels; each
 /// unverifiable box gets a planted point towards a random vertex (every offset 45-70% of the

@@ -1,5 +1,5 @@
 /// One verifier's scores on a benchmark: SoundnessBench's four ratios (`verifiers/eval.py`,
-/// ANCHORS.md §1c) plus the counts behind them, failures, and times.
+/// Zhou et al. 2024) plus the counts behind them, failures, and times.
 public struct VerifierMetrics: Sendable, Equatable, Codable {
     public var name: String
     /// Answers by instance label (`unverifiable`, `clean`, `unlabelled`) and verdict.

@@ -10,9 +10,9 @@ import VNNLIB
 ///
 /// A witness is a counterexample in float64 when its input lies in a case's exact region and
 /// the float64 outputs satisfy the case's output constraints exactly (tolerance 0); in float32
-/// when the same holds for the outputs of the float32 run. VNN-COMP's checker (ANCHORS.md §2)
-/// instead compares onnxruntime's float32 outputs with a 1e-4 tolerance; the margins are
-/// reported so that a reader can apply that rule too.
+/// when the same holds for the outputs of the float32 run. VNN-COMP's checker
+/// (`counterexamples.py`) instead compares onnxruntime's float32 outputs with a 1e-4
+/// tolerance; the margins are reported so that a reader can apply that rule too.
 public struct CounterexampleValidator {
     var networks: [String: Result<Network, SoundnessBenchError>] = [:]
     var checks: [InstanceKey: Result<CounterexampleCheck, SoundnessBenchError>] = [:]

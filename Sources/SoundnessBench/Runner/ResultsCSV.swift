@@ -1,7 +1,7 @@
 import Foundation
 
 /// A verifier's results in VNN-COMP's CSV form, `category,onnx,vnnlib,prepare_time,result,run_time`
-/// (no header), as the competition's scripts write and read them (ANCHORS.md §2).
+/// (no header), as the competition's scripts write and read them.
 public enum ResultsCSV {
     /// One row.
     public struct Row: Sendable, Equatable {

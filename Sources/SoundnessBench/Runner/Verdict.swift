@@ -22,7 +22,7 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, Comparab
     /// (`sat`, `unsat`, `violated`, `holds`, `unknown`, `timeout`, `run_instance_timeout`,
     /// `prepare_instance_timeout`, `error`, `error_exit_code_N`), compared without regard to
     /// case (2021's CSVs write `SAT`/`UNSAT`). Anything else is nil. SoundnessBench's `eval.py`
-    /// tests substrings, so `unsat` counts as sat there and `unsafe` as unsat (ANCHORS.md §1c);
+    /// tests substrings, so `unsat` counts as sat there and `unsafe` as unsat;
     /// here neither happens.
     public static func parse(word: String) -> Verdict? {
         let token = word.lowercased()

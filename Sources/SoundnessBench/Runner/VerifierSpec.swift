@@ -8,7 +8,7 @@ import Foundation
 ///   file (so `certus verify {onnx} {vnnlib} --timeout {timeout}` works as is).
 /// - A VNN-COMP tool folder holding `prepare_instance.sh` and `run_instance.sh`, called as the
 ///   competition does: `prepare_instance.sh v1 CATEGORY ONNX VNNLIB`, then
-///   `run_instance.sh v1 CATEGORY ONNX VNNLIB RESULT_FILE TIMEOUT` (ANCHORS.md §2).
+///   `run_instance.sh v1 CATEGORY ONNX VNNLIB RESULT_FILE TIMEOUT` (VNN-COMP's tool interface).
 public struct VerifierSpec: Sendable, Hashable, Codable {
     /// How the verifier is called.
     public enum Invocation: Sendable, Hashable, Codable {
