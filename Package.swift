@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Certus: a formal verifier for neural networks on the Z3 SMT solver.
-/// One module per stage (../shared/DESIGN.md); dependencies point one way.
+/// One module per stage (docs/ARCHITECTURE.md); dependencies point one way.
 let package = Package(
     name: "Certus",
     platforms: [.macOS(.v15)],
