@@ -15,7 +15,7 @@ extension Tag {
 /// Real VNN-COMP 2021 networks and properties (skipped, with a notice, when the benchmark folder
 /// is absent). The ground truth is `truth.csv`: no instance known to be `sat` may be proved by
 /// any method, and sampled points must stay inside every method's bounds.
-@Suite(.tags(.benchmark)) struct BoundsBenchmarkTests {
+@Suite(.tags(.benchmark), .requiresBenchmarks) struct BoundsBenchmarkTests {
     struct Instance {
         var category: String
         var model: String
@@ -40,7 +40,7 @@ extension Tag {
 
     /// Every known-sat ACAS Xu instance (47), every method: nothing is proved.
     @Test func acasKnownSatInstancesAreNeverProved() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         let sat = try Self.instances(root).filter { $0.category == "acasxu" && $0.truth == "sat" }
         #expect(sat.count == 47)
         let analyzer = BoundsAnalyzer(options: .init(slopeIterations: 10, lagrangianIterations: 30))
@@ -57,7 +57,7 @@ extension Tag {
     /// ACAS Xu properties 3 and 4 on networks 1_1…1_9: sampled points of the input box stay
     /// inside every method's bounds of every layer, and sat instances are not proved.
     @Test func acasProperties3And4OnNetworks1x() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         let truth = Dictionary(try Self.instances(root).map { ("\($0.model)/\($0.property)", $0.truth) }, uniquingKeysWith: { a, _ in a })
         var rng = SplitMix64(seed: 2021)
         for net in 1...9 {
@@ -91,7 +91,7 @@ extension Tag {
     /// Every known-sat MNIST instance: no method proves any case. (Few iterations: this runs
     /// in debug builds; the benchmark script measures the full settings.)
     @Test func mnistKnownSatInstancesAreNeverProved() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         let sat = try Self.instances(root).filter { $0.category == "mnistfc" && $0.truth == "sat" }
         #expect(!sat.isEmpty)
         let analyzer = BoundsAnalyzer(options: .init(slopeIterations: 3, lagrangianIterations: 3))
@@ -108,7 +108,7 @@ extension Tag {
     /// The MNIST networks with prop_0_0.03: sampled points stay inside the bounds of every layer.
     @Test(arguments: ["mnist-net_256x2.onnx", "mnist-net_256x4.onnx", "mnist-net_256x6.onnx"])
     func mnistSamplesStayInsideBounds(model: String) throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         let (network, spec) = try Self.load(root, Instance(category: "mnistfc", model: model, property: "prop_0_0.03.vnnlib", truth: ""))
         let box = IntervalVector(lower: spec.cases[0].box.lowerDoubles, upper: spec.cases[0].box.upperDoubles)
         let interval = try IntervalPropagation().bounds(of: network, input: box)

@@ -57,7 +57,7 @@ import TestSupport
         #expect(scratch.names == ["result.txt", "slow.vnnlib"])
     }
 
-    @Test(.enabled(if: Fixtures.hasBenchmarks))
+    @Test(.requiresBenchmarks)
     func timeLimitHoldsWhileSolving() throws {
         let acas = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
         let run = try CertusExecutable.run(["verify", acas.appendingPathComponent("ACASXU_run2a_1_1_batch_2000.onnx").path,
@@ -69,7 +69,7 @@ import TestSupport
 
     /// How VNN-COMP harnesses stop a tool: SIGTERM while Z3 works on a hard ACAS Xu instance
     /// (the plain exact encoding of property 3 on network 1_1, minutes of work).
-    @Test(.enabled(if: Fixtures.hasBenchmarks))
+    @Test(.requiresBenchmarks)
     func sigtermWhileSolvingWritesTimeout() throws {
         let acas = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
         let scratch = try Scratch()

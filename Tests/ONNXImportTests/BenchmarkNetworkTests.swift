@@ -6,7 +6,7 @@ import TestSupport
 
 /// The real VNN-COMP 2021 networks import with the expected structure and compute what
 /// onnxruntime computes. Skipped, with a printed notice, when the benchmarks are absent.
-@Suite(.enabled(if: Fixtures.hasBenchmarks, "VNN-COMP 2021 benchmarks not found"))
+@Suite(.requiresBenchmarks)
 struct BenchmarkNetworkTests {
     static func load(_ relativePath: String) throws -> Network {
         let folder = try #require(Fixtures.vnncomp2021)

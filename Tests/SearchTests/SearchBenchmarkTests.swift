@@ -10,16 +10,15 @@ import VNNLIB
 /// The search on real VNN-COMP 2021 instances (skipped, with a notice, without the benchmarks),
 /// and the measurements of issue 5, which run only with `CERTUS_SEARCH_MEASURE=1` (use a
 /// release build: `swift test -c release --filter SearchMeasurements`).
-@Suite struct SearchBenchmarkTests {
-    static func load(_ onnx: String, _ property: String) throws -> (Network, Specification)? {
-        guard let root = Fixtures.vnncomp2021 else { return nil }
-        let folder = root.appendingPathComponent("acasxu")
+@Suite(.requiresBenchmarks) struct SearchBenchmarkTests {
+    static func load(_ onnx: String, _ property: String) throws -> (Network, Specification) {
+        let folder = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
         return (try ONNXLoader.load(contentsOf: folder.appendingPathComponent(onnx)),
                 try PropertyParser.parse(contentsOf: folder.appendingPathComponent(property)))
     }
 
     @Test func defaultGridFalsifiesAnACASXuInstance() throws {
-        guard let (net, spec) = try Self.load("ACASXU_run2a_1_4_batch_2000.onnx", "prop_2.vnnlib") else { return }
+        let (net, spec) = try Self.load("ACASXU_run2a_1_4_batch_2000.onnx", "prop_2.vnnlib")
         let report = try ManipulationSearch(network: net, specification: spec).run(.init())
         #expect(report.outcome == .counterexample)
         let cex = try #require(report.details.counterexample)
@@ -29,7 +28,7 @@ import VNNLIB
     }
 
     @Test func unsafeFreeGridIsReportedWithoutAProofClaim() throws {
-        guard let (net, spec) = try Self.load("ACASXU_run2a_1_1_batch_2000.onnx", "prop_1.vnnlib") else { return }
+        let (net, spec) = try Self.load("ACASXU_run2a_1_1_batch_2000.onnx", "prop_1.vnnlib")
         let report = try ManipulationSearch(network: net, specification: spec,
                                             pruner: BoundsCellPruner(network: net, specification: spec)).run(.init())
         #expect(report.outcome == .noneOnGrid)
@@ -57,8 +56,8 @@ struct SearchMeasurements {
         report.text.split(separator: "\n").dropFirst().prefix(3).joined(separator: " | ")
     }
 
-    @Test func throughputAndPruningOnACASXu() throws {
-        guard let (net, spec) = try SearchBenchmarkTests.load("ACASXU_run2a_1_1_batch_2000.onnx", "prop_1.vnnlib") else { return }
+    @Test(.requiresBenchmarks) func throughputAndPruningOnACASXu() throws {
+        let (net, spec) = try SearchBenchmarkTests.load("ACASXU_run2a_1_1_batch_2000.onnx", "prop_1.vnnlib")
         let pruners: [(String, (any CellPruner)?)] = [
             ("none", nil), ("interval", IntervalCellPruner(network: net, specification: spec)),
             ("linear", BoundsCellPruner(network: net, specification: spec)),
@@ -100,14 +99,14 @@ struct SearchMeasurements {
         }
     }
 
-    @Test func knownSatACASXuInstancesFalsifiedByTheSearchAlone() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+    @Test(.requiresBenchmarks) func knownSatACASXuInstancesFalsifiedByTheSearchAlone() throws {
+        let root = try #require(Fixtures.vnncomp2021)
         var solved = 0
         // CERTUS_SEARCH_ONLY="1_2,5_3" restricts the run to networks whose name contains one of them.
         let only = ProcessInfo.processInfo.environment["CERTUS_SEARCH_ONLY"]?.split(separator: ",").map { "_\($0)_" }
         let instances = try Self.satInstances(root).filter { onnx, _ in only.map { $0.contains { onnx.contains($0) } } ?? true }
         for (onnx, property) in instances {
-            guard let (net, spec) = try SearchBenchmarkTests.load(onnx, property) else { return }
+            let (net, spec) = try SearchBenchmarkTests.load(onnx, property)
             let start = ContinuousClock.now
             let deadline = start + .seconds(Self.seconds)
             var result = "none-on-grid"

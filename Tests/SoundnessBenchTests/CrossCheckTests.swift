@@ -89,7 +89,7 @@ import TestSupport
 
     /// The published VNN-COMP 2021 results on the `test` category: every row resolves by file
     /// name, and the tools agree.
-    @Test(.enabled(if: Fixtures.hasBenchmarks)) func vnncomp2021TestCategory() throws {
+    @Test(.requiresBenchmarks) func vnncomp2021TestCategory() throws {
         let root = try #require(Fixtures.vnncomp2021)
         let csvs = ["nnenum", "Marabou", "ERAN", "a-b-CROWN"].map { root.appendingPathComponent("results/\($0).csv") }
         let outcome = try CrossCheck.run(benchmark: root.appendingPathComponent("test"), results: csvs)

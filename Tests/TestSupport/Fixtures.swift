@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Locates test data: the fixtures committed under `Tests/Fixtures`, and the real VNN-COMP
 /// benchmarks in the folder named by `CERTUS_BENCHMARKS` (default `../shared/benchmarks`).
@@ -32,8 +33,16 @@ public enum Fixtures {
         return nil
     }
 
-    /// True when the benchmarks folder exists; use as `.enabled(if: Fixtures.hasBenchmarks)`.
+    /// True when the benchmarks folder exists.
     public static var hasBenchmarks: Bool { vnncomp2021 != nil }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs a test or suite only when the VNN-COMP benchmarks are present; otherwise it is
+    /// reported as skipped, with the reason, rather than passing without having run.
+    public static var requiresBenchmarks: Self {
+        .enabled(if: Fixtures.hasBenchmarks, "VNN-COMP benchmarks not found; set CERTUS_BENCHMARKS")
+    }
 }
 
 /// Runs the built `certus` executable, for tests of the command line as a user sees it.

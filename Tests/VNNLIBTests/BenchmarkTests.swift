@@ -6,7 +6,7 @@ import Testing
 
 /// Every VNN-LIB file of the VNN-COMP 2021 benchmarks (acasxu, mnistfc, test). Skipped, with a
 /// printed notice, when the benchmarks are not on this machine.
-@Suite struct BenchmarkTests {
+@Suite(.requiresBenchmarks) struct BenchmarkTests {
     /// (inputs, outputs, cases) for each file, from reading the files by eye.
     private static func expectedShape(category: String, file: String) -> (Int, Int, Int)? {
         switch category {
@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: ["acasxu", "mnistfc", "test"])
     func everyBenchmarkFileParses(category: String) throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         var parsed = 0
         do {
             let folder = root.appendingPathComponent(category)
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func acasProperty3() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent("acasxu/prop_3.vnnlib"))
         try #require(spec.cases.count == 1)
         let c = spec.cases[0]
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func acasProperty6() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent("acasxu/prop_6.vnnlib"))
         #expect(spec.cases.count == 8)
         // Case-major: the first input box with each of the four output clauses, then the second box.

@@ -7,7 +7,7 @@ import VNNLIB
 import Z3Backend
 
 /// The five sanity instances of VNN-COMP 2021 (`test/`), against the published truth.
-@Suite struct BenchmarkInstanceTests {
+@Suite(.requiresBenchmarks) struct BenchmarkInstanceTests {
     static let instances: [(onnx: String, vnnlib: String, truth: String)] = [
         ("test_nano.onnx", "test_nano.vnnlib", "unsat"),
         ("test_tiny.onnx", "test_tiny.vnnlib", "unsat"),
@@ -17,16 +17,16 @@ import Z3Backend
     ]
 
     @Test func truthTableAgrees() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+        let root = try #require(Fixtures.vnncomp2021)
         let truth = try String(contentsOf: root.appendingPathComponent("truth.csv"), encoding: .utf8)
         for instance in Self.instances {
             #expect(truth.contains("test,\(instance.onnx),\(instance.vnnlib),\(instance.truth)"), "\(instance)")
         }
     }
 
-    @Test(.enabled(if: Fixtures.hasBenchmarks), arguments: Self.instances.map { "\($0.onnx) \($0.vnnlib) \($0.truth)" })
+    @Test(arguments: Self.instances.map { "\($0.onnx) \($0.vnnlib) \($0.truth)" })
     func verdictMatchesTruth(_ row: String) async throws {
-        guard let root = Fixtures.vnncomp2021?.appendingPathComponent("test") else { return }
+        let root = try #require(Fixtures.vnncomp2021).appendingPathComponent("test")
         let parts = row.split(separator: " ").map(String.init)
         let net = try ONNXLoader.load(contentsOf: root.appendingPathComponent(parts[0]))
         let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent(parts[1]))
@@ -41,9 +41,9 @@ import Z3Backend
     /// `x₀ = max` where `Y₀ − Y₁` peaks near 2·10⁻⁵, and gradient attacks miss it. Branch and
     /// bound alone (no attack) must reach it within a fixed number of nodes, which it did not
     /// when nodes were ordered by their parent's nearest miss only (`BranchAndBound.childPromise`).
-    @Test(.enabled(if: Fixtures.hasBenchmarks))
+    @Test
     func acasSliverIsReachedByTheNodeOrder() async throws {
-        guard let root = Fixtures.vnncomp2021?.appendingPathComponent("acasxu") else { return }
+        let root = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
         let net = try ONNXLoader.load(contentsOf: root.appendingPathComponent("ACASXU_run2a_5_3_batch_2000.onnx"))
         let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent("prop_2.vnnlib"))
         var options = BranchAndBound.Options()

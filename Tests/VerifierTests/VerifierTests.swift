@@ -127,8 +127,8 @@ import Z3Backend
     /// ACAS Xu 1_1 under property 3 with the plain exact encoding leaves about 220 unstable
     /// ReLUs; Z3 cannot finish in 2 s, and the answer must come within a second of the limit.
     /// Run as a separate process: inside the test runner, other suites keep every core busy.
-    @Test(.enabled(if: Fixtures.hasBenchmarks)) func timeoutIsHonoured() throws {
-        guard let root = Fixtures.vnncomp2021 else { return }
+    @Test(.requiresBenchmarks) func timeoutIsHonoured() throws {
+        let root = try #require(Fixtures.vnncomp2021)
         let run = try CertusExecutable.run([
             "verify", root.appendingPathComponent("acasxu/ACASXU_run2a_1_1_batch_2000.onnx").path,
             root.appendingPathComponent("acasxu/prop_3.vnnlib").path,
