@@ -20,6 +20,12 @@ import TestSupport
         #expect(sat.standardOutput.contains("(Y_4 "))
     }
 
+    @Test func versionNamesTheTool() throws {
+        let run = try CertusExecutable.run(["--version"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.hasPrefix("certus "), "\(run.standardOutput)")
+    }
+
     @Test func counterexampleRoundTripAndTampering() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
