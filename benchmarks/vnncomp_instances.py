@@ -22,7 +22,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def add_instance_arguments(parser):
     """The options both scripts share: which instances, which binary, which time limit."""
     parser.add_argument("category", help="acasxu, mnistfc or test")
-    parser.add_argument("--benchmarks", default=os.environ.get("CERTUS_BENCHMARKS", os.path.join(ROOT, "..", "shared", "benchmarks")))
+    # The data lives outside the repository: the folder comes from the option or the variable.
+    parser.add_argument("--benchmarks", default=os.environ.get("CERTUS_BENCHMARKS"),
+                        required=not os.environ.get("CERTUS_BENCHMARKS"),
+                        help="folder holding vnncomp2021 (default: $CERTUS_BENCHMARKS)")
     parser.add_argument("--certus", default=os.path.join(ROOT, ".build", "release", "certus"))
     parser.add_argument("--every", type=int, default=1, help="take every N-th instance, starting with the first")
     parser.add_argument("--select", default=None, help="regex on the vnnlib file name")

@@ -7,9 +7,9 @@ import TestSupport
 import VNNLIB
 @testable import Search
 
-/// The search on real VNN-COMP 2021 instances (skipped, with a notice, without the benchmarks),
-/// and the measurements of issue 5, which run only with `CERTUS_SEARCH_MEASURE=1` (use a
-/// release build: `swift test -c release --filter SearchMeasurements`).
+/// The search on real VNN-COMP 2021 instances (skipped without the benchmarks), and the
+/// search's throughput and pruning measurements, which run only with `CERTUS_SEARCH_MEASURE=1`
+/// (use a release build: `swift test -c release --filter SearchMeasurements`).
 @Suite(.requiresBenchmarks) struct SearchBenchmarkTests {
     static func load(_ onnx: String, _ property: String) throws -> (Network, Specification) {
         let folder = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
