@@ -26,7 +26,7 @@ import NetworkIR
 struct DualAscent: Sendable {
     /// Evaluations after the start.
     var iterations: Int
-    /// Initial Adam step for the slopes (decays by 5% per step, as in α-CROWN).
+    /// Initial Adam step for the slopes (decays by 2 % per step, as in α-CROWN).
     var slopeStep = 0.3
     /// Initial Adam step for the box shares, or nil to keep CROWN's multipliers on affine layers.
     var shareStep: Double?
@@ -40,6 +40,10 @@ struct DualAscent: Sendable {
     var patience: Int?
     /// Record per-row traces.
     var recordTrace = false
+    /// The layer whose output the rows multiply, or nil for the network output. An intermediate
+    /// layer bounds its neurons (α-CROWN's intermediate bounds, Xu et al. 2021, §3.1); the
+    /// rows' `outputCoefficients` then have that layer's size and `combining` is not used.
+    var start: Int?
 
     /// What `run` returns.
     struct Outcome {
@@ -61,7 +65,7 @@ struct DualAscent: Sendable {
     func run(_ objectives: [LinearObjective], engine: BackSubstitution, initial: [ObjectiveBound]? = nil,
              combining weights: [Double]? = nil, onIteration: ((LagrangianDual.TraceEntry) -> Void)? = nil) -> Outcome {
         let network = engine.network
-        let start = network.layers.count - 1
+        let start = self.start ?? network.layers.count - 1
         var nu = weights ?? []
         let combining = weights != nil
         func rowObjectives() -> [LinearObjective] {
@@ -91,7 +95,8 @@ struct DualAscent: Sendable {
             return true
         }
         var slopes: [Int: [Double]] = [:], shares: [Int: [Double]] = [:]
-        var moments: [Int: (first: [Double], second: [Double])] = [:]
+        // Adam moments, keyed by layer; shares use key −(k + 1).
+        var moments = ProjectedAdam.Moments()
         for k in reluLayers {
             guard let relaxation = engine.cache(k).relaxation else { continue }
             // Start from the slopes that produced the initial bounds, else CROWN's adaptive ones.
@@ -101,9 +106,6 @@ struct DualAscent: Sendable {
             }
         }
         for k in shareLayers { shares[k] = [Double](repeating: 0, count: count * network.layerSizes[k]) }
-        // Adam moments, keyed by layer; shares use key −(k + 1).
-        for (k, s) in slopes { moments[k] = ([Double](repeating: 0, count: s.count), [Double](repeating: 0, count: s.count)) }
-        for (k, s) in shares { moments[-(k + 1)] = ([Double](repeating: 0, count: s.count), [Double](repeating: 0, count: s.count)) }
 
         var current = evaluate(slopes: slopes, shares: shares)
         var best = LinearRelaxation.split(current, rows: count, network: network)
@@ -132,8 +134,7 @@ struct DualAscent: Sendable {
         var iterationsDone = 0
         let clock = ContinuousClock()
         let transposed = PackedMatrix.transposedWeights(of: network)
-        let beta1 = 0.9, beta2 = 0.999
-        var beta1Power = 1.0, beta2Power = 1.0, decay = 1.0
+        var adam = ProjectedAdam()
         var weightScale = 0.0
         func reached(_ target: Double) -> Bool {
             anyRowReachesTarget ? bestValues.contains { $0 > target } : bestValues.allSatisfy { $0 > target }
@@ -145,27 +146,11 @@ struct DualAscent: Sendable {
             if let deadline, clock.now >= deadline { stopReason = .deadline; break }
             if reluLayers.isEmpty && shareLayers.isEmpty && !combining { stopReason = .stalled; break }
             let forward = Self.forward(current, engine: engine, transposed: transposed, start: start, rows: count, slopes: slopes)
-            beta1Power *= beta1
-            beta2Power *= beta2
-            func adam(_ key: Int, _ values: inout [Double], _ gradient: [Double], rate: Double) {
-                guard var m = moments[key] else { return }
-                for i in values.indices where gradient[i] != 0 || m.first[i] != 0 {
-                    m.first[i] = beta1 * m.first[i] + (1 - beta1) * gradient[i]
-                    m.second[i] = beta2 * m.second[i] + (1 - beta2) * gradient[i] * gradient[i]
-                    let step = rate * (m.first[i] / (1 - beta1Power)) / ((m.second[i] / (1 - beta2Power)).squareRoot() + 1e-12)
-                    values[i] = min(1, max(0, values[i] + step))
-                }
-                moments[key] = m
-            }
+            adam.advance()
             for k in reluLayers {
                 guard var s = slopes[k], let relaxation = engine.cache(k).relaxation else { continue }
-                let lambda = current.multipliers[k], z = forward[k]
-                var gradient = [Double](repeating: 0, count: s.count)
-                let n = relaxation.kinds.count
-                for i in s.indices where relaxation.kinds[i % n] == ReLURelaxation.unstable && lambda[i] >= 0 {
-                    gradient[i] = lambda[i] * z[i]
-                }
-                adam(k, &s, gradient, rate: slopeStep * decay)
+                let gradient = Self.slopeGradient(relaxation, multipliers: current.multipliers[k], preActivations: forward[k])
+                adam.step(&s, gradient: gradient, moments: &moments[k], rate: slopeStep, range: 0...1)
                 slopes[k] = s
             }
             if let shareStep {
@@ -179,7 +164,7 @@ struct DualAscent: Sendable {
                         let a = kept[i] + (concretised?[i] ?? 0), j = i % n
                         gradient[i] = min(a * box.lower[j], a * box.upper[j]) - a * output[i]
                     }
-                    adam(-(k + 1), &s, gradient, rate: shareStep * decay)
+                    adam.step(&s, gradient: gradient, moments: &moments[-(k + 1)], rate: shareStep, range: 0...1)
                     shares[k] = s
                 }
             }
@@ -199,7 +184,7 @@ struct DualAscent: Sendable {
                     return v
                 }
                 if weightScale == 0 { weightScale = max(values.map(abs).max() ?? 1, 1e-12) }
-                let step = decay / (weightScale * Double(iteration).squareRoot())
+                let step = adam.decay / (weightScale * Double(iteration).squareRoot())
                 let top = values.map { step * $0 }.max() ?? 0
                 var total = 0.0
                 for i in nu.indices {
@@ -208,7 +193,6 @@ struct DualAscent: Sendable {
                 }
                 if total > 0 && total.isFinite { for i in nu.indices { nu[i] /= total } }
             }
-            decay *= 0.98
             current = evaluate(slopes: slopes, shares: shares)
             iterationsDone = iteration
             var split = LinearRelaxation.split(current, rows: count, network: network)
@@ -231,6 +215,18 @@ struct DualAscent: Sendable {
             if let patience, sinceImprovement.allSatisfy({ $0 >= patience }) { stopReason = .stalled; break }
         }
         return Outcome(best: best, traces: traces, iterations: iterationsDone, stopReason: stopReason, weights: bestWeights)
+    }
+
+    /// The supergradient of each row's bound in the slopes of one ReLU layer (row-major): `λ·ẑ`
+    /// for unstable neurons whose coefficient `λ` on the output uses the lower relaxation
+    /// (`λ ≥ 0`), 0 elsewhere.
+    static func slopeGradient(_ relaxation: ReLURelaxation, multipliers lambda: [Double], preActivations z: [Double]) -> [Double] {
+        let n = relaxation.kinds.count
+        var gradient = [Double](repeating: 0, count: lambda.count)
+        for i in lambda.indices where relaxation.kinds[i % n] == ReLURelaxation.unstable && lambda[i] >= 0 {
+            gradient[i] = lambda[i] * z[i]
+        }
+        return gradient
     }
 
     /// The relaxed network evaluated from each row's minimising input corner: `values[0]` is the

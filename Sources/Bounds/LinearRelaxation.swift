@@ -133,8 +133,14 @@ public struct LinearRelaxation: Sendable {
 
     /// The layer-by-layer computation; also returns the engine so that objective bounds can
     /// reuse its caches.
+    /// - Parameter intermediate: when given, the pre-activation bounds of every neuron that plain
+    ///   back-substitution leaves unstable are then optimised over the slopes of the earlier
+    ///   ReLUs, one set of slopes per bound (α-CROWN's intermediate bounds, Xu et al. 2021,
+    ///   "Fast and Complete", §3.1: each neuron's bound is its own objective). Tighter
+    ///   intermediate bounds make fewer neurons unstable and every later relaxation tighter.
     static func bounds(of network: Network, input: IntervalVector, phases: PhaseAssignment, forwardFilter: Bool = false,
-                       known: NetworkBounds? = nil) -> (bounds: NetworkBounds, engine: BackSubstitution) {
+                       known: NetworkBounds? = nil,
+                       intermediate: IntermediateOptimisation? = nil) -> (bounds: NetworkBounds, engine: BackSubstitution) {
         let layers = network.layers
         let start = known.map { input.intersection($0.input) } ?? input
         var engine = BackSubstitution(network: network,
@@ -181,6 +187,9 @@ public struct LinearRelaxation: Sendable {
                             let negatives = engine.run(start: k, rows: .units(neurons: needUpper, negated: true)).lower
                             for (r, j) in needUpper.enumerated() { box.tighten(j, lower: -.infinity, upper: -negatives[r]) }
                         }
+                        if let intermediate, feedsReLU, k > 1 {
+                            intermediate.tighten(&box, layer: k, candidates: candidates, engine: engine)
+                        }
                     }
                 }
                 if box.isEmpty {
@@ -193,5 +202,43 @@ public struct LinearRelaxation: Sendable {
         }
         engine.prepare(through: layers.count - 1)
         return (engine.bounds, engine)
+    }
+}
+
+/// How `LinearRelaxation` optimises intermediate bounds (α-CROWN, Xu et al. 2021, §3.1).
+struct IntermediateOptimisation: Sendable {
+    /// Adam steps per layer.
+    var iterations: Int
+    /// Initial Adam step for the slopes.
+    var slopeStep = 0.3
+    /// No layer starts its optimisation after this instant (its plain bounds are kept).
+    var deadline: ContinuousClock.Instant?
+
+    /// Optimises the lower and upper bounds of the neurons of layer `layer` that `box` still
+    /// leaves unstable, in one batch of rows, and tightens `box` with them.
+    /// - Soundness: every bound is a `BackSubstitution` evaluation (sound for any slopes); the
+    ///   box is only ever intersected with them.
+    func tighten(_ box: inout IntervalVector, layer: Int, candidates: [Int], engine: BackSubstitution) {
+        guard iterations > 0, deadline.map({ ContinuousClock.now < $0 }) ?? true else { return }
+        let unstable = candidates.filter { box.lower[$0] < 0 && box.upper[$0] > 0 }
+        guard !unstable.isEmpty else { return }
+        let network = engine.network
+        let size = network.layerSizes[layer]
+        let zeros = [Double](repeating: 0, count: network.inputSize)
+        var objectives: [LinearObjective] = []
+        for sign in [1.0, -1.0] {
+            for j in unstable {
+                var c = [Double](repeating: 0, count: size)
+                c[j] = sign
+                objectives.append(LinearObjective(outputCoefficients: c, inputCoefficients: zeros))
+            }
+        }
+        var ascent = DualAscent(iterations: iterations, slopeStep: slopeStep, shareStep: nil, deadline: deadline)
+        ascent.start = layer
+        let best = ascent.run(objectives, engine: engine).best
+        guard best.count == objectives.count else { return }
+        for (r, j) in unstable.enumerated() {
+            box.tighten(j, lower: best[r].lower, upper: -best[unstable.count + r].lower)
+        }
     }
 }
