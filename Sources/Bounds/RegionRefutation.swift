@@ -89,12 +89,28 @@ public struct RegionRefutation: Sendable {
     private func refute(bounds: NetworkBounds, engine: BackSubstitution, relaxation: LinearRelaxation) -> Outcome {
         guard !bounds.isInfeasible, !problem.inputIsEmpty else { return Outcome(proved: true, atomBounds: [], guide: nil) }
         let atomBounds = relaxation.lowerBounds(of: objectives, engine: engine)
+        return outcome(atomBounds: atomBounds, bounds: bounds, engine: engine, relaxation: relaxation)
+    }
+
+    /// Whether a lower bound `lower` of atom `atom`'s double objective over the region of
+    /// `bounds` proves the case (after the exact correction; `≥ 0` suffices for a strict `<`).
+    func proves(atom a: Int, lower: Double, bounds: NetworkBounds) -> Bool {
+        let atom = atoms[a]
+        let sound = problem.objective(atom).soundLower(lower, bounds)
+        let strict = !atom.negated && problem.constraints[atom.index].relation == .less
+        return sound > 0 || (strict && sound >= 0)
+    }
+
+    /// The outcome given every atom's bound: proved by one atom, or else by a combination of
+    /// the atoms bounded with `relaxation` on `engine`.
+    func outcome(atomBounds: [ObjectiveBound], bounds: NetworkBounds, engine: BackSubstitution,
+                 relaxation: LinearRelaxation) -> Outcome {
+        guard !bounds.isInfeasible, !problem.inputIsEmpty else { return Outcome(proved: true, atomBounds: [], guide: nil) }
         var guide: Int?
         var guideValue = -Double.infinity
         for (a, atom) in atoms.enumerated() {
+            if proves(atom: a, lower: atomBounds[a].lower, bounds: bounds) { return Outcome(proved: true, atomBounds: atomBounds, guide: a) }
             let sound = problem.objective(atom).soundLower(atomBounds[a].lower, bounds)
-            let strict = !atom.negated && problem.constraints[atom.index].relation == .less
-            if sound > 0 || (strict && sound >= 0) { return Outcome(proved: true, atomBounds: atomBounds, guide: a) }
             if guide == nil || sound > guideValue { guide = a; guideValue = sound }
         }
         if combinesConstraints, atoms.count >= 2, let proved = combination(atomBounds, bounds: bounds, engine: engine, relaxation: relaxation),

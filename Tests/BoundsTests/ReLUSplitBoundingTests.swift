@@ -1,0 +1,122 @@
+import ExactArithmetic
+import NetworkIR
+import Testing
+import VNNLIB
+@testable import Bounds
+
+/// `ReLUSplitBounding` (β-CROWN nodes on α-CROWN root bounds) and the α-optimised intermediate
+/// bounds behind it: sound on sampled points, never proving a reachable case, and proving what
+/// only the split constraints can.
+@Suite struct ReLUSplitBoundingTests {
+    /// `Y_0 − limit ≤ 0` over `box`.
+    static func unsafe(below limit: Rational, box: IntervalVector) -> SpecificationCase {
+        let inputBox = InputBox(lower: box.lower.map { Rational(exactly: $0)! }, upper: box.upper.map { Rational(exactly: $0)! })
+        let expression = LinearExpression(.output(0)) - LinearExpression(constant: limit)
+        return SpecificationCase(box: inputBox, outputConstraints: [LinearConstraint(expression, .lessOrEqual)])
+    }
+
+    /// α-optimised intermediate bounds enclose 5000 sampled points of random networks, and are
+    /// never looser than plain back-substitution on the first layer they optimise.
+    @Test(arguments: 0..<12) func optimisedIntermediateBoundsAreSound(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 7_919 &+ 11)
+        let net = try TestNetworks.random(inputs: Int.random(in: 1...5, using: &rng), hiddenLayers: Int.random(in: 2...4, using: &rng),
+                                          maxWidth: 8, outputs: 2, using: &rng)
+        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
+        let plain = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        let optimised = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment(),
+                                                intermediate: IntermediateOptimisation(iterations: 20)).bounds
+        var violations: [String] = []
+        for point in TestNetworks.samples(of: box, count: 5000, using: &rng) {
+            if let v = TestNetworks.violation(net.evaluateTrace(point), optimised) { violations.append(v) }
+        }
+        #expect(violations.isEmpty, "\(violations.prefix(5))")
+        // The first ReLU's pre-activations have no earlier slope to optimise; the second's are
+        // optimised from the same earlier bounds as plain back-substitution's.
+        if net.reluLayersForTests.count >= 2 {
+            let second = net.reluLayersForTests[1]
+            let before = plain.inputBounds(ofLayer: second), after = optimised.inputBounds(ofLayer: second)
+            for j in 0..<before.count {
+                #expect(after.lower[j] >= before.lower[j] && after.upper[j] <= before.upper[j])
+            }
+        }
+    }
+
+    /// Random nodes around a sampled point `x₀` (a random half of the ReLUs fixed to their phase
+    /// at `x₀`): the node's bounds enclose every sampled point that meets its phases, and the
+    /// case `Y_0 ≤ y₀(x₀) + 10⁻³`, reached at `x₀`, is never proved, whatever α and β the
+    /// ascent tries.
+    @Test(arguments: 0..<40) func nodesAreSound(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 104_723 &+ 5)
+        let net = try TestNetworks.random(inputs: Int.random(in: 1...4, using: &rng), hiddenLayers: Int.random(in: 1...3, using: &rng),
+                                          maxWidth: 8, outputs: 1, using: &rng)
+        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
+        let x0 = box.lower.indices.map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
+        let trace = net.evaluateTrace(x0)
+        let refutation = try RegionRefutation(specCase: Self.unsafe(below: try #require(Rational(exactly: (trace.last ?? [])[0] + 1e-3)),
+                                                                    box: box), network: net)
+        let bounding = ReLUSplitBounding(members: [refutation], input: box,
+                                         options: .init(rootIterations: 20, nodeIterations: 30, splitStep: 0.2, branchingCandidates: 3))
+        #expect(!bounding.rootOutcomes[0].proved)
+        var phases = PhaseAssignment()
+        for layer in bounding.rootBounds.reluLayers {
+            let pre = layer == 0 ? x0 : trace[layer - 1]
+            for j in bounding.rootBounds.unstableNeurons(inLayer: layer) where Bool.random(using: &rng) {
+                phases.fix(layer: layer, neuron: j, to: pre[j] >= 0 ? .active : .inactive)
+            }
+        }
+        let node = bounding.bound([0], phases: phases, known: nil, warm: nil)
+        #expect(!node.bounds.isInfeasible)
+        #expect(!node.outcomes[0].proved)
+        // A grandchild warm-started from the node's multipliers is just as sound.
+        let child = bounding.bound([0], phases: phases, known: node.bounds, warm: node.multipliers)
+        #expect(!child.outcomes[0].proved)
+        if let split = node.split {
+            #expect(node.bounds.unstableNeurons(inLayer: split.layer).contains(split.neuron))
+        }
+        var violations: [String] = []
+        for point in TestNetworks.samples(of: box, count: 3000, using: &rng) {
+            let values = net.evaluateTrace(point)
+            let meets = phases.isEmpty || bounding.rootBounds.reluLayers.allSatisfy { layer in
+                phases.phases(inLayer: layer).allSatisfy { neuron, phase in
+                    let pre = layer == 0 ? point[neuron] : values[layer - 1][neuron]
+                    return phase == .active ? pre >= 0 : pre <= 0
+                }
+            }
+            guard meets else { continue }
+            if let v = TestNetworks.violation(values, node.bounds) { violations.append(v) }
+        }
+        #expect(violations.isEmpty, "\(violations.prefix(5))")
+    }
+
+    /// `y = relu(x) − relu(−x)` on x ∈ [−1, 1] with both ReLUs fixed active: the node holds only
+    /// x = 0, where y = 0. With the phases y = 2x, so the plain bound of `y + 1` is −1 and
+    /// `y ≤ −1` stays open; the split multiplier β = 2 on `x ≥ 0` proves it. The node's ascent
+    /// must find such a β, and must not prove the reachable `y ≤ 0`.
+    @Test func splitConstraintsProveWhatPlainBoundsCannot() throws {
+        let net = try Network(inputShape: [1, 1], layers: [
+            .affine(AffineLayer(weights: Matrix([[1], [-1]]), bias: [0, 0])),
+            .relu,
+            .affine(AffineLayer(weights: Matrix([[1, -1]]), bias: [0])),
+        ])
+        let box = IntervalVector(lower: [-1], upper: [1])
+        let phases = PhaseAssignment().fixing(layer: 1, neuron: 0, to: .active).fixing(layer: 1, neuron: 1, to: .active)
+        let unreachable = try RegionRefutation(specCase: Self.unsafe(below: Rational(-1), box: box), network: net)
+        #expect(try !unreachable.refute(input: box, phases: phases, within: nil, forwardFilter: false).proved)
+        let options = ReLUSplitBounding.Options(nodeIterations: 60, splitStep: 0.2)
+        let proved = ReLUSplitBounding(members: [unreachable], input: box, options: options).bound([0], phases: phases, known: nil, warm: nil)
+        #expect(proved.outcomes[0].proved)
+        // Without the multipliers (no ascent) the same node stays open.
+        let noAscent = ReLUSplitBounding(members: [unreachable], input: box, options: .init(nodeIterations: 0))
+            .bound([0], phases: phases, known: nil, warm: nil)
+        #expect(!noAscent.outcomes[0].proved)
+
+        let reachable = try RegionRefutation(specCase: Self.unsafe(below: Rational(0), box: box), network: net)
+        let open = ReLUSplitBounding(members: [reachable], input: box, options: options).bound([0], phases: phases, known: nil, warm: nil)
+        #expect(!open.outcomes[0].proved)
+    }
+}
+
+extension Network {
+    /// The indices of the ReLU layers.
+    var reluLayersForTests: [Int] { layers.indices.filter { if case .relu = layers[$0] { true } else { false } } }
+}
