@@ -152,6 +152,15 @@ struct BranchAndBound: Sendable {
         guard root.box.isFinite, refutations.allSatisfy({ $0 != nil }) else {
             return await exactOnly(deadline: deadline)
         }
+        // ReLU-split trees bound the root once with optimised intermediate bounds and reuse them
+        // in every node (`ReLUSplitBounding`).
+        let splitBounding = splitsInputs ? nil : ReLUSplitBounding(
+            members: refutations.compactMap { $0 }, input: root.box,
+            options: .init(deadline: Self.rootDeadline(deadline)))
+        if let splitBounding {
+            let lowers = splitBounding.rootOutcomes.map { o in o.guide.map { o.atomBounds[$0].lower } ?? .infinity }
+            progress?("\(groupName): root bounds \(lowers.map { String(format: "%.4f", $0) }.joined(separator: " ")), unstable \(splitBounding.rootBounds.unstableCounts)")
+        }
         var queue = NodeQueue()
         queue.insert(root)
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
@@ -166,7 +175,7 @@ struct BranchAndBound: Sendable {
                 while taken - applied < options.jobs * window, let node = queue.popBest() {
                     let sequence = taken
                     taken += 1
-                    group.addTask { .node(sequence, await self.process(node, deadline: deadline)) }
+                    group.addTask { .node(sequence, await self.process(node, splitBounding: splitBounding, deadline: deadline)) }
                 }
             }
             func launchLeaves() {
@@ -249,16 +258,26 @@ struct BranchAndBound: Sendable {
     }
 
     /// Bounds, candidates, then prune, leaf or split.
-    func process(_ node: Subproblem, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
+    func process(_ node: Subproblem, splitBounding: ReLUSplitBounding?, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
         let group = node.openCases.compactMap { refutations[$0] }
         guard group.count == node.openCases.count else { return .failed("the case's constraints cannot be bounded") }
         let bounds: NetworkBounds
         let outcomes: [RegionRefutation.Outcome]
-        do {
-            (bounds, outcomes) = try RegionRefutation.refute(group, input: node.box, phases: node.phases, within: node.known,
-                                                             forwardFilter: splitsInputs, relaxation: relaxation)
-        } catch {
-            return .failed("bounds failed: \(error)")
+        var splitMultipliers: [Int: [SplitMultipliers]] = [:]
+        var chosenSplit: (layer: Int, neuron: Int)?
+        if let splitBounding {
+            let result = splitBounding.bound(node.openCases, phases: node.phases, known: node.known,
+                                             warm: node.openCases.map { node.splitMultipliers[$0] ?? [] })
+            (bounds, outcomes) = (result.bounds, result.outcomes)
+            for (position, multipliers) in zip(node.openCases, result.multipliers) { splitMultipliers[position] = multipliers }
+            chosenSplit = result.split
+        } else {
+            do {
+                (bounds, outcomes) = try RegionRefutation.refute(group, input: node.box, phases: node.phases, within: node.known,
+                                                                 forwardFilter: splitsInputs, relaxation: relaxation)
+            } catch {
+                return .failed("bounds failed: \(error)")
+            }
         }
         var open: [(position: Int, outcome: RegionRefutation.Outcome)] = []
         for (position, outcome) in zip(node.openCases, outcomes) where !outcome.proved { open.append((position, outcome)) }
@@ -288,9 +307,10 @@ struct BranchAndBound: Sendable {
             return .leaf(next, bounds)
         }
         return .children(split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
-                               refutation: refutations[hardest.position]).map { child in
+                               refutation: refutations[hardest.position], chosen: chosenSplit).map { child in
             var child = child
             child.known = bounds
+            child.splitMultipliers = splitMultipliers
             child.mustSplit = false
             child.promise = Self.childPromise(bestMargin: promise, hardestLower: distance(hardest.outcome),
                                               weight: splitsInputs ? options.optimism : 0)
@@ -365,7 +385,7 @@ struct BranchAndBound: Sendable {
     }
 
     private func split(_ node: Subproblem, bounds: NetworkBounds, objectiveBounds: [ObjectiveBound], guide guideIndex: Int?,
-                       refutation: RegionRefutation?) -> [Subproblem] {
+                       refutation: RegionRefutation?, chosen: (layer: Int, neuron: Int)? = nil) -> [Subproblem] {
         // The constraint closest to being proved guides the split.
         let guide = guideIndex.map { objectiveBounds[$0] }
         if splitsInputs {
@@ -388,7 +408,7 @@ struct BranchAndBound: Sendable {
             right.depth += 1
             return [left, right]
         }
-        guard let (layer, neuron) = chooseReLU(bounds: bounds, guide: guide) else {
+        guard let (layer, neuron) = chosen ?? chooseReLU(bounds: bounds, guide: guide) else {
             var same = node
             same.depth += 1
             return [same]
@@ -459,6 +479,12 @@ struct BranchAndBound: Sendable {
         again.mustSplit = true
         again.leafAttempts += 1
         return .children([again])
+    }
+
+    /// The root of a ReLU-split tree gets at most a fifth of the time left for its optimised
+    /// bounds, so that a slow root still leaves the tree most of the run.
+    static func rootDeadline(_ deadline: ContinuousClock.Instant?) -> ContinuousClock.Instant? {
+        deadline.map { ContinuousClock.now + (($0 - ContinuousClock.now) / 5) }
     }
 
     /// Without a finite box (or with constraints the bounds cannot read) there is nothing to

@@ -21,4 +21,7 @@ struct Subproblem: Sendable {
     /// How likely the node is to hold a counterexample: its parent's largest violation margin
     /// plus a share of what the parent's bounds leave room for (`BranchAndBound.childPromise`).
     var promise: Double = -.infinity
+    /// In ReLU-split trees: per open case (position in the group), per atom, the multipliers of
+    /// the parent's split constraints, from which this node's ascent starts.
+    var splitMultipliers: [Int: [SplitMultipliers]] = [:]
 }
