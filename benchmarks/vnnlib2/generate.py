@@ -148,7 +148,7 @@ def main():
         emit("hidden", f"hidden_{tag}_between", decl + box("X") + f"(assert (>= H[0,{j}] {num(mid)}))\n", [("f", source)], "?")
 
     with open(os.path.join(args.out, "instances.csv"), "w", newline="") as f:
-        csv.writer(f).writerows(rows)
+        csv.writer(f, lineterminator="\n").writerows(rows)
     print(f"{len(rows)} instances in {args.out}")
 
 

@@ -18,11 +18,11 @@ while IFS=, read -r kind query nets expected timeout; do
     IFS=';' read -ra pairs <<< "$nets"
     for p in "${pairs[@]}"; do args+=(--network "$p"); done
     start=$(date +%s.%N)
-    result=$("$certus" verify "$query" "${args[@]}" --timeout "$timeout" 2>/dev/null | head -1)
+    result=$("$certus" verify "$query" "${args[@]}" --timeout "$timeout" 2>/dev/null < /dev/null | head -1 || true)
     seconds=$(echo "$(date +%s.%N) - $start" | bc)
     check=""
     if [[ $result == unsat ]]; then
-        second=$("$certus" verify "$query" "${args[@]}" --engine exact --no-bounds --timeout "$timeout" 2>/dev/null | head -1)
+        second=$("$certus" verify "$query" "${args[@]}" --engine exact --no-bounds --timeout "$timeout" 2>/dev/null < /dev/null | head -1 || true)
         check="exact engine: $second"
     fi
     if [[ $expected != "?" && $expected != *"?" && $result != "$expected" && ( $result == sat || $result == unsat ) ]]; then
