@@ -22,6 +22,13 @@ public enum PropertyParser {
     /// - Throws: `VNNLIBError`: `.unreadableFile`, `.fileTooLarge`, or any error in the text.
     /// - Complexity: linear in the file, plus the size of the cases produced.
     public static func parse(contentsOf url: URL, limits: Limits = Limits()) throws -> Specification {
+        try parse(bytes: readBytes(of: url, limits: limits), fileName: url.relativePath, limits: limits)
+    }
+
+    /// The bytes of the file at `url`, refused before reading when larger than the limit (a
+    /// pipe or device is read up to the limit); shared by the 1.0 and 2.0 readers.
+    /// - Throws: `VNNLIBError.unreadableFile` or `.fileTooLarge`, naming `url.relativePath`.
+    static func readBytes(of url: URL, limits: Limits) throws -> [UInt8] {
         let path = url.relativePath
         let data: Data
         do {
@@ -47,7 +54,7 @@ public enum PropertyParser {
         } catch {
             throw VNNLIBError.unreadableFile(path: path, reason: Self.reason(error))
         }
-        return try parse(bytes: [UInt8](data), fileName: path, limits: limits)
+        return [UInt8](data)
     }
 
     /// Parses property text held in memory.

@@ -35,6 +35,9 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
     case nonlinearProduct(SourceLocation)
     /// The disjunctive normal form has more cases than the limit.
     case tooManyCases(SourceLocation, limit: Int)
+    /// A VNN-LIB 2.0 query that breaks one of the standard's rules (scoping, typing, network
+    /// equivalence) or uses a feature Certus does not verify; `message` says which.
+    case invalidQuery(SourceLocation, message: String)
 
     /// Where in the file the error is, when it comes from the text.
     public var location: SourceLocation? {
@@ -45,7 +48,7 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
              let .numberTooLarge(l, _), let .nestingTooDeep(l, _),
              let .unknownCommand(l, _), let .wrongArgumentCount(l, _, _, _), let .invalidVariableName(l, _),
              let .duplicateDeclaration(l, _, _), let .undeclaredVariable(l, _), let .missingDeclaration(l, _, _),
-             let .nonlinearProduct(l), let .tooManyCases(l, _):
+             let .nonlinearProduct(l), let .tooManyCases(l, _), let .invalidQuery(l, _):
             l
         }
     }
@@ -93,6 +96,8 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
             "\(l): non-linear product: at most one factor of '*' may mention a variable"
         case let .tooManyCases(l, limit):
             "\(l): the property has more than \(limit) cases in disjunctive normal form"
+        case let .invalidQuery(l, message):
+            "\(l): \(message)"
         }
     }
 }

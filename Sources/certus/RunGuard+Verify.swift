@@ -5,13 +5,16 @@ extension RunGuard {
     /// the time limit counted from `start`, the moment the command began.
     /// - Parameters:
     ///   - memoryLimitMiB: the user's `--memory-limit`, or nil for `MemoryUsage.defaultLimit`.
+    ///   - timeoutWord: the word printed for a timeout in text mode.
     static func armedForVerify(model: String, property: String, result: String?, json: Bool,
-                               timeout: Double?, memoryLimitMiB: Int?, start: ContinuousClock.Instant) -> RunGuard {
+                               timeout: Double?, memoryLimitMiB: Int?, start: ContinuousClock.Instant,
+                               timeoutWord: String = "timeout") -> RunGuard {
         let render: Renderer
         if json {
             render = { word, reason in jsonText(model: model, property: property, word: word, reason: reason, start: start) }
         } else {
-            render = { word, _ in word + "\n" }
+            // VNN-LIB 2.0 spells a timeout `timed-out`; VNN-COMP's result files say `timeout`.
+            render = { word, _ in (word == "timeout" ? timeoutWord : word) + "\n" }
         }
         let runGuard = RunGuard(resultPath: result, render: render)
         runGuard.armSignals()

@@ -4,7 +4,8 @@ import SMT
 import Verifier
 import Z3Backend
 
-/// `certus verify MODEL PROPERTY [--timeout S] [--result FILE] [--json]`.
+/// `certus verify MODEL PROPERTY [--timeout S] [--result FILE] [--json]` (VNN-LIB 1.0), or
+/// `certus verify QUERY --network NAME=MODEL ... [--timeout S]` (VNN-LIB 2.0, the standard's form).
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -13,11 +14,21 @@ struct VerifyCommand: AsyncParsableCommand {
         The first line of output is sat, unsat, unknown or timeout. For sat, the counterexample
         follows in VNN-COMP form, ((X_0 v) ... (Y_0 v) ...); it has been run through the network
         and lies in the unsafe set exactly on the float64 outputs.
+
+        With a VNN-LIB 2.0 query instead (one file argument and --network NAME=MODEL.onnx for
+        each declared network not marked equal-to), the first line is sat, unsat, unknown or
+        timed-out, and for sat every declared variable follows in the standard's form:
+        NAME TYPE [shape], then its values one a line, each network's outputs replayed on the
+        original model.
         """
     )
 
-    @Argument(help: "The network (ONNX).") var model: String
-    @Argument(help: "The property (VNN-LIB); it describes the unsafe set.") var property: String
+    @Argument(help: "The network (ONNX); with --network, the VNN-LIB 2.0 query.") var model: String
+    @Argument(help: "The property (VNN-LIB 1.0); it describes the unsafe set.") var property: String?
+    @Option(name: .customLong("network"), help: "VNN-LIB 2.0: the model of a declared network, NAME=MODEL.onnx (repeat per network).")
+    var networks: [String] = []
+    @Flag(help: "VNN-LIB 2.0: verify float16/32/64 declarations over the reals (not sound for floating-point semantics).")
+    var floatAsReal = false
     @Option(help: "Wall-clock limit in seconds for the whole run.") var timeout: Double?
     @Option(help: "Also write the result (VNN-COMP result file) to this path, atomically.") var result: String?
     @Flag(help: "Print one JSON object instead of the VNN-COMP text.") var json = false
@@ -39,6 +50,12 @@ struct VerifyCommand: AsyncParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if VerifierOptions.Engine(rawValue: engine) == nil { throw ValidationError("--engine must be bab or exact") }
         if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be at least 1 (MiB)") }
+        if property == nil {
+            if networks.isEmpty { throw ValidationError("give MODEL PROPERTY (VNN-LIB 1.0) or QUERY --network NAME=MODEL (VNN-LIB 2.0)") }
+            if json { throw ValidationError("--json is available for VNN-LIB 1.0 properties only") }
+        } else if !networks.isEmpty || floatAsReal {
+            throw ValidationError("--network and --float-as-real go with a VNN-LIB 2.0 query alone: QUERY --network NAME=MODEL")
+        }
     }
 
     /// The longest time limit taken literally (about 32 years); longer ones mean the same, and
@@ -48,6 +65,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let start = ContinuousClock.now
         let timeout = self.timeout.map { min($0, Self.maximumTimeout) }
+        guard let property else { try await runQuery(start: start, timeout: timeout) }
         let runGuard = RunGuard.armedForVerify(model: model, property: property, result: result, json: json,
                                                timeout: timeout, memoryLimitMiB: memoryLimit, start: start)
         try await ErrorReporting.guarding {
@@ -60,16 +78,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 runGuard.claimOrWaitForExit()
                 throw error
             }
-            var options = VerifierOptions(timeout: timeout.map { .seconds($0) })
-            options.seed = seed
-            options.usesBounds = !noBounds
-            options.usesAttack = !noAttack
-            if let jobs { options.jobs = jobs }
-            options.leafThreshold = leafThreshold.map { max(0, $0) }
-            if verbose {
-                options.progress = { line in FileHandle.standardError.write(Data("progress: \(line)\n".utf8)) }
-            }
-            options.engine = VerifierOptions.Engine(rawValue: engine) ?? .branchAndBound
+            let options = verifierOptions(timeout: timeout)
             let verifier = Verifier(network: instance.network, specification: instance.specification,
                                     options: options, makeSolver: { Z3Solver() })
             let report = await verifier.verify(startedAt: start)
@@ -91,6 +100,56 @@ struct VerifyCommand: AsyncParsableCommand {
         // A solver thread that ignored its interrupt may still be inside Z3; exiting through
         // the C library's exit handlers would tear Z3's globals down under it. The verdict is
         // printed and the result file renamed into place, so leave at once.
+        fflush(nil)
+        _exit(0)
+    }
+
+    /// The options every form of the command shares.
+    private func verifierOptions(timeout: Double?) -> VerifierOptions {
+        var options = VerifierOptions(timeout: timeout.map { .seconds($0) })
+        options.seed = seed
+        options.usesBounds = !noBounds
+        options.usesAttack = !noAttack
+        if let jobs { options.jobs = jobs }
+        options.leafThreshold = leafThreshold.map { max(0, $0) }
+        if verbose {
+            options.progress = { line in FileHandle.standardError.write(Data("progress: \(line)\n".utf8)) }
+        }
+        options.engine = VerifierOptions.Engine(rawValue: engine) ?? .branchAndBound
+        return options
+    }
+
+    /// The VNN-LIB 2.0 form: one query, the models by `--network`, the standard's output
+    /// (`timed-out` for a timeout; for `sat`, every declared variable with its values).
+    private func runQuery(start: ContinuousClock.Instant, timeout: Double?) async throws -> Never {
+        let runGuard = RunGuard.armedForVerify(model: model, property: model, result: result, json: false,
+                                               timeout: timeout, memoryLimitMiB: memoryLimit, start: start,
+                                               timeoutWord: "timed-out")
+        try await ErrorReporting.guarding {
+            let problem: QueryProblem
+            do {
+                problem = try QueryInstance.load(query: model, networks: networks, floatAsReal: floatAsReal)
+            } catch {
+                runGuard.claimOrWaitForExit()
+                throw error
+            }
+            let report = await problem.verify(options: verifierOptions(timeout: timeout), makeSolver: { Z3Solver() }, startedAt: start)
+            runGuard.claimOrWaitForExit()
+            var text: String
+            switch report.verdict {
+            case let .violated(cex): text = "sat\n" + problem.assignmentText(cex)
+            case .timeout: text = "timed-out\n"
+            default: text = report.verdict.word + "\n"
+            }
+            if let result { try AtomicFile.write(text, to: result) }
+            print(text, terminator: "")
+            if case let .unknown(reason) = report.verdict {
+                FileHandle.standardError.write(Data("note: \(reason)\n".utf8))
+            }
+            if let reason = problem.specification.emptinessReason {
+                FileHandle.standardError.write(Data("note: unsat without search: \(reason)\n".utf8))
+            }
+        }
         fflush(nil)
         _exit(0)
     }
