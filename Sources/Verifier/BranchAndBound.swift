@@ -309,7 +309,11 @@ struct BranchAndBound: Sendable {
         return .children(split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
                                refutation: refutations[hardest.position], chosen: chosenSplit).map { child in
             var child = child
-            child.known = bounds
+            // In ReLU-split trees a node's bounds are the root's clipped by its phases, which
+            // already lie inside its parent's (interval propagation is inclusion-monotone):
+            // keeping the parent's bounds in every open node would only cost memory (about
+            // 30 KB a node on MNIST fc, 18,000 open nodes after a minute).
+            child.known = splitBounding == nil ? bounds : nil
             child.splitMultipliers = splitMultipliers
             child.mustSplit = false
             child.promise = Self.childPromise(bestMargin: promise, hardestLower: distance(hardest.outcome),
