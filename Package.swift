@@ -36,7 +36,7 @@ let package = Package(
         ),
         .target(name: "Search", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "Bounds", "Encoding", "SMT"]),
         .target(name: "TestSupport", dependencies: ["NetworkIR", "VNNLIB"], path: "Tests/TestSupport"),
-        .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
+        .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "Z3Backend", "ONNXImport", "TestSupport"]),
         .target(
@@ -45,7 +45,7 @@ let package = Package(
             exclude: ["onnx-subset.proto"]
         ),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
-        .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "TestSupport"]),
+        .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "Search", "TestSupport"]),
         // Independent of Verifier and Z3Backend: it tests verifiers, Certus included, from outside.
         .target(
             name: "SoundnessBench",
@@ -57,7 +57,7 @@ let package = Package(
                     dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "ExactArithmetic"]),
         .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic"]),
