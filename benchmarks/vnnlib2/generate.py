@@ -85,7 +85,9 @@ def main():
     parser.add_argument("--networks", nargs="*", default=["1_1", "2_3", "4_5"])
     parser.add_argument("--timeout", type=int, default=60)
     args = parser.parse_args()
-    base = os.environ.get("CERTUS_BENCHMARKS", os.path.join(os.path.dirname(__file__), "../../../shared/benchmarks"))
+    base = os.environ.get("CERTUS_BENCHMARKS")
+    if not base:
+        sys.exit("set CERTUS_BENCHMARKS to the folder holding vnncomp2021/acasxu (the data is not in the repository)")
     folder = os.path.join(base, "vnncomp2021", "acasxu")
     if not os.path.isdir(folder):
         sys.exit(f"ACAS Xu networks not found in {folder}; set CERTUS_BENCHMARKS")

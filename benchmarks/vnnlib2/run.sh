@@ -3,13 +3,15 @@
 # `certus verify QUERY --network ...` on each, confirms every unsat with --engine exact,
 # and prints one line per instance and the counts and total time per kind.
 # Usage: benchmarks/vnnlib2/run.sh [OUT [generate.py options]] (OUT default: a temporary folder). Needs a built certus
-# (swift build -c release) and CERTUS_BENCHMARKS (default ../shared/benchmarks).
+# (swift build -c release) and CERTUS_BENCHMARKS naming the folder that holds vnncomp2021/acasxu.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${1:-$(mktemp -d)}
 certus=${CERTUS:-$root/.build/release/certus}
-export CERTUS_BENCHMARKS=${CERTUS_BENCHMARKS:-$root/../shared/benchmarks}
+if [ -z "${CERTUS_BENCHMARKS:-}" ]; then
+    echo "error: set CERTUS_BENCHMARKS to the folder holding vnncomp2021/acasxu" >&2; exit 2
+fi
 python3 "$here/generate.py" "$out" "${@:2}" >&2
 printf '%-22s %-13s %-8s %-8s %8s  %s\n' instance kind expected result seconds check
 declare -A count time
