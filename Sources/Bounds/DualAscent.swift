@@ -147,12 +147,8 @@ struct DualAscent: Sendable {
             if reluLayers.isEmpty && shareLayers.isEmpty && !combining { stopReason = .stalled; break }
             let forward = Self.forward(current, engine: engine, transposed: transposed, start: start, rows: count, slopes: slopes)
             adam.advance()
-            for k in reluLayers {
-                guard var s = slopes[k], let relaxation = engine.cache(k).relaxation else { continue }
-                let gradient = Self.slopeGradient(relaxation, multipliers: current.multipliers[k], preActivations: forward[k])
-                adam.step(&s, gradient: gradient, moments: &moments[k], rate: slopeStep, range: 0...1)
-                slopes[k] = s
-            }
+            Self.stepSlopes(&slopes, layers: reluLayers, engine: engine, result: current, forward: forward, adam: adam,
+                            moments: &moments, rate: slopeStep)
             if let shareStep {
                 for k in shareLayers {
                     guard var s = shares[k] else { continue }
@@ -215,6 +211,18 @@ struct DualAscent: Sendable {
             if let patience, sinceImprovement.allSatisfy({ $0 >= patience }) { stopReason = .stalled; break }
         }
         return Outcome(best: best, traces: traces, iterations: iterationsDone, stopReason: stopReason, weights: bestWeights)
+    }
+
+    /// One Adam step on the slopes of every ReLU layer in `layers`, along `slopeGradient`.
+    static func stepSlopes(_ slopes: inout [Int: [Double]], layers: [Int], engine: BackSubstitution,
+                           result: BackSubstitution.Result, forward: [[Double]], adam: ProjectedAdam,
+                           moments: inout ProjectedAdam.Moments, rate: Double) {
+        for k in layers {
+            guard var s = slopes[k], let relaxation = engine.cache(k).relaxation else { continue }
+            let gradient = slopeGradient(relaxation, multipliers: result.multipliers[k], preActivations: forward[k])
+            adam.step(&s, gradient: gradient, moments: &moments[k], rate: rate, range: 0...1)
+            slopes[k] = s
+        }
     }
 
     /// The supergradient of each row's bound in the slopes of one ReLU layer (row-major): `λ·ẑ`

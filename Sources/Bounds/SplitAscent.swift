@@ -110,12 +110,8 @@ struct SplitAscent {
             let forward = DualAscent.forward(current, engine: engine, transposed: transposed, start: start, rows: count,
                                              slopes: slopes)
             adam.advance()
-            for k in reluLayers {
-                guard var s = slopes[k], let relaxation = engine.cache(k).relaxation else { continue }
-                let gradient = DualAscent.slopeGradient(relaxation, multipliers: current.multipliers[k], preActivations: forward[k])
-                adam.step(&s, gradient: gradient, moments: &slopeMoments[k], rate: slopeStep, range: 0...1)
-                slopes[k] = s
-            }
+            DualAscent.stepSlopes(&slopes, layers: reluLayers, engine: engine, result: current, forward: forward, adam: adam,
+                                  moments: &slopeMoments, rate: slopeStep)
             if splitCount > 0 {
                 var gradient = [Double](repeating: 0, count: beta.count)
                 for r in 0..<count {

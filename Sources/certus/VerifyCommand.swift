@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SMT
+import VNNLIB
 import Verifier
 import Z3Backend
 
@@ -89,19 +90,27 @@ struct VerifyCommand: AsyncParsableCommand {
                 print(try ResultText.json(report, model: model, property: property))
             } else {
                 print(text, terminator: "")
-                if case let .unknown(reason) = report.verdict {
-                    FileHandle.standardError.write(Data("note: \(reason)\n".utf8))
-                }
+                Self.noteUnknown(report.verdict)
             }
-            if let reason = instance.specification.emptinessReason {
-                FileHandle.standardError.write(Data("note: unsat without search: \(reason)\n".utf8))
-            }
+            Self.noteEmptiness(instance.specification)
         }
         // A solver thread that ignored its interrupt may still be inside Z3; exiting through
         // the C library's exit handlers would tear Z3's globals down under it. The verdict is
         // printed and the result file renamed into place, so leave at once.
         fflush(nil)
         _exit(0)
+    }
+
+    /// Says on standard error why an `unknown` verdict is unknown.
+    private static func noteUnknown(_ verdict: Verdict) {
+        if case let .unknown(reason) = verdict { FileHandle.standardError.write(Data("note: \(reason)\n".utf8)) }
+    }
+
+    /// Says on standard error which bounds empty the input region, when they do.
+    private static func noteEmptiness(_ specification: Specification) {
+        if let reason = specification.emptinessReason {
+            FileHandle.standardError.write(Data("note: unsat without search: \(reason)\n".utf8))
+        }
     }
 
     /// The options every form of the command shares.
@@ -143,12 +152,8 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             if let result { try AtomicFile.write(text, to: result) }
             print(text, terminator: "")
-            if case let .unknown(reason) = report.verdict {
-                FileHandle.standardError.write(Data("note: \(reason)\n".utf8))
-            }
-            if let reason = problem.specification.emptinessReason {
-                FileHandle.standardError.write(Data("note: unsat without search: \(reason)\n".utf8))
-            }
+            Self.noteUnknown(report.verdict)
+            Self.noteEmptiness(problem.specification)
         }
         fflush(nil)
         _exit(0)
