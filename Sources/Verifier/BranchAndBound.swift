@@ -47,6 +47,13 @@ struct BranchAndBound: Sendable {
         var jobs: Int = 2
         /// Limit on nodes explored; reaching it ends the case as `unknown`.
         var maxNodes: Int = 2_000_000
+        /// Networks with more affine weights than this get no Z3 leaves: a node is split while a
+        /// ReLU is unstable, and a node with none left that the bounds cannot refute is left
+        /// undecided (the run then ends `unknown` unless a counterexample turns up). Measured:
+        /// encoding one leaf of a 784-input MNIST fc network (about 270,000 weights) as exact
+        /// rationals took about 0.9 GB in Z3, roughly 3 KB a weight; 60,000 weights keep a leaf
+        /// near 200 MB. ACAS Xu networks have about 13,000.
+        var exactLeafWeightLimit: Int = 60_000
         /// Time limit of one Z3 leaf check before the node is split further instead.
         var leafTimeout: Duration = .seconds(5)
         /// Steps of slope optimisation (α-CROWN, Xu et al. 2021, "Fast and Complete", §3.1; see
@@ -87,6 +94,9 @@ struct BranchAndBound: Sendable {
     /// Whether nodes are split on inputs (few inputs) rather than on ReLUs. Input-split nodes are
     /// many small boxes, where a forward symbolic pass leaves few neurons for back-substitution.
     let splitsInputs: Bool
+    /// Whether Z3 may decide leaves (the network is small enough to encode exactly, see
+    /// `Options.exactLeafWeightLimit`).
+    let exactLeaves: Bool
     /// How node bounds are computed (with slope optimisation in input-split trees).
     let relaxation: LinearRelaxation
     /// Bounds-based pruning of nodes, per group member; nil when a case's constraints cannot be
@@ -111,6 +121,10 @@ struct BranchAndBound: Sendable {
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.leafPermits = leafPermits
         self.splitsInputs = network.inputSize <= options.inputSplitLimit
+        let weights = network.layers.reduce(0) { total, layer in
+            if case let .affine(affine) = layer { total + affine.inputSize * affine.outputSize } else { total }
+        }
+        self.exactLeaves = weights <= options.exactLeafWeightLimit
         self.relaxation = splitsInputs
             ? LinearRelaxation(options: .init(slopeIterations: options.slopeIterations)) : LinearRelaxation()
         self.nodeAttack = NodeAttack(network: network, objectives: caseIndices.map {
@@ -133,6 +147,9 @@ struct BranchAndBound: Sendable {
         case counterexample(ValidatedCounterexample)
         case children([Subproblem])
         case leaf(Subproblem, NetworkBounds)
+        /// A node that only Z3 could decide, on a network too wide for it: the tree goes on,
+        /// and the run cannot end better than `unknown` unless a counterexample turns up.
+        case undecided
         case failed(String)
     }
 
@@ -165,7 +182,7 @@ struct BranchAndBound: Sendable {
         queue.insert(root)
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []
-        var leaves = 0
+        var leaves = 0, undecided = 0
         var taken = 0, applied = 0
         var finished: [Int: NodeOutcome] = [:]
         var runningLeaves = 0, waking = false
@@ -201,6 +218,7 @@ struct BranchAndBound: Sendable {
                 case let .counterexample(cex): return .falsified(cex)
                 case let .children(children): queue.insert(contentsOf: children); return nil
                 case let .leaf(node, bounds): waitingLeaves.append((node, bounds)); return nil
+                case .undecided: undecided += 1; return nil
                 case let .failed(reason): return .unknown(reason)
                 }
             }
@@ -243,6 +261,9 @@ struct BranchAndBound: Sendable {
                 takeNodes()
                 launchLeaves()
                 if taken == applied && runningLeaves == 0 && !waking && waitingLeaves.isEmpty { break }
+            }
+            if undecided > 0 {
+                return .unknown("\(undecided) node(s) with every ReLU phase fixed were not refuted by the bounds, and the network is too wide for an exact Z3 check")
             }
             return .proved(nodes: taken, leaves: leaves)
         }
@@ -303,7 +324,10 @@ struct BranchAndBound: Sendable {
         // exactly) do not improve by splitting: Z3 decides such a node exactly.
         let scale = 1 + bounds.output.magnitudes.reduce(0) { max($0, $1.isFinite ? $1 : 0) }
         let stuck = distance(hardest.outcome) > -1e-7 * scale && unstable <= options.stuckLeafThreshold
-        if ((unstable <= threshold || stuck) && !node.mustSplit) || !canSplit(node, bounds: bounds) {
+        let splittable = canSplit(node, bounds: bounds)
+        if !exactLeaves {
+            if !splittable { return .undecided }
+        } else if ((unstable <= threshold || stuck) && !node.mustSplit) || !splittable {
             return .leaf(next, bounds)
         }
         return .children(split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
