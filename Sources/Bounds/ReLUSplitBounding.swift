@@ -128,7 +128,7 @@ public struct ReLUSplitBounding: Sendable {
             rows.map { row -> [Double] in
                 let position = positions.firstIndex(of: row.member) ?? 0
                 let parent = position < warm.count && row.atom < warm[position].count ? warm[position][row.atom] : SplitMultipliers()
-                return splits.map { parent.values[SplitMultipliers.key($0.layer, $0.neuron)] ?? 0 }
+                return splits.map { parent.value(layer: $0.layer, neuron: $0.neuron) }
             }
         }
         let found = ascent.run(iterations: options.nodeIterations, initialSlopes: initialSlopes, initialSplits: initialSplits) { lowers in
@@ -274,14 +274,35 @@ public struct ReLUSplitBounding: Sendable {
 
 /// The split multipliers β of one objective row, by split neuron, carried from a node to its
 /// children (β-CROWN's warm start).
+///
+/// Stored as two sorted arrays rather than a dictionary: every open node keeps one per open case
+/// and atom. β is kept in single precision: it is only a starting point (any β ≥ 0 gives a sound
+/// bound).
 public struct SplitMultipliers: Sendable, Equatable {
-    /// β by `key(layer, neuron)`; absent means 0.
-    var values: [Int: Double]
+    /// Sorted `key(layer, neuron)` of the nonzero multipliers.
+    private var keys: [Int]
+    /// β per key.
+    private var betas: [Float]
 
     /// No multiplier: every β is 0.
-    public init() { values = [:] }
+    public init() { keys = []; betas = [] }
 
-    init(values: [Int: Double]) { self.values = values }
+    /// The nonzero multipliers by `key(layer, neuron)`.
+    init(values: [Int: Double]) {
+        keys = values.filter { $0.value != 0 }.keys.sorted()
+        betas = keys.map { Float(values[$0]!) }
+    }
+
+    /// β of the split of `neuron` in layer `layer` (0 when absent).
+    func value(layer: Int, neuron: Int) -> Double {
+        let key = Self.key(layer, neuron)
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < keys.count && keys[low] == key ? Double(betas[low]) : 0
+    }
 
     static func key(_ layer: Int, _ neuron: Int) -> Int { layer << 32 | neuron }
 }
