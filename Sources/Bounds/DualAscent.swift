@@ -191,16 +191,17 @@ struct DualAscent: Sendable {
             }
             current = evaluate(slopes: slopes, shares: shares)
             iterationsDone = iteration
-            var split = LinearRelaxation.split(current, rows: count, network: network)
             for r in 0..<count {
-                if split[r].lower > bestValues[r] {
+                // Only rows that improved are copied out of the batch.
+                if current.lower[r] > bestValues[r] {
+                    var row = LinearRelaxation.row(r, of: current, network: network)
                     for (k, s) in slopes {
                         let n = s.count / count
-                        split[r].slopes[k] = Array(s[(r * n)..<((r + 1) * n)])
+                        row.slopes[k] = Array(s[(r * n)..<((r + 1) * n)])
                     }
-                    sinceImprovement[r] = split[r].lower - bestValues[r] > 1e-9 * (1 + abs(bestValues[r])) ? 0 : sinceImprovement[r] + 1
-                    best[r] = split[r]
-                    bestValues[r] = split[r].lower
+                    sinceImprovement[r] = row.lower - bestValues[r] > 1e-9 * (1 + abs(bestValues[r])) ? 0 : sinceImprovement[r] + 1
+                    best[r] = row
+                    bestValues[r] = row.lower
                     if combining { bestWeights = nu }
                 } else {
                     sinceImprovement[r] += 1

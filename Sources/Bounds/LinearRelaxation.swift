@@ -119,16 +119,19 @@ public struct LinearRelaxation: Sendable {
 
     /// Splits a batched result into one `ObjectiveBound` per row.
     static func split(_ result: BackSubstitution.Result, rows: Int, network: Network) -> [ObjectiveBound] {
+        (0..<rows).map { row($0, of: result, network: network) }
+    }
+
+    /// Row `r` of a batched result as an `ObjectiveBound`.
+    static func row(_ r: Int, of result: BackSubstitution.Result, network: Network) -> ObjectiveBound {
         let n = network.inputSize
-        return (0..<rows).map { r in
-            let multipliers = result.multipliers.enumerated().map { k, all in
-                let size = network.layerSizes[k]
-                return Array(all[(r * size)..<((r + 1) * size)])
-            }
-            return ObjectiveBound(lower: result.lower[r],
-                                  inputCoefficients: Array(result.inputCoefficients[(r * n)..<((r + 1) * n)]),
-                                  inputConstant: result.inputConstants[r], multipliers: multipliers)
+        let multipliers = result.multipliers.enumerated().map { k, all in
+            let size = network.layerSizes[k]
+            return Array(all[(r * size)..<((r + 1) * size)])
         }
+        return ObjectiveBound(lower: result.lower[r],
+                              inputCoefficients: Array(result.inputCoefficients[(r * n)..<((r + 1) * n)]),
+                              inputConstant: result.inputConstants[r], multipliers: multipliers)
     }
 
     /// The layer-by-layer computation; also returns the engine so that objective bounds can

@@ -87,14 +87,14 @@ struct SplitAscent {
         var best: [Best] = []
         var current = evaluate()
         func keep(_ result: BackSubstitution.Result, first: Bool) {
-            let split = LinearRelaxation.split(result, rows: count, network: network)
-            for r in 0..<count where first || split[r].lower > best[r].bound.lower {
+            // Only rows that improved are copied out of the batch (this runs after every step).
+            for r in 0..<count where first || result.lower[r] > best[r].bound.lower {
                 var rowSlopes: [Int: [Double]] = [:]
                 for (k, s) in slopes {
                     let n = s.count / count
                     rowSlopes[k] = Array(s[(r * n)..<((r + 1) * n)])
                 }
-                var bound = split[r]
+                var bound = LinearRelaxation.row(r, of: result, network: network)
                 bound.slopes = rowSlopes
                 let entry = Best(bound: bound, slopes: rowSlopes,
                                  splitMultipliers: Array(beta[(r * splitCount)..<((r + 1) * splitCount)]))
