@@ -7,12 +7,15 @@ import VNNLIB
 ///
 /// 1. Sampling: for each distinct input region, its centre, its corners (all of them when
 ///    there are at most `cornerSamples`, otherwise that many random ones) and `uniformSamples`
-///    uniform points; every case over that region is measured on each sample.
-/// 2. PGD (Madry et al. 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks",
-///    eq. 2, the L∞ sign-gradient step `x ← Π(x + α·sign ∇)`, scaled per input by the box
-///    width) on the case margin (`MarginObjective`), with `restarts` starts per case (the best
-///    sample first, then uniform points) and a geometric step schedule from `initialStep` to
-///    `finalStep` of the width.
+///    uniform points; every case over that region is measured on each sample. With a
+///    deadline, sampling stops after `samplingShare` of the time to it.
+/// 2. PGD (`ProjectedGradientAscent`: Madry et al. 2018, "Towards Deep Learning Models
+///    Resistant to Adversarial Attacks", eq. 2, the L∞ sign-gradient step
+///    `x ← Π(x + α·sign ∇)`, scaled per input by the box width) on the case margin
+///    (`MarginObjective`), with `restarts` rounds over the cases (the best sample first, then
+///    uniform points), cases in order of their best sampled margin, and a geometric step
+///    schedule from `initialStep` to `finalStep` of the width.
+/// Both evaluate the network through `AttackNetwork` (lowered convolutions kept sparse).
 /// 3. Grid: when both fail and the default DLV grid over all inputs (corners, edge midpoints,
 ///    centre: `3ⁿ` points) fits `gridBudget`, a `ManipulationSearch` over it, with cell pruning.
 /// Any point with a non-negative double margin is validated exactly by `CounterexampleCheck`
