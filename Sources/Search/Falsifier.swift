@@ -14,8 +14,8 @@ import VNNLIB
 ///    `x ← Π(x + α·sign ∇)`, scaled per input by the box width) on the case margin
 ///    (`MarginObjective`), with `restarts` rounds over the cases (the best sample first, then
 ///    uniform points), cases in order of their best sampled margin, and a geometric step
-///    schedule from `initialStep` to `finalStep` of the width.
-/// Both evaluate the network through `AttackNetwork` (lowered convolutions kept sparse).
+///    schedule from `initialStep` to `finalStep` of the width. Sampling and PGD evaluate the
+///    network through `AttackNetwork` (lowered convolutions kept sparse).
 /// 3. Grid: when both fail and the default DLV grid over all inputs (corners, edge midpoints,
 ///    centre: `3ⁿ` points) fits `gridBudget`, a `ManipulationSearch` over it, with cell pruning.
 /// Any point with a non-negative double margin is validated exactly by `CounterexampleCheck`
@@ -53,7 +53,8 @@ public struct Falsifier: Sendable {
         /// after the attack fails; 0 turns the grid stage off.
         public var gridBudget: Int
         /// With a deadline, the share of the time until it that sampling may take (the
-        /// centre of each region is always measured); the rest is PGD's.
+        /// first 16 points of each region, the centre first, are always measured); the rest
+        /// is PGD's.
         public var samplingShare: Double
 
         public init(seed: UInt64 = 0x5EED, uniformSamples: Int = 512, cornerSamples: Int = 64,
