@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Runs `certus verify` on VNN-COMP instances and writes a VNN-COMP results CSV plus a summary.
 
-Every verdict is compared with truth.csv (VNN-COMP 2021 majority verdicts) and every `sat`
-counterexample is re-checked with `certus check`. Standard library only.
+The category is a benchmark folder of one competition year under $CERTUS_BENCHMARKS (acasxu and
+mnistfc from vnncomp2021, oval21 from vnncomp2022, cora from vnncomp2024). Every verdict is compared
+with that year's truth.csv and every `sat` counterexample is re-checked with `certus check`; the
+summary ends with the published tools' counts on the same instances (the year's results/ folder).
+Standard library only.
 
 Examples (from the repository root, after `swift build -c release`):
   python3 benchmarks/run_instances.py acasxu --select 'prop_[34]' --nets '1_[1-9]'
   python3 benchmarks/run_instances.py acasxu --every 4           # the 47-instance subset
   python3 benchmarks/run_instances.py mnistfc --timeout 60
+  python3 benchmarks/run_instances.py mnistfc --truth sat       # the instances with a known counterexample
+  python3 benchmarks/run_instances.py oval21                     # 30 CIFAR-10 CNN instances, 720 s each
+  python3 benchmarks/run_instances.py cora                       # 60 MNIST instances, 30 s each
 """
 import argparse
 import os
@@ -16,7 +22,7 @@ import sys
 import tempfile
 
 from vnncomp_instances import (ROOT, add_instance_arguments, category_dir, check_witness, first_line, is_wrong,
-                               load_instances, load_truth, mib, run_limited)
+                               load_instances, load_truth, mib, published_summary, run_limited)
 
 
 def main():
@@ -24,11 +30,15 @@ def main():
     add_instance_arguments(p)
     p.add_argument("--extra", default="", help="extra arguments for certus verify, e.g. '--no-bounds --engine exact'")
     p.add_argument("--out", default=None, help="results CSV (default benchmarks/out/<category>.csv)")
+    p.add_argument("--truth", default=None, choices=["sat", "unsat", "unknown"],
+                   help="only the instances whose truth.csv verdict is this (unknown: no verdict)")
     args = p.parse_args()
 
     base = category_dir(args)
     rows = load_instances(args)
     truth = load_truth(args)
+    if args.truth:
+        rows = [r for r in rows if truth.get((args.category, r[0], r[1]), "unknown") == args.truth]
 
     out = args.out or os.path.join(ROOT, "benchmarks", "out", f"{args.category}.csv")
     os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -66,6 +76,10 @@ def main():
               f"median (decided): {statistics.median([r[3] for r in decided]) if decided else float('nan'):.2f}s  "
               f"peak memory: {mib(peak):.0f} MiB")
     print(f"results CSV: {out}")
+    published = published_summary(args, rows, truth)
+    if published:
+        print(f"published results on the same {len(rows)} instances (solved = agreeing with truth.csv):")
+        print("\n".join(published))
     sys.exit(1 if any(r[5] or r[6] == "INVALID" for r in results) else 0)
 
 

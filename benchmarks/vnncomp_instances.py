@@ -21,11 +21,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def add_instance_arguments(parser):
     """The options both scripts share: which instances, which binary, which time limit."""
-    parser.add_argument("category", help="acasxu, mnistfc or test")
+    parser.add_argument("category", help="a benchmark folder of one competition year: acasxu, mnistfc, test (2021), "
+                                         "oval21 (2022), cora (2024), ...")
     # The data lives outside the repository: the folder comes from the option or the variable.
     parser.add_argument("--benchmarks", default=os.environ.get("CERTUS_BENCHMARKS"),
                         required=not os.environ.get("CERTUS_BENCHMARKS"),
-                        help="folder holding vnncomp2021 (default: $CERTUS_BENCHMARKS)")
+                        help="folder holding vnncomp2021, vnncomp2022, ... (default: $CERTUS_BENCHMARKS)")
     parser.add_argument("--certus", default=os.path.join(ROOT, ".build", "release", "certus"))
     parser.add_argument("--every", type=int, default=1, help="take every N-th instance, starting with the first")
     parser.add_argument("--select", default=None, help="regex on the vnnlib file name")
@@ -33,8 +34,18 @@ def add_instance_arguments(parser):
     parser.add_argument("--timeout", type=float, default=None, help="override the instances' own timeouts")
 
 
+def year_dir(args):
+    """The competition-year folder (vnncomp2021, vnncomp2022, ...) that holds the category; the
+    earliest year wins when several do."""
+    years = sorted(d for d in os.listdir(args.benchmarks) if d.startswith("vnncomp"))
+    for year in years:
+        if os.path.isdir(os.path.join(args.benchmarks, year, args.category)):
+            return os.path.join(args.benchmarks, year)
+    raise SystemExit(f"error: {args.benchmarks}: no year folder ({', '.join(years) or 'none'}) holds '{args.category}'")
+
+
 def category_dir(args):
-    return os.path.join(args.benchmarks, "vnncomp2021", args.category)
+    return os.path.join(year_dir(args), args.category)
 
 
 def load_instances(args):
@@ -42,7 +53,8 @@ def load_instances(args):
     base = category_dir(args)
     listing = [f for f in os.listdir(base) if f.endswith("instances.csv")][0]
     with open(os.path.join(base, listing)) as f:
-        rows = [r for r in csv.reader(f) if r]
+        # normpath: some lists write "./onnx/x.onnx" where truth.csv writes "onnx/x.onnx".
+        rows = [[os.path.normpath(r[0]), os.path.normpath(r[1])] + r[2:] for r in csv.reader(f) if r]
     rows = rows[:: args.every]
     if args.select:
         rows = [r for r in rows if re.search(args.select, r[1])]
@@ -54,10 +66,61 @@ def load_instances(args):
 def load_truth(args):
     """(category, onnx, vnnlib) -> "sat" / "unsat"; undecided instances are absent."""
     truth = {}
-    with open(os.path.join(args.benchmarks, "vnncomp2021", "truth.csv")) as f:
+    with open(os.path.join(year_dir(args), "truth.csv")) as f:
         for r in csv.DictReader(f):
-            truth[(r["category"], r["onnx"], r["vnnlib"])] = r["truth"]
+            truth[(r["category"], os.path.normpath(r["onnx"]), os.path.normpath(r["vnnlib"]))] = r["truth"]
     return truth
+
+
+_VERDICTS = {"sat": "sat", "violated": "sat", "unsat": "unsat", "holds": "unsat"}
+
+
+def published_results(args, instances):
+    """The published per-tool results of the category's year on the selected instances:
+    [(label, tool, {(onnx, vnnlib): (verdict or None, seconds)})], label being the year folder's
+    results sub-folder ("" for the competition itself). Result files name instances with the
+    organisers' prefixes (./benchmarks/<category>/..., vnncomp2022_benchmarks/benchmarks/<category>/...);
+    the part after "<category>/" is what instances.csv names. Categories match by name or by a
+    "<year>_" prefix (the 2023 re-run of 2022 benchmarks writes 2022_oval21)."""
+    wanted = {(r[0], r[1]) for r in instances}
+    root = os.path.join(year_dir(args), "results")
+    found = []
+    if not os.path.isdir(root):
+        return found
+    for folder, _, files in sorted(os.walk(root)):
+        label = os.path.relpath(folder, root)
+        for name in sorted(f for f in files if f.endswith(".csv")):
+            rows = {}
+            with open(os.path.join(folder, name)) as f:
+                for r in csv.reader(f):
+                    if len(r) < 6 or not (r[0] == args.category or r[0].endswith("_" + args.category)):
+                        continue
+                    key = tuple(os.path.normpath(path.split(args.category + "/", 1)[-1]) for path in r[1:3])
+                    if key in wanted:
+                        try:
+                            seconds = float(r[5])
+                        except ValueError:
+                            seconds = float("nan")
+                        rows[key] = (_VERDICTS.get(r[4].strip().lower()), seconds)
+            if rows:
+                found.append(("" if label == "." else label, name[:-4], rows))
+    return found
+
+
+def published_summary(args, instances, truth):
+    """Lines comparing the published tools on the selected instances: solved (agreeing with
+    truth.csv), sat, unsat, wrong, and the median time of the solved ones; best first."""
+    lines = []
+    for label, tool, rows in published_results(args, instances):
+        solved = [(v, t) for key, (v, t) in rows.items()
+                  if v is not None and truth.get((args.category,) + key) == v]
+        wrong = sum(is_wrong(v or "", truth.get((args.category,) + key, "?")) for key, (v, _) in rows.items())
+        times = sorted(t for _, t in solved if t == t)
+        median = times[len(times) // 2] if times else float("nan")
+        lines.append((len(solved), f"  {(label + '/' if label else '') + tool:32s} solved {len(solved):3d} "
+                                   f"(sat {sum(v == 'sat' for v, _ in solved)}, unsat {sum(v == 'unsat' for v, _ in solved)})"
+                                   f"  wrong {wrong}  median time (solved) {median:.1f}s  rows {len(rows)}"))
+    return [line for _, line in sorted(lines, key=lambda x: -x[0])]
 
 
 def is_wrong(word, expected):

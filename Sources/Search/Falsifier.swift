@@ -7,12 +7,15 @@ import VNNLIB
 ///
 /// 1. Sampling: for each distinct input region, its centre, its corners (all of them when
 ///    there are at most `cornerSamples`, otherwise that many random ones) and `uniformSamples`
-///    uniform points; every case over that region is measured on each sample.
-/// 2. PGD (Madry et al. 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks",
-///    eq. 2, the L∞ sign-gradient step `x ← Π(x + α·sign ∇)`, scaled per input by the box
-///    width) on the case margin (`MarginObjective`), with `restarts` starts per case (the best
-///    sample first, then uniform points) and a geometric step schedule from `initialStep` to
-///    `finalStep` of the width.
+///    uniform points; every case over that region is measured on each sample. With a
+///    deadline, sampling stops after `samplingShare` of the time to it.
+/// 2. PGD (`ProjectedGradientAscent`: Madry et al. 2018, "Towards Deep Learning Models
+///    Resistant to Adversarial Attacks", eq. 2, the L∞ sign-gradient step
+///    `x ← Π(x + α·sign ∇)`, scaled per input by the box width) on the case margin
+///    (`MarginObjective`), with `restarts` rounds over the cases (the best sample first, then
+///    uniform points), cases in order of their best sampled margin, and a geometric step
+///    schedule from `initialStep` to `finalStep` of the width. Sampling and PGD evaluate the
+///    network through `AttackNetwork` (lowered convolutions kept sparse).
 /// 3. Grid: when both fail and the default DLV grid over all inputs (corners, edge midpoints,
 ///    centre: `3ⁿ` points) fits `gridBudget`, a `ManipulationSearch` over it, with cell pruning.
 /// Any point with a non-negative double margin is validated exactly by `CounterexampleCheck`
@@ -49,12 +52,16 @@ public struct Falsifier: Sendable {
         /// The largest default manipulation grid (points over all regions) worth searching
         /// after the attack fails; 0 turns the grid stage off.
         public var gridBudget: Int
+        /// With a deadline, the share of the time until it that sampling may take (the
+        /// first 16 points of each region, the centre first, are always measured); the rest
+        /// is PGD's.
+        public var samplingShare: Double
 
         public init(seed: UInt64 = 0x5EED, uniformSamples: Int = 512, cornerSamples: Int = 64,
                     restarts: Int = 10, steps: Int = 100, initialStep: Double = 0.25, finalStep: Double = 1e-3,
                     deadline: ContinuousClock.Instant? = nil, policy: ReportingPolicy = .vnncomp,
                     polish: CounterexamplePolisher.Options = .init(), maxPolishAttempts: Int = 32,
-                    gridBudget: Int = 100_000, restartsUntilDeadline: Bool = false) {
+                    gridBudget: Int = 100_000, restartsUntilDeadline: Bool = false, samplingShare: Double = 0.2) {
             self.seed = seed
             self.uniformSamples = uniformSamples
             self.cornerSamples = cornerSamples
@@ -68,6 +75,7 @@ public struct Falsifier: Sendable {
             self.maxPolishAttempts = maxPolishAttempts
             self.gridBudget = gridBudget
             self.restartsUntilDeadline = restartsUntilDeadline
+            self.samplingShare = samplingShare
         }
     }
 
@@ -104,6 +112,8 @@ public struct Falsifier: Sendable {
     let polisher: CounterexamplePolisher
     /// Prunes cells in the grid stage.
     public let pruner: any CellPruner
+    /// The network as sampling and PGD evaluate it (convolutions sparse).
+    public let attackNetwork: AttackNetwork
 
     /// Pairs a network with a specification.
     /// - Parameter pruner: proves grid cells safe in the grid stage (default: the Bounds
@@ -114,6 +124,7 @@ public struct Falsifier: Sendable {
         check = try CounterexampleCheck(network: network, specification: specification)
         polisher = CounterexamplePolisher(check: check)
         self.pruner = pruner ?? BoundsCellPruner(network: network, specification: specification)
+        attackNetwork = AttackNetwork(network)
     }
 
     /// Runs sampling, then PGD, then the grid, until a reportable counterexample is found or
@@ -137,14 +148,14 @@ struct FalsifierRun {
     var polishAttempts = 0
     /// Best sampled point and its margin, per case.
     var bestSample: [Int: (point: [Double], margin: Double)] = [:]
+    /// When sampling gives way to PGD (nil: sample everything).
+    var samplingDeadline: ContinuousClock.Instant?
 
     init(falsifier: Falsifier, options: Falsifier.Options) {
         self.falsifier = falsifier
         self.options = options
         rng = SplitMix64(seed: options.seed)
     }
-
-    var network: Network { falsifier.check.network }
 
     /// Nil to continue, or the status that ends the run.
     func interruption() -> Falsifier.Status? {
@@ -153,15 +164,29 @@ struct FalsifierRun {
         return nil
     }
 
+    /// Whether the task was cancelled or `deadline` passed.
+    static func interrupted(by deadline: ContinuousClock.Instant?) -> Bool {
+        Task.isCancelled || deadline.map { ContinuousClock.now >= $0 } ?? false
+    }
+
     mutating func execute() -> Falsifier.Outcome {
         let spec = falsifier.check.specification
         let regions = falsifier.polisher.regions
         // Cases over the same region share samples.
         let groups = spec.regionGroups().filter { !regions[$0[0]].isEmpty }
+        samplingDeadline = options.deadline.map { deadline in
+            let start = ContinuousClock.now
+            return start + (deadline - start) * max(0, min(1, options.samplingShare))
+        }
         for group in groups {
             if let status = sample(group: group, region: regions[group[0]]) { return finish(status) }
         }
-        let cases = groups.flatMap { $0 }
+        // Most promising case first: on a robustness property each case is one target class,
+        // and the class closest to winning at the samples is the likeliest to be reachable.
+        let cases = groups.flatMap { $0 }.enumerated().sorted { a, b in
+            let ma = bestSample[a.element]?.margin ?? -.infinity, mb = bestSample[b.element]?.margin ?? -.infinity
+            return ma != mb ? ma > mb : a.offset < b.offset
+        }.map(\.element)
         for restart in 0..<max(0, options.restarts) {
             for caseIndex in cases {
                 if let status = attack(caseIndex: caseIndex, restart: restart) { return finish(status) }
@@ -233,8 +258,11 @@ struct FalsifierRun {
         }
         for (i, raw) in points.enumerated() {
             if i % 16 == 0, let status = interruption() { return status }
+            // Past the centre, sampling may not eat PGD's time (on a CIFAR-10 CNN the 577 samples
+            // of the defaults took longer than the whole attack budget).
+            if i > 0, i % 16 == 0, let samplingDeadline, ContinuousClock.now >= samplingDeadline { return nil }
             let x = region.project(raw)
-            let y = network.evaluate(x)
+            let y = falsifier.attackNetwork.evaluate(x)
             outcome.pointsEvaluated += 1
             for caseIndex in group {
                 let margin = falsifier.polisher.objectives[caseIndex].margin(input: x, output: y).value
@@ -246,47 +274,25 @@ struct FalsifierRun {
         return nil
     }
 
-    /// One PGD run on one case; returns a status when the run must end.
+    /// One PGD run on one case (`ProjectedGradientAscent`); returns a status when the run must end.
     mutating func attack(caseIndex: Int, restart: Int) -> Falsifier.Status? {
         let region = falsifier.polisher.regions[caseIndex]
-        let objective = falsifier.polisher.objectives[caseIndex]
-        let widths = region.widths
-        var x: [Double]
-        if restart == 0, let start = bestSample[caseIndex] {
-            x = start.point
+        let start: [Double]
+        if restart == 0, let best = bestSample[caseIndex] {
+            start = best.point
         } else {
-            x = region.project((0..<region.count).map { rng.nextDouble(in: region.sampleLower[$0], region.sampleUpper[$0]) })
+            start = region.project((0..<region.count).map { rng.nextDouble(in: region.sampleLower[$0], region.sampleUpper[$0]) })
         }
-        let steps = max(1, options.steps)
-        let ratio = options.finalStep / options.initialStep
-        for t in 0..<steps {
-            if let status = interruption() { return status }
-            let trace = network.evaluateTrace(x)
-            let y = trace.last ?? x
-            outcome.pointsEvaluated += 1
-            let (margin, active) = objective.margin(input: x, output: y)
-            outcome.bestMargin = max(outcome.bestMargin, margin)
-            if margin >= 0 {
-                if tryHit(x, caseIndex: caseIndex) { return .found }
-                return nil
-            }
-            guard let active else { return nil }
-            let g = objective.gradient(network: network, input: x, trace: trace, output: y, active: active)
-            let alpha = steps == 1 ? options.initialStep
-                : options.initialStep * pow(ratio, Double(t) / Double(steps - 1))
-            var next = x
-            for i in x.indices where g[i] != 0 { next[i] += alpha * widths[i] * (g[i] > 0 ? 1 : -1) }
-            next = region.project(next)
-            if next == x { return nil }
-            x = next
-        }
-        // The last iterate is measured too.
-        let y = network.evaluate(x)
-        outcome.pointsEvaluated += 1
-        let margin = objective.margin(input: x, output: y).value
-        outcome.bestMargin = max(outcome.bestMargin, margin)
-        if margin >= 0, tryHit(x, caseIndex: caseIndex) { return .found }
-        return nil
+        let deadline = options.deadline
+        let ascent = ProjectedGradientAscent(steps: options.steps, initialStep: options.initialStep,
+                                             finalStep: options.finalStep)
+        let climb = ascent.climb(from: start, lower: region.lower, upper: region.upper, widths: region.widths,
+                                 objective: falsifier.polisher.objectives[caseIndex], network: falsifier.attackNetwork,
+                                 shouldStop: { Self.interrupted(by: deadline) })
+        outcome.pointsEvaluated += climb.evaluations
+        outcome.bestMargin = max(outcome.bestMargin, climb.margin)
+        if climb.margin >= 0, tryHit(climb.point, caseIndex: caseIndex) { return .found }
+        return climb.interrupted ? interruption() : nil
     }
 
     /// Validates and polishes a hit; true when it is reportable (stored in `outcome`).

@@ -14,9 +14,11 @@ import Search
 /// ℓ∞ PGD of Madry et al. 2018, "Towards Deep Learning Models Resistant to Adversarial
 /// Attacks", eq. 2) on the margin loss of `MarginObjective`, with a geometric step schedule.
 ///
-/// It only proposes points: the caller confirms every one with `CounterexampleCheck`.
+/// The step loop is `ProjectedGradientAscent`, the falsifier's own. It only proposes points:
+/// the caller confirms every one with `CounterexampleCheck`.
 struct NodeAttack: Sendable {
-    let network: Network
+    /// The network in the attack's (sparse) form.
+    let network: AttackNetwork
     /// Per case of the group (positions), the margin objective.
     let objectives: [MarginObjective]
     /// Gradient steps per climb.
@@ -27,29 +29,18 @@ struct NodeAttack: Sendable {
     var initialStep = 0.25
     var finalStep = 0.01
 
+    init(network: Network, objectives: [MarginObjective]) {
+        self.network = AttackNetwork(network)
+        self.objectives = objectives
+    }
+
     /// The point of largest margin seen while climbing from `start` in `box`, and that margin
     /// (positive inside the unsafe set).
     func climb(from start: [Double], in box: IntervalVector, position: Int) -> (point: [Double], margin: Double) {
-        let objective = objectives[position]
         let widths = zip(box.lower, box.upper).map { $1 - $0 }
-        var x = start
-        var best = (point: start, margin: -Double.infinity)
-        let ratio = finalStep / initialStep
-        for t in 0...steps {
-            let trace = network.evaluateTrace(x)
-            let y = trace.last ?? x
-            let (margin, active) = objective.margin(input: x, output: y)
-            if margin > best.margin { best = (x, margin) }
-            guard t < steps, margin < 0, let active else { break }
-            let g = objective.gradient(network: network, input: x, trace: trace, output: y, active: active)
-            let alpha = initialStep * pow(ratio, Double(t) / Double(max(1, steps - 1)))
-            var next = x
-            for i in x.indices where g[i] != 0 && g[i].isFinite {
-                next[i] = min(box.upper[i], max(box.lower[i], x[i] + alpha * widths[i] * (g[i] > 0 ? 1 : -1)))
-            }
-            if next == x { break }
-            x = next
-        }
-        return best
+        let climb = ProjectedGradientAscent(steps: steps, initialStep: initialStep, finalStep: finalStep)
+            .climb(from: start, lower: box.lower, upper: box.upper, widths: widths,
+                   objective: objectives[position], network: network)
+        return (climb.point, climb.margin)
     }
 }
