@@ -42,6 +42,9 @@ struct NodeQueue: Sendable {
         for node in nodes { insert(node) }
     }
 
+    /// Every open node, in no particular order.
+    var unorderedNodes: [Subproblem] { heap.unordered.map(\.node) }
+
     /// The best node, removed.
     mutating func popBest() -> Subproblem? {
         heap.popMax()?.node
