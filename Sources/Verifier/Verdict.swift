@@ -1,3 +1,5 @@
+import ResultCodec
+
 /// The answer of a verification run. `holds` and `violated` are produced only with proof:
 /// `holds` when every case was proved unreachable, `violated` only with a counterexample
 /// that concrete evaluation confirmed.
@@ -11,13 +13,14 @@ public enum Verdict: Sendable, Equatable {
     /// The time limit ran out first.
     case timeout
 
-    /// The VNN-COMP word: `unsat`, `sat`, `unknown` or `timeout`.
-    public var word: String {
+    /// The VNN-COMP word: `unsat`, `sat`, `unknown` or `timeout` (the vocabulary of result
+    /// files, `ResultWord`).
+    public var word: ResultWord {
         switch self {
-        case .holds: "unsat"
-        case .violated: "sat"
-        case .unknown: "unknown"
-        case .timeout: "timeout"
+        case .holds: .unsat
+        case .violated: .sat
+        case .unknown: .unknown
+        case .timeout: .timeout
         }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import FileReading
 import Foundation
+import ResultCodec
 import Search
 import Verifier
 
@@ -9,11 +11,11 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Check a result file: for sat, run its counterexample through the network and test it against the property.",
         discussion: """
-        Exit status 0 when the file is a valid result (a sat witness that lies in the input region
-        and drives the float64 outputs into the unsafe set exactly, with float32 outputs within
-        1e-4 of it), 1 when the witness is
-        refuted, 2 for unreadable or malformed files. Verdicts other than sat carry no witness
-        and cannot be checked here; they are reported and accepted. With --json, one object
+        Exit status 0 when the file is a valid result (a sat witness that lies in the input region \
+        and drives the float64 outputs into the unsafe set exactly, with float32 outputs within \
+        1e-4 of it), 1 when the witness is \
+        refuted, 2 for unreadable or malformed files. Verdicts other than sat carry no witness \
+        and cannot be checked here; they are reported and accepted. With --json, one object \
         instead (docs/schema/check-output.schema.json), for errors too.
         """
     )
@@ -40,15 +42,24 @@ struct CheckCommand: AsyncParsableCommand {
         if output.status == .invalid { throw ExitCode(1) }
     }
 
+    /// The largest result file read (a witness for a million inputs takes about 30 MB).
+    static let maximumResultSize = 1 << 28
+
     /// Reads the three files and checks the witness.
     private func examine() throws -> CheckOutput {
         var output = CheckOutput(model: model, property: property, resultFile: result, status: .unchecked)
         let instance = try Instance.load(model: model, property: property)
         let text: String
         do {
-            text = try String(contentsOfFile: result, encoding: .utf8)
-        } catch {
-            throw InputError(description: "\(result): cannot read result file")
+            let data = try FileReader.contents(of: URL(fileURLWithPath: result), limit: Self.maximumResultSize)
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw InputError(description: "\(result): the result file is not UTF-8 text")
+            }
+            text = decoded
+        } catch let FileReader.Failure.tooLarge(_, limit) {
+            throw InputError(description: "\(result): the result file is larger than \(limit) bytes")
+        } catch let FileReader.Failure.unreadable(reason) {
+            throw InputError(description: "\(result): cannot read the result file: \(reason)")
         }
         let file: ResultFile
         do {
@@ -57,12 +68,11 @@ struct CheckCommand: AsyncParsableCommand {
             throw InputError(description: error.description)
         }
         output.result = file.word.rawValue
-        guard file.word == .sat else { return output }
+        guard file.word == .sat, let witness = file.witness else { return output }
         let input: [Double]
-        do {
-            input = try file.inputVector(count: instance.network.inputSize, fileName: result)
-        } catch let error as ResultFileError {
-            throw InputError(description: error.description)
+        switch witness.inputVector(count: instance.network.inputSize) {
+        case let .success(vector): input = vector
+        case let .failure(problem): throw InputError(description: "\(result): \(problem)")
         }
         let check: CounterexampleCheck
         do {
@@ -89,8 +99,8 @@ struct CheckCommand: AsyncParsableCommand {
         output.marginFloat32 = cex.marginFloat
         output.holdsInFloat32 = cex.holdsInFloat32
         output.y = cex.output
-        if !file.outputs.isEmpty {
-            output.statedOutputDeviation = file.outputs.map {
+        if !witness.outputs.isEmpty {
+            output.statedOutputDeviation = witness.outputs.map {
                 abs($0.value - (cex.output.indices.contains($0.key) ? cex.output[$0.key] : .nan))
             }.max() ?? 0
         }

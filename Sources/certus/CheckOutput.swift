@@ -52,10 +52,6 @@ struct CheckOutput: Encodable {
 
     /// One line of JSON, keys sorted.
     var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard let data = try? encoder.encode(self) else { return "{\"schemaVersion\":1,\"status\":\"\(status.rawValue)\"}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONLine.encode(self) ?? "{\"schemaVersion\":\(schemaVersion),\"status\":\"\(status.rawValue)\"}"
     }
 }

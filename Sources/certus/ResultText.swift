@@ -1,4 +1,5 @@
 import Foundation
+import ResultCodec
 import Verifier
 
 /// Renders a verdict as VNN-COMP text (`VerifyOutput` is the JSON form).
@@ -7,12 +8,12 @@ enum ResultText {
     static func vnncomp(_ verdict: Verdict) -> String {
         switch verdict {
         case let .violated(cex):
-            var inputs: [Int: Double] = [:], outputs: [Int: Double] = [:]
-            for (i, v) in cex.input.enumerated() { inputs[i] = v }
-            for (j, v) in cex.output.enumerated() { outputs[j] = v }
-            return ResultFile(word: .sat, inputs: inputs, outputs: outputs).text
+            var witness = Witness(inputs: [:])
+            for (i, v) in cex.input.enumerated() { witness.inputs[i] = v }
+            for (j, v) in cex.output.enumerated() { witness.outputs[j] = v }
+            return ResultFile(word: .sat, witness: witness).text
         default:
-            return verdict.word + "\n"
+            return verdict.word.rawValue + "\n"
         }
     }
 }

@@ -12,15 +12,20 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Prove a VNN-LIB property of an ONNX network (unsat) or find a checked counterexample (sat).",
         discussion: """
-        The first line of output is sat, unsat, unknown or timeout. For sat, the counterexample
-        follows in VNN-COMP form, ((X_0 v) ... (Y_0 v) ...); it has been run through the network
+        The first line of output is sat, unsat, unknown or timeout. For sat, the counterexample \
+        follows in VNN-COMP form, ((X_0 v) ... (Y_0 v) ...); it has been run through the network \
         and lies in the unsafe set exactly on the float64 outputs.
 
-        With a VNN-LIB 2.0 query instead (one file argument and --network NAME=MODEL.onnx for
-        each declared network not marked equal-to), the first line is sat, unsat, unknown or
-        timed-out, and for sat every declared variable follows in the standard's form:
-        NAME TYPE [shape], then its values one a line, each network's outputs replayed on the
+        With a VNN-LIB 2.0 query instead (one file argument and --network NAME=MODEL.onnx for \
+        each declared network not marked equal-to), the first line is sat, unsat, unknown or \
+        timed-out, and for sat every declared variable follows in the standard's form: \
+        NAME TYPE [shape], then its values one a line, each network's outputs replayed on the \
         original model.
+
+        With --json, one object instead, for every outcome including bad input: its form is \
+        docs/schema/verify-output.schema.json. Progress goes to standard error every second when \
+        it is a terminal or --progress is given. Exit status: 0 for any verdict, 2 for bad input \
+        (one error: line), 64 for a usage error.
         """
     )
 
@@ -166,7 +171,7 @@ struct VerifyCommand: AsyncParsableCommand {
             switch report.verdict {
             case let .violated(cex): text = "sat\n" + problem.assignmentText(cex)
             case .timeout: text = "timed-out\n"
-            default: text = report.verdict.word + "\n"
+            default: text = report.verdict.word.rawValue + "\n"
             }
             if let result { try AtomicFile.write(text, to: result) }
             print(text, terminator: "")

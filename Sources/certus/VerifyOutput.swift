@@ -101,10 +101,6 @@ struct VerifyOutput: Encodable {
 
     /// One line of JSON, keys sorted.
     var text: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard let data = try? encoder.encode(self) else { return "{\"result\":\"\(result.rawValue)\",\"schemaVersion\":1}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONLine.encode(self) ?? "{\"result\":\"\(result.rawValue)\",\"schemaVersion\":\(Self.schemaVersion)}"
     }
 }
