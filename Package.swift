@@ -6,6 +6,13 @@ import PackageDescription
 let package = Package(
     name: "Certus",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "certus", targets: ["certus"]),
+        // Verification from Swift programs without the command line: `Instance` reads and
+        // checks the files, `Instance.verify` decides; the Verifier module names the options and
+        // the report, ResultCodec the result file.
+        .library(name: "CertusKit", targets: ["CertusKit", "Verifier", "ResultCodec"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -32,10 +39,11 @@ let package = Package(
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
         .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic", "ResultCodec",
                                                .product(name: "HeapModule", package: "swift-collections")]),
+        .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR"]),
         .executableTarget(
             name: "certus",
             dependencies: [
-                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench", "FileReading", "ResultCodec",
+                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench", "FileReading", "ResultCodec", "CertusKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +69,7 @@ let package = Package(
         .testTarget(name: "SoundnessBenchTests",
                     dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "ResultCodec", "TestSupport"]),
         .testTarget(name: "ResultCodecTests", dependencies: ["ResultCodec"]),
+        .testTarget(name: "CertusKitTests", dependencies: ["CertusKit", "Verifier", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),

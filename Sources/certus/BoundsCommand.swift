@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bounds
+import CertusKit
 import Foundation
 
 /// `certus bounds MODEL PROPERTY [--method interval|linear|lagrangian|all] [--iterations N]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertusKit
 import FileReading
 import Foundation
 import ResultCodec

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bounds
+import CertusKit
 import Foundation
 import Search
 import Z3Backend

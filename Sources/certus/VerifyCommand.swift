@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertusKit
 import Foundation
 import SMT
 import VNNLIB
@@ -96,9 +97,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             var options = verifierOptions(timeout: timeout)
             options.progressMeter = meter
-            let verifier = Verifier(network: instance.network, specification: instance.specification,
-                                    options: options, makeSolver: { Z3Solver() })
-            let report = await verifier.verify(startedAt: start)
+            let report = await instance.verify(options: options, startedAt: start)
             runGuard.claimOrWaitForExit()  // from here on, a signal or limit no longer replaces the verdict
             printer?.stop()
             let text = ResultText.vnncomp(report.verdict)
