@@ -182,9 +182,8 @@ struct BranchAndBound: Sendable {
         func report(finished: Bool = false) {
             guard let meter else { return }
             if applied < 1024 || applied % 64 == 0 || finished {
-                let bounds = queue.unorderedNodes.map(\.lowerBound) + waitingLeaves.map(\.0.lowerBound)
-                    + pending.values.map(\.bound) + atZ3.values.map(\.bound)
-                lowestBound = bounds.min().flatMap { $0.isFinite ? $0 : nil }
+                let others = waitingLeaves.map(\.0.lowerBound) + pending.values.map(\.bound) + atZ3.values.map(\.bound)
+                lowestBound = [queue.lowestLowerBound, others.min()].compactMap { $0 }.min().flatMap { $0.isFinite ? $0 : nil }
             }
             var counters = VerificationProgress.TreeCounters()
             counters.nodesDone = applied

@@ -42,8 +42,9 @@ struct NodeQueue: Sendable {
         for node in nodes { insert(node) }
     }
 
-    /// Every open node, in no particular order.
-    var unorderedNodes: [Subproblem] { heap.unordered.map(\.node) }
+    /// The lowest `Subproblem.lowerBound` of the open nodes, nil when there are none (for
+    /// progress reports; one pass, no copies of the nodes).
+    var lowestLowerBound: Double? { heap.unordered.lazy.map(\.node.lowerBound).min() }
 
     /// The best node, removed.
     mutating func popBest() -> Subproblem? {
