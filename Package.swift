@@ -6,6 +6,13 @@ import PackageDescription
 let package = Package(
     name: "Certus",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "certus", targets: ["certus"]),
+        // Verification from Swift programs without the command line: `Instance` reads and
+        // checks the files, `Instance.verify` decides; the Verifier module names the options and
+        // the report, ResultCodec the result file.
+        .library(name: "CertusKit", targets: ["CertusKit", "Verifier", "ResultCodec"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -19,18 +26,24 @@ let package = Package(
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
         .target(name: "Z3Backend",
                 dependencies: ["CZ3", "SMT", "ExactArithmetic", .product(name: "BigInt", package: "BigInt")]),
-        .target(name: "VNNLIB", dependencies: ["ExactArithmetic"]),
+        // Reads users' files whole, with a size limit and plain-worded failures (ONNX and VNN-LIB).
+        .target(name: "FileReading"),
+        .target(name: "VNNLIB", dependencies: ["ExactArithmetic", "FileReading"]),
+        // The VNN-COMP result file, read and written, and its words: one codec for the command
+        // line and SoundnessBench.
+        .target(name: "ResultCodec"),
         .target(name: "NetworkIR"),
         // AVX2/FMA matrix kernel for Bounds, selected at run time (portable fallback in Swift).
         .target(name: "CBoundsKernels"),
         .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
-        .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic",
+        .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic", "ResultCodec",
                                                .product(name: "HeapModule", package: "swift-collections")]),
+        .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR"]),
         .executableTarget(
             name: "certus",
             dependencies: [
-                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench",
+                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench", "FileReading", "ResultCodec", "CertusKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,7 +54,7 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "NetworkIR", "VNNLIB", "ExactArithmetic", "SMT", "Z3Backend", "ONNXImport", "TestSupport"]),
         .target(
             name: "ONNXImport",
-            dependencies: ["NetworkIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["NetworkIR", "FileReading", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["onnx-subset.proto"]
         ),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
@@ -49,18 +62,20 @@ let package = Package(
         // Independent of Verifier and Z3Backend: it tests verifiers, Certus included, from outside.
         .target(
             name: "SoundnessBench",
-            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds",
+            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds", "ResultCodec",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "BigInt", package: "BigInt")]
         ),
         .testTarget(name: "SoundnessBenchTests",
-                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "TestSupport"]),
+                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "ResultCodec", "TestSupport"]),
+        .testTarget(name: "ResultCodecTests", dependencies: ["ResultCodec"]),
+        .testTarget(name: "CertusKitTests", dependencies: ["CertusKit", "Verifier", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "ExactArithmetic"]),
-        .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic"]),
+        .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic", "Search"]),
     ],
     swiftLanguageModes: [.v6]
 )

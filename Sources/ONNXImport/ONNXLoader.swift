@@ -1,3 +1,4 @@
+import FileReading
 import Foundation
 import NetworkIR
 import SwiftProtobuf
@@ -22,47 +23,24 @@ public enum ONNXLoader {
     /// be a model, and is refused before it is read into memory.
     public static let maximumFileSize = Int(Int32.max)
 
-    /// Reads and imports the model at `url`; messages name the file by its last path component.
+    /// Reads and imports the model at `url`.
+    /// - Parameter fileName: how messages name the file (the command line passes the path as
+    ///   the user typed it); by default the file's last path component.
     /// - Throws: `ONNXError` when the file cannot be read or imported.
     /// - Complexity: O(file size + entries of the dense layers built).
-    public static func load(contentsOf url: URL) throws -> Network {
+    public static func load(contentsOf url: URL, fileName: String? = nil) throws -> Network {
+        let file = fileName ?? url.lastPathComponent
         let data: Data
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            if let size = (attributes[.size] as? NSNumber)?.intValue, size > maximumFileSize {
-                throw ONNXError.unreadableFile(
-                    file: url.lastPathComponent,
-                    reason: "the file has \(size) bytes, more than the \(maximumFileSize) a protobuf message can hold")
-            }
-            if attributes[.type] as? FileAttributeType == .typeRegular || attributes[.type] as? FileAttributeType == .typeDirectory {
-                data = try Data(contentsOf: url)
-            } else {
-                // A pipe or a device has no size to check in advance (`/dev/zero` never ends).
-                guard let read = try readStream(url, limit: maximumFileSize) else {
-                    throw ONNXError.unreadableFile(file: url.lastPathComponent,
-                                                   reason: "the stream holds more than the \(maximumFileSize) bytes a protobuf message can hold")
-                }
-                data = read
-            }
-        } catch let error as ONNXError {
-            throw error
-        } catch {
-            throw ONNXError.unreadableFile(file: url.lastPathComponent, reason: error.localizedDescription)
+            data = try FileReader.contents(of: url, limit: maximumFileSize)
+        } catch let .tooLarge(size?, limit) {
+            throw ONNXError.unreadableFile(file: file, reason: "the file has \(size) bytes, more than the \(limit) a protobuf message can hold")
+        } catch let .tooLarge(nil, limit) {
+            throw ONNXError.unreadableFile(file: file, reason: "the stream holds more than the \(limit) bytes a protobuf message can hold")
+        } catch let .unreadable(reason) {
+            throw ONNXError.unreadableFile(file: file, reason: reason)
         }
-        return try load(data: data, fileName: url.lastPathComponent)
-    }
-
-    /// The whole of a stream (a pipe, a device) if it ends within `limit` bytes, else nil;
-    /// reads at most `limit + 1` bytes.
-    private static func readStream(_ url: URL, limit: Int) throws -> Data? {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var data = Data()
-        while data.count <= limit {
-            guard let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty else { return data }
-            data.append(chunk)
-        }
-        return nil
+        return try load(data: data, fileName: file)
     }
 
     /// Imports a model from its serialized bytes.
@@ -80,7 +58,7 @@ public enum ONNXLoader {
         do {
             return try Onnx_ModelProto(serializedBytes: data)
         } catch {
-            throw ONNXError.malformedProtobuf(file: fileName, reason: "\(error)")
+            throw ONNXError.malformedProtobuf(file: fileName, reason: plainReason(error))
         }
     }
 
@@ -89,5 +67,20 @@ public enum ONNXLoader {
     public static func load(model: Onnx_ModelProto, fileName: String) throws -> Network {
         var importer = try GraphImporter(model: model, file: fileName)
         return try importer.importNetwork()
+    }
+
+    /// What the protobuf decoder's error means, in words (its enum case names mean nothing to
+    /// someone who handed over the wrong file).
+    static func plainReason(_ error: any Error) -> String {
+        guard let error = error as? BinaryDecodingError else { return "the protobuf decoder rejected it" }
+        switch error {
+        case .truncated: return "the data ends in the middle of a field (a truncated file?)"
+        case .malformedProtobuf: return "the bytes are not a protobuf message (is it an ONNX file?)"
+        case .invalidUTF8: return "a text field is not valid UTF-8"
+        case .trailingGarbage: return "bytes follow the end of the message"
+        case .messageDepthLimit: return "messages are nested too deeply"
+        case .missingRequiredFields: return "required fields are missing"
+        default: return "the protobuf decoder rejected it"
+        }
     }
 }

@@ -1,3 +1,4 @@
+import FileReading
 import Foundation
 
 /// Reads VNN-LIB 1.0 properties as VNN-COMP (2021–2025) writes them and normalises them into a
@@ -30,31 +31,15 @@ public enum PropertyParser {
     /// - Throws: `VNNLIBError.unreadableFile` or `.fileTooLarge`, naming `url.relativePath`.
     static func readBytes(of url: URL, limits: Limits) throws -> [UInt8] {
         let path = url.relativePath
-        let data: Data
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            if let size = (attributes[.size] as? NSNumber)?.intValue, size > limits.maximumFileSize {
-                throw VNNLIBError.fileTooLarge(path: path, size: size, limit: limits.maximumFileSize)
-            }
-            let type = attributes[.type] as? FileAttributeType
-            if type == .typeDirectory {
-                throw VNNLIBError.unreadableFile(path: path, reason: "it is a directory")
-            }
-            if type == .typeRegular {
-                data = try Data(contentsOf: url)
-            } else {
-                // A pipe or a device has no size to check in advance (`/dev/zero` never ends).
-                guard let read = try Self.readStream(url, limit: limits.maximumFileSize) else {
-                    throw VNNLIBError.unreadableFile(path: path, reason: "the stream holds more than \(limits.maximumFileSize) bytes")
-                }
-                data = read
-            }
-        } catch let error as VNNLIBError {
-            throw error
-        } catch {
-            throw VNNLIBError.unreadableFile(path: path, reason: Self.reason(error))
+            return [UInt8](try FileReader.contents(of: url, limit: limits.maximumFileSize))
+        } catch let .tooLarge(size?, limit) {
+            throw VNNLIBError.fileTooLarge(path: path, size: size, limit: limit)
+        } catch let .tooLarge(nil, limit) {
+            throw VNNLIBError.unreadableFile(path: path, reason: "the stream holds more than \(limit) bytes")
+        } catch let .unreadable(reason) {
+            throw VNNLIBError.unreadableFile(path: path, reason: reason)
         }
-        return [UInt8](data)
     }
 
     /// Parses property text held in memory.
@@ -84,35 +69,5 @@ public enum PropertyParser {
         }
         var interpreter = PropertyInterpreter(bytes: bytes, fileName: fileName, limits: limits)
         return try interpreter.run()
-    }
-
-    /// The whole of a stream (a pipe, a device) if it ends within `limit` bytes, else nil;
-    /// reads at most `limit + 1` bytes.
-    static func readStream(_ url: URL, limit: Int) throws -> Data? {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var data = Data()
-        while data.count <= limit {
-            guard let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty else { return data }
-            data.append(chunk)
-        }
-        return nil
-    }
-
-    /// A short reason for a Foundation file error (no such file, permission denied, ...).
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if nsError.domain == NSCocoaErrorDomain {
-            switch nsError.code {
-            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file"
-            case NSFileReadNoPermissionError: return "permission denied"
-            default: break
-            }
-        }
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-        return nsError.localizedDescription
     }
 }

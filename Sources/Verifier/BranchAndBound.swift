@@ -107,6 +107,9 @@ struct BranchAndBound: Sendable {
     let leafPermits: ThreadPermits
     /// Receives a progress line now and then (for `--verbose`), or nil.
     var progress: (@Sendable (String) -> Void)?
+    /// Receives this tree's counters after every node, as tree `treeID`, or nil.
+    var meter: VerificationProgress?
+    var treeID = 0
 
     /// - Precondition: `caseIndices` is not empty and its cases have equal boxes.
     init(network: Network, specification: Specification, caseIndices: [Int], options: Options,
@@ -187,20 +190,44 @@ struct BranchAndBound: Sendable {
         var finished: [Int: NodeOutcome] = [:]
         var runningLeaves = 0, waking = false
         let window = 4
-        return await withTaskGroup(of: Event.self) { group -> Result in
+        // Progress (`VerificationProgress`): each node's share of the tree and inherited bound
+        // while it is taken or at Z3, the share closed so far, the lowest bound of open nodes.
+        var pending: [Int: (share: Double, bound: Double)] = [:]
+        var atZ3: [Int: (share: Double, bound: Double)] = [:]
+        var closedShare = 0.0
+        var lowestBound: Double?
+        func report(finished: Bool = false) {
+            guard let meter else { return }
+            if applied < 1024 || applied % 64 == 0 || finished {
+                let others = waitingLeaves.map(\.0.lowerBound) + pending.values.map(\.bound) + atZ3.values.map(\.bound)
+                lowestBound = [queue.lowestLowerBound, others.min()].compactMap { $0 }.min().flatMap { $0.isFinite ? $0 : nil }
+            }
+            var counters = VerificationProgress.TreeCounters()
+            counters.nodesDone = applied
+            counters.nodesOpen = queue.count + waitingLeaves.count + atZ3.count
+            counters.leaves = leaves
+            counters.regionClosed = min(1, closedShare)
+            counters.bestBound = lowestBound
+            counters.finished = finished
+            meter.update(tree: treeID, counters)
+        }
+        let result = await withTaskGroup(of: Event.self) { group -> Result in
             func takeNodes() {
                 while taken - applied < options.jobs * window, let node = queue.popBest() {
                     let sequence = taken
                     taken += 1
+                    pending[sequence] = (node.share, node.lowerBound)
                     group.addTask { .node(sequence, await self.process(node, splitBounding: splitBounding, deadline: deadline)) }
                 }
             }
             func launchLeaves() {
                 while !waitingLeaves.isEmpty, let permit = leafPermits.tryAcquire() {
                     let (node, bounds) = waitingLeaves.removeFirst()
+                    let id = leaves
+                    atZ3[id] = (node.share, node.lowerBound)
                     leaves += 1
                     runningLeaves += 1
-                    group.addTask { .leaf(await self.solveLeaf(node, bounds: bounds, permit: permit, deadline: deadline)) }
+                    group.addTask { .leaf(id, await self.solveLeaf(node, bounds: bounds, permit: permit, deadline: deadline)) }
                 }
                 if !waitingLeaves.isEmpty && taken == applied && runningLeaves == 0 && !waking {
                     // Only an abandoned Z3 thread is left: look again shortly.
@@ -233,6 +260,7 @@ struct BranchAndBound: Sendable {
                 case let .node(sequence, outcome):
                     finished[sequence] = outcome
                     while let next = finished.removeValue(forKey: applied) {
+                        if let node = pending.removeValue(forKey: applied), case .pruned = next { closedShare += node.share }
                         applied += 1
                         if applied % 5000 == 0 {
                             progress?("\(groupName): \(applied) nodes, \(leaves) Z3 leaves, \(queue.count) open")
@@ -244,9 +272,11 @@ struct BranchAndBound: Sendable {
                         // Take the next nodes right after each outcome, never after a batch
                         // whose size depends on timing.
                         takeNodes()
+                        report()
                     }
-                case let .leaf(outcome):
+                case let .leaf(id, outcome):
                     runningLeaves -= 1
+                    if let leaf = atZ3.removeValue(forKey: id), case .pruned = outcome { closedShare += leaf.share }
                     if let result = apply(outcome) {
                         group.cancelAll()
                         return result
@@ -265,15 +295,19 @@ struct BranchAndBound: Sendable {
             if undecided > 0 {
                 return .unknown("\(undecided) node(s) with every ReLU phase fixed were not refuted by the bounds, and the network is too wide for an exact Z3 check")
             }
+            closedShare = 1
             return .proved(nodes: taken, leaves: leaves)
         }
+        report(finished: true)
+        return result
     }
 
     /// What finished in the run loop.
     private enum Event: Sendable {
         /// The outcome of the node taken `sequence`-th.
         case node(Int, NodeOutcome)
-        case leaf(NodeOutcome)
+        /// The outcome of the Z3 leaf launched `id`-th.
+        case leaf(Int, NodeOutcome)
         /// Time to look for a free Z3 permit again.
         case wake
     }
@@ -330,9 +364,13 @@ struct BranchAndBound: Sendable {
         } else if ((unstable <= threshold || stuck) && !node.mustSplit) || !splittable {
             return .leaf(next, bounds)
         }
-        return .children(split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
-                               refutation: refutations[hardest.position], chosen: chosenSplit).map { child in
+        let children = split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
+                             refutation: refutations[hardest.position], chosen: chosenSplit)
+        return .children(children.map { child in
             var child = child
+            // For progress only: the children divide the node's share, and inherit its bound.
+            child.share = node.share / Double(children.count)
+            child.lowerBound = max(node.lowerBound, distance(hardest.outcome))
             // In ReLU-split trees a node's bounds are the root's clipped by its phases, which
             // already lie inside its parent's (interval propagation is inclusion-monotone):
             // keeping the parent's bounds in every open node would only cost memory (about

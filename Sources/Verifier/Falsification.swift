@@ -37,8 +37,6 @@ struct Falsification: Sendable {
     }
 
     private static func validated(_ cex: Counterexample, foundBy: String) -> ValidatedCounterexample {
-        ValidatedCounterexample(input: cex.input, output: cex.output, outputFloat: cex.outputFloat,
-                                caseIndex: cex.caseIndex, marginDouble: cex.marginDouble,
-                                marginFloat: cex.marginFloat, foundBy: foundBy)
+        ValidatedCounterexample(cex, foundBy: foundBy)
     }
 }

@@ -42,6 +42,10 @@ struct NodeQueue: Sendable {
         for node in nodes { insert(node) }
     }
 
+    /// The lowest `Subproblem.lowerBound` of the open nodes, nil when there are none (for
+    /// progress reports; one pass, no copies of the nodes).
+    var lowestLowerBound: Double? { heap.unordered.lazy.map(\.node.lowerBound).min() }
+
     /// The best node, removed.
     mutating func popBest() -> Subproblem? {
         heap.popMax()?.node

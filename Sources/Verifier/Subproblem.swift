@@ -24,4 +24,10 @@ struct Subproblem: Sendable {
     /// In ReLU-split trees: per open case (position in the group), per atom, the multipliers of
     /// the parent's split constraints, from which this node's ascent starts.
     var splitMultipliers: [Int: [SplitMultipliers]] = [:]
+    /// The node's share of its tree (the root's is 1; a split divides it among the children),
+    /// for progress reports.
+    var share: Double = 1
+    /// A sound lower bound of the slack of the node's hardest open case, proved on an ancestor's
+    /// region (−∞ before any), for progress reports.
+    var lowerBound: Double = -.infinity
 }

@@ -31,29 +31,39 @@ public struct Verifier: Sendable {
     ///   timeout).
     public func verify(startedAt start: ContinuousClock.Instant = .now) async -> VerificationReport {
         let deadline = options.timeout.map { start + $0 }
-        func elapsed() -> Double { Self.seconds(ContinuousClock.now - start) }
-
-        if specification.cases.isEmpty {
-            return VerificationReport(verdict: .holds, cases: [], seconds: elapsed())
+        let meter = options.progressMeter ?? VerificationProgress()
+        meter.begin(caseCount: specification.cases.count)
+        func finish(_ verdict: Verdict, _ cases: [CaseOutcome]) -> VerificationReport {
+            meter.enter(.done)
+            let counts = meter.snapshot()
+            return VerificationReport(verdict: verdict, cases: cases, seconds: Self.seconds(ContinuousClock.now - start),
+                                      nodes: counts.nodesDone, leaves: counts.leaves)
         }
+
+        if specification.cases.isEmpty { return finish(.holds, []) }
         // Cheap proofs come before the attack: on MNIST fc the linear bounds settle every case
         // of most `unsat` instances in about 20 ms, where the attack would spend its whole
         // budget (up to 4 s) first. The attack then aims only at the cases still open. On networks
         // whose dense weights make even those bounds slow (a CIFAR-10 CNN: 4–5 s per case) the
         // attack goes first, over every case.
         let attackFirst = options.usesAttack && Self.boundsAreSlow(on: network)
-        if attackFirst, let report = await attack(cases: Array(specification.cases.indices), settled: [:],
-                                                  deadline: deadline, elapsed: elapsed) {
-            return report
+        if attackFirst {
+            meter.enter(.attack)
+            if let (cex, outcomes) = await attack(cases: Array(specification.cases.indices), settled: [:], deadline: deadline) {
+                return finish(.violated(cex), outcomes)
+            }
         }
         let settled = options.usesBounds ? await cheapProofs(deadline: deadline) : [:]
+        meter.close(cases: settled.count)
         let open = specification.cases.indices.filter { settled[$0] == nil }
-        if options.usesAttack && !attackFirst && !open.isEmpty,
-           let report = await attack(cases: open, settled: settled, deadline: deadline, elapsed: elapsed) {
-            return report
+        if options.usesAttack && !attackFirst && !open.isEmpty {
+            meter.enter(.attack)
+            if let (cex, outcomes) = await attack(cases: open, settled: settled, deadline: deadline) {
+                return finish(.violated(cex), outcomes)
+            }
         }
-        let outcomes = await solveCases(deadline: deadline, settled: settled)
-        return VerificationReport(verdict: Self.combine(outcomes.map(\.0)), cases: outcomes.map(\.1), seconds: elapsed())
+        let outcomes = await solveCases(deadline: deadline, settled: settled, meter: meter)
+        return finish(Self.combine(outcomes.map(\.0)), outcomes.map(\.1))
     }
 
     /// Interval and plain linear bounds of every case (concurrently): the cases they prove, with
@@ -78,8 +88,8 @@ public struct Verifier: Sendable {
 
     /// Sampling and gradient attack on `cases` (the rest are `settled` or left open); the
     /// report when it found a counterexample.
-    private func attack(cases: [Int], settled: [Int: (CaseResult, CaseOutcome)], deadline: ContinuousClock.Instant?,
-                        elapsed: () -> Double) async -> VerificationReport? {
+    private func attack(cases: [Int], settled: [Int: (CaseResult, CaseOutcome)],
+                        deadline: ContinuousClock.Instant?) async -> (ValidatedCounterexample, [CaseOutcome])? {
         guard !cases.isEmpty else { return nil }
         let budget = attackBudget(deadline: deadline)
         let target = Specification(inputCount: specification.inputCount, outputCount: specification.outputCount,
@@ -90,7 +100,7 @@ public struct Verifier: Sendable {
         let outcomes = specification.cases.indices.map {
             settled[$0]?.1 ?? CaseOutcome(caseIndex: $0, status: $0 == cex.caseIndex ? .falsified : .skipped, seconds: 0)
         }
-        return VerificationReport(verdict: .violated(cex), cases: outcomes, seconds: elapsed())
+        return (cex, outcomes)
     }
 
     /// Whether the cheap linear bounds cost more than the attack budget: the bounds back-
@@ -129,20 +139,21 @@ public struct Verifier: Sendable {
     /// solves it); stage two runs branch and bound once per group of still-open cases that share
     /// an input box. Both stages run on `jobs` workers and stop at the first counterexample.
     /// Cases in `settled` are already decided.
-    private func solveCases(deadline: ContinuousClock.Instant?,
-                            settled: [Int: (CaseResult, CaseOutcome)]) async -> [(CaseResult, CaseOutcome)] {
+    private func solveCases(deadline: ContinuousClock.Instant?, settled: [Int: (CaseResult, CaseOutcome)],
+                            meter: VerificationProgress) async -> [(CaseResult, CaseOutcome)] {
         let count = specification.cases.count
         var results = [(CaseResult, CaseOutcome)?](repeating: nil, count: count)
         for (index, result) in settled { results[index] = result }
         let pending = (0..<count).filter { settled[$0] == nil }
         var open: [Int] = []
         var unstable: [Int: [Int]] = [:]
+        meter.enter(.cases)
         let first = await concurrently(count: pending.count, jobs: options.jobs, deadline: deadline) { k in
             await self.firstStage(pending[k], deadline: deadline)
         }
         for (index, stage) in zip(pending, first) {
             switch stage {
-            case let .decided(result, outcome)?: results[index] = (result, outcome)
+            case let .decided(result, outcome)?: results[index] = (result, outcome); meter.close(cases: 1)
             case let .open(counts)?: open.append(index); unstable[index] = counts
             case nil: break
             }
@@ -154,9 +165,12 @@ public struct Verifier: Sendable {
             // One Z3 leaf thread alive at a time across the run, abandoned ones included: on a
             // 784-input network each holds its rational encoding (hundreds of MB) and a core.
             let leafPermits = ThreadPermits(count: 1)
+            meter.enter(.branchAndBound)
             let second = await concurrently(count: groups.count, jobs: options.jobs, deadline: deadline) { g in
-                await self.branchAndBound(groups[g], jobs: groupJobs, unstable: unstable, leafPermits: leafPermits,
-                                          deadline: deadline)
+                let result = await self.branchAndBound(groups[g], jobs: groupJobs, unstable: unstable, leafPermits: leafPermits,
+                                                       meter: meter, treeID: g, deadline: deadline)
+                meter.close(cases: groups[g].count)
+                return result
             }
             for group in second {
                 for (index, result, outcome) in group?.entries ?? [] { results[index] = (result, outcome) }
@@ -280,7 +294,7 @@ public struct Verifier: Sendable {
 
     /// One branch-and-bound tree for a group of open cases sharing a box.
     private func branchAndBound(_ group: [Int], jobs: Int, unstable: [Int: [Int]], leafPermits: ThreadPermits,
-                                deadline: ContinuousClock.Instant?) async -> GroupResult {
+                                meter: VerificationProgress, treeID: Int, deadline: ContinuousClock.Instant?) async -> GroupResult {
         let start = ContinuousClock.now
         var babOptions = BranchAndBound.Options()
         babOptions.leafThreshold = options.leafThreshold
@@ -289,6 +303,8 @@ public struct Verifier: Sendable {
                                  options: babOptions, makeSolver: makeSolver, seed: options.seed,
                                  leafPermits: leafPermits)
         bab.progress = options.progress
+        bab.meter = meter
+        bab.treeID = treeID
         let result = await bab.run(deadline: deadline)
         let seconds = Self.seconds(.now - start)
         return GroupResult(entries: group.map { index in

@@ -32,6 +32,9 @@ public struct VerifierOptions: Sendable {
 
     /// Receives progress lines (branch-and-bound statistics) when set.
     public var progress: (@Sendable (String) -> Void)?
+    /// Receives the run's counters (phase, cases closed, branch-and-bound nodes) when set; the
+    /// verifier keeps a private one otherwise (its totals go into the report).
+    public var progressMeter: VerificationProgress?
 
     public init(timeout: Duration? = nil) {
         self.timeout = timeout

@@ -1,3 +1,4 @@
+import FileReading
 import Foundation
 
 /// Writes a file so that a reader (or a harness that kills us) sees either the complete new
@@ -12,12 +13,12 @@ enum AtomicFile {
             if rename(temporary.path, url.path) != 0 {
                 let code = errno
                 try? FileManager.default.removeItem(at: temporary)
-                throw InputError(description: "\(path): cannot write result file (\(String(cString: strerror(code))))")
+                throw InputError(description: "\(path): cannot write the result file: \(String(cString: strerror(code)).lowercased())")
             }
         } catch let error as InputError {
             throw error
         } catch {
-            throw InputError(description: "\(path): cannot write result file (\(error.localizedDescription))")
+            throw InputError(description: "\(path): cannot write the result file: \(FileReader.reason(error))")
         }
     }
 }

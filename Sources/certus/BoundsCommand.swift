@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bounds
+import CertusKit
 import Foundation
 
 /// `certus bounds MODEL PROPERTY [--method interval|linear|lagrangian|all] [--iterations N]
@@ -10,12 +11,12 @@ struct BoundsCommand: AsyncParsableCommand {
         commandName: "bounds",
         abstract: "Print sound bounds of a network over each case of a VNN-LIB property, per bounding method.",
         discussion: """
-        For each case and method: the proved lower and upper bound of every output, the bounds of
-        each unsafe constraint's expression (its slack), whether the method proves the case
-        unreachable (and how), the unstable ReLUs per layer and the time. Methods: interval
-        propagation, linear relaxation (CROWN/DeepPoly back-substitution with optimised slopes),
-        and the Lagrangian dual of Dvijotham et al. 2018. With --json, one object:
-        {"model", "property", "methods": [{"method", "seconds", "cases": [{"case", "outputs",
+        For each case and method: the proved lower and upper bound of every output, the bounds of \
+        each unsafe constraint's expression (its slack), whether the method proves the case \
+        unreachable (and how), the unstable ReLUs per layer and the time. Methods: interval \
+        propagation, linear relaxation (CROWN/DeepPoly back-substitution with optimised slopes), \
+        and the Lagrangian dual of Dvijotham et al. 2018. With --json, one object: \
+        {"model", "property", "methods": [{"method", "seconds", "cases": [{"case", "outputs", \
         "proved", "unstable", ...}]}]}; infinite bounds are null.
         """
     )

@@ -9,10 +9,10 @@ struct CrosscheckCommand: AsyncParsableCommand {
         commandName: "crosscheck",
         abstract: "Compare verifiers' VNN-COMP results CSVs, validate their counterexamples, and list disagreements.",
         discussion: """
-        Each CSV (category,onnx,vnnlib,prepare_time,result,run_time) names one verifier by its file name; its
-        counterexamples are read from the folder of the same name next to it (<onnx stem>_<vnnlib stem>.counterexample,
-        as certus soundness run writes them). Result words are matched exactly (sat/violated, unsat/holds, unknown,
-        timeout, error). The report goes to standard output as Markdown. Exit status 1 when an unsat claim is
+        Each CSV (category,onnx,vnnlib,prepare_time,result,run_time) names one verifier by its file name; its \
+        counterexamples are read from the folder of the same name next to it (<onnx stem>_<vnnlib stem>.counterexample, \
+        as certus soundness run writes them). Result words are matched exactly (sat/violated, unsat/holds, unknown, \
+        timeout, error). The report goes to standard output as Markdown. Exit status 1 when an unsat claim is \
         refuted by a valid counterexample or a counterexample is invalid, 2 for bad input.
         """
     )

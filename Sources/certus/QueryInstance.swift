@@ -1,3 +1,4 @@
+import FileReading
 import Foundation
 import NetworkIR
 import ONNXImport
@@ -46,7 +47,7 @@ enum QueryInstance {
             guard let model = modelPaths[declaration.name] else {
                 throw InputError(description: "\(declaration.location): network '\(declaration.name)' has no model; give --network \(declaration.name)=MODEL.onnx")
             }
-            let network = try importing(model) { try ONNXLoader.load(contentsOf: URL(fileURLWithPath: model)) }
+            let network = try importing(model) { try ONNXLoader.load(contentsOf: URL(fileURLWithPath: model), fileName: model) }
             if case let .isomorphicTo(target)? = declaration.equivalence {
                 let other = networks[target]
                 guard network.layers.map(\.kindName) == other.layers.map(\.kindName), network.layerSizes == other.layerSizes,
@@ -98,7 +99,7 @@ enum QueryInstance {
         } catch let error as InputError {
             throw error
         } catch {
-            throw InputError(description: "\(model): cannot read the file: \(error.localizedDescription)")
+            throw InputError(description: "\(model): cannot read the file: \(FileReader.reason(error))")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Verifier
 
 extension RunGuard {
     /// The guard of one `certus verify` run, armed: signals, the memory limit, and (when given)
@@ -6,15 +7,27 @@ extension RunGuard {
     /// - Parameters:
     ///   - memoryLimitMiB: the user's `--memory-limit`, or nil for `MemoryUsage.defaultLimit`.
     ///   - timeoutWord: the word printed for a timeout in text mode.
+    ///   - progress: the run's counters, for the node counts of the JSON object.
+    ///   - beforeReport: runs before the guard prints (to erase a progress line).
     static func armedForVerify(model: String, property: String, result: String?, json: Bool,
                                timeout: Double?, memoryLimitMiB: Int?, start: ContinuousClock.Instant,
-                               timeoutWord: String = "timeout") -> RunGuard {
+                               timeoutWord: String = "timeout", progress: VerificationProgress? = nil,
+                               beforeReport: @escaping @Sendable () -> Void = {}) -> RunGuard {
         let render: Renderer
         if json {
-            render = { word, reason in jsonText(model: model, property: property, word: word, reason: reason, start: start) }
+            render = { word, reason in
+                beforeReport()
+                let output = VerifyOutput(model: model, property: property, result: VerifyOutput.Result(rawValue: word) ?? .unknown,
+                                          reason: reason, seconds: VerifyOutput.seconds(since: start),
+                                          progress: progress?.snapshot())
+                return output.text + "\n"
+            }
         } else {
             // VNN-LIB 2.0 spells a timeout `timed-out`; VNN-COMP's result files say `timeout`.
-            render = { word, _ in (word == "timeout" ? timeoutWord : word) + "\n" }
+            render = { word, _ in
+                beforeReport()
+                return (word == "timeout" ? timeoutWord : word) + "\n"
+            }
         }
         let runGuard = RunGuard(resultPath: result, render: render)
         runGuard.armSignals()
@@ -22,19 +35,5 @@ extension RunGuard {
         runGuard.arm(memoryLimit: limit.map { $0.overflow ? Int.max : $0.partialValue } ?? MemoryUsage.defaultLimit)
         if let timeout { runGuard.arm(deadline: start + .seconds(timeout), limit: timeout) }
         return runGuard
-    }
-
-    /// The one JSON object `--json` prints, for a verdict the guard reports.
-    private static func jsonText(model: String, property: String, word: String, reason: String,
-                                 start: ContinuousClock.Instant) -> String {
-        let elapsed = ContinuousClock.now - start
-        let object: [String: Any] = [
-            "model": model, "property": property, "result": word, "reason": reason,
-            "seconds": Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-        ]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
-            return "{\"result\":\"\(word)\"}\n"
-        }
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bounds
+import CertusKit
 import Foundation
 import Search
 import Z3Backend
@@ -13,15 +14,15 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search a grid of manipulations of the property's input box for a counterexample (DLV).",
         discussion: """
-        The grid moves K input dimensions (chosen by gradient saliency) by multiples of a span,
-        up to N spans each way from the box centre; by default span = half the box width and
-        N = 1, so the grid holds the box's corners, edge midpoints and centre. Blocks of grid
-        cells that sound bounds prove safe are skipped. With --layer L the grid lives in the
-        output of layer L, and violating hidden points are mapped back to inputs with Z3.
-        A counterexample is checked by running the network. "No counterexample on this grid"
-        is not a proof; the report says which grid was covered. With --json, one object:
-        {"outcome": "counterexample"|"none-on-grid"|"budget-exhausted", "grid": {"dimensions",
-        "spans", "steps"}, "pointsChecked", "cellsPruned", "pointsLeft",
+        The grid moves K input dimensions (chosen by gradient saliency) by multiples of a span, \
+        up to N spans each way from the box centre; by default span = half the box width and \
+        N = 1, so the grid holds the box's corners, edge midpoints and centre. Blocks of grid \
+        cells that sound bounds prove safe are skipped. With --layer L the grid lives in the \
+        output of layer L, and violating hidden points are mapped back to inputs with Z3. \
+        A counterexample is checked by running the network. "No counterexample on this grid" \
+        is not a proof; the report says which grid was covered. With --json, one object: \
+        {"outcome": "counterexample"|"none-on-grid"|"budget-exhausted", "grid": {"dimensions", \
+        "spans", "steps"}, "pointsChecked", "cellsPruned", "pointsLeft", \
         "counterexample": {"x", "y"}|null}.
         """
     )

@@ -26,11 +26,11 @@ struct SoundnessCommand: AsyncParsableCommand {
             commandName: "generate",
             abstract: "Write a benchmark in VNN-COMP layout with planted, hidden counterexamples (answers in DIR/hidden/).",
             discussion: """
-            Each model SPEC is mlp:N:H1xH2:CLASSES:METHOD[:U+C] or cnn:CxHxW:OUTkKsS,...:H1x...:CLASSES:pocket[:U+C],
-            for example mlp:10:32x32:2:pocket:5+4 or cnn:1x8x8:4k3s1:32:2:pocket. METHOD is pocket (a narrow ReLU
-            pocket built into the weights at a random point of the box) or trained (a small MLP trained so that a
-            planted box corner is misclassified, as SoundnessBench does; at least 8 inputs). U+C: instances with a
-            planted counterexample and without. Every planted counterexample is checked on the written ONNX file
+            Each model SPEC is mlp:N:H1xH2:CLASSES:METHOD[:U+C] or cnn:CxHxW:OUTkKsS,...:H1x...:CLASSES:pocket[:U+C], \
+            for example mlp:10:32x32:2:pocket:5+4 or cnn:1x8x8:4k3s1:32:2:pocket. METHOD is pocket (a narrow ReLU \
+            pocket built into the weights at a random point of the box) or trained (a small MLP trained so that a \
+            planted box corner is misclassified, as SoundnessBench does; at least 8 inputs). U+C: instances with a \
+            planted counterexample and without. Every planted counterexample is checked on the written ONNX file \
             in float64 and float32, and kept only if sampling and PGD with many restarts miss it.
             """
         )
@@ -77,10 +77,10 @@ struct SoundnessCommand: AsyncParsableCommand {
             commandName: "run",
             abstract: "Run verifiers on a benchmark, validate their counterexamples, and report unsound claims.",
             discussion: """
-            A command template may use {onnx} {vnnlib} {result} {timeout}; without {result} the command's standard
-            output is read as the result. Example: --verifier 'certus=certus verify {onnx} {vnnlib} --timeout {timeout}'.
-            --vnncomp-scripts DIR runs a VNN-COMP tool folder (prepare_instance.sh, run_instance.sh). Results go to
-            OUT/<name>.csv (VNN-COMP form) and OUT/<name>/; the report to OUT/report.{md,json,html}. Exit status 1
+            A command template may use {onnx} {vnnlib} {result} {timeout}; without {result} the command's standard \
+            output is read as the result. Example: --verifier 'certus=certus verify {onnx} {vnnlib} --timeout {timeout}'. \
+            --vnncomp-scripts DIR runs a VNN-COMP tool folder (prepare_instance.sh, run_instance.sh). Results go to \
+            OUT/<name>.csv (VNN-COMP form) and OUT/<name>/; the report to OUT/report.{md,json,html}. Exit status 1 \
             when any verifier makes an unsound claim or states an invalid counterexample, 2 for bad input.
             """
         )

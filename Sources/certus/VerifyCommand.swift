@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertusKit
 import Foundation
 import SMT
 import VNNLIB
@@ -12,15 +13,20 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Prove a VNN-LIB property of an ONNX network (unsat) or find a checked counterexample (sat).",
         discussion: """
-        The first line of output is sat, unsat, unknown or timeout. For sat, the counterexample
-        follows in VNN-COMP form, ((X_0 v) ... (Y_0 v) ...); it has been run through the network
+        The first line of output is sat, unsat, unknown or timeout. For sat, the counterexample \
+        follows in VNN-COMP form, ((X_0 v) ... (Y_0 v) ...); it has been run through the network \
         and lies in the unsafe set exactly on the float64 outputs.
 
-        With a VNN-LIB 2.0 query instead (one file argument and --network NAME=MODEL.onnx for
-        each declared network not marked equal-to), the first line is sat, unsat, unknown or
-        timed-out, and for sat every declared variable follows in the standard's form:
-        NAME TYPE [shape], then its values one a line, each network's outputs replayed on the
+        With a VNN-LIB 2.0 query instead (one file argument and --network NAME=MODEL.onnx for \
+        each declared network not marked equal-to), the first line is sat, unsat, unknown or \
+        timed-out, and for sat every declared variable follows in the standard's form: \
+        NAME TYPE [shape], then its values one a line, each network's outputs replayed on the \
         original model.
+
+        With --json, one object instead, for every outcome including bad input: its form is \
+        docs/schema/verify-output.schema.json. Progress goes to standard error every second when \
+        it is a terminal or --progress is given. Exit status: 0 for any verdict, 2 for bad input \
+        (one error: line), 64 for a usage error.
         """
     )
 
@@ -38,9 +44,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Skip sound bounds before Z3 (the plain exact encoding; for comparison).") var noBounds = false
     @Flag(help: "Skip sampling and gradient attack.") var noAttack = false
     @Option(help: "Branch-and-bound nodes with at most this many unstable ReLUs go to Z3 (default 0).") var leafThreshold: Int?
-    @Flag(help: "Print progress of branch and bound on standard error.") var verbose = false
-    @Option(help: "Decision procedure after bounds: bab (branch and bound, default) or exact (one Z3 query per case).")
-    var engine: String = "bab"
+    @Flag(help: "Show progress on standard error every second: phase, cases closed, nodes done and open, best proved bound, share of the region closed, elapsed time (the default when standard error is a terminal).")
+    var progress = false
+    @Flag(help: "Print branch-and-bound statistics on standard error as they happen.") var verbose = false
+    @Option(help: "Decision procedure after bounds: bab is branch and bound with Z3 at the leaves, exact is one Z3 query per case.")
+    var engine: VerifierOptions.Engine = .branchAndBound
     @Option(help: "Stop with unknown when resident memory exceeds this many MiB (default: 3/4 of the machine's memory).")
     var memoryLimit: Int?
 
@@ -49,7 +57,6 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ValidationError("--timeout must be a positive number of seconds")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if VerifierOptions.Engine(rawValue: engine) == nil { throw ValidationError("--engine must be bab or exact") }
         if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be at least 1 (MiB)") }
         if property == nil {
             if networks.isEmpty { throw ValidationError("give MODEL PROPERTY (VNN-LIB 1.0) or QUERY --network NAME=MODEL (VNN-LIB 2.0)") }
@@ -66,9 +73,13 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let start = ContinuousClock.now
         let timeout = self.timeout.map { min($0, Self.maximumTimeout) }
-        guard let property else { try await runQuery(start: start, timeout: timeout) }
+        let printer = ProgressDisplay.wanted(requested: progress) ? ProgressDisplay(start: start) : nil
+        let meter = printer?.meter ?? VerificationProgress()
+        guard let property else { try await runQuery(start: start, timeout: timeout, printer: printer, meter: meter) }
         let runGuard = RunGuard.armedForVerify(model: model, property: property, result: result, json: json,
-                                               timeout: timeout, memoryLimitMiB: memoryLimit, start: start)
+                                               timeout: timeout, memoryLimitMiB: memoryLimit, start: start,
+                                               progress: meter, beforeReport: { printer?.stop() })
+        printer?.resume()
         try await ErrorReporting.guarding {
             let instance: Instance
             do {
@@ -77,17 +88,22 @@ struct VerifyCommand: AsyncParsableCommand {
                 // The `error:` line and exit status 2 are this run's outcome: a signal or limit
                 // arriving while they are reported must not turn them into `timeout`.
                 runGuard.claimOrWaitForExit()
+                printer?.stop()
+                if json, let error = error as? InputError {
+                    print(VerifyOutput(model: model, property: property, result: .error, reason: error.description,
+                                       seconds: VerifyOutput.seconds(since: start), progress: nil).text)
+                }
                 throw error
             }
-            let options = verifierOptions(timeout: timeout)
-            let verifier = Verifier(network: instance.network, specification: instance.specification,
-                                    options: options, makeSolver: { Z3Solver() })
-            let report = await verifier.verify(startedAt: start)
+            var options = verifierOptions(timeout: timeout)
+            options.progressMeter = meter
+            let report = await instance.verify(options: options, startedAt: start)
             runGuard.claimOrWaitForExit()  // from here on, a signal or limit no longer replaces the verdict
+            printer?.stop()
             let text = ResultText.vnncomp(report.verdict)
             if let result { try AtomicFile.write(text, to: result) }
             if json {
-                print(try ResultText.json(report, model: model, property: property))
+                print(VerifyOutput(report, model: model, property: property).text)
             } else {
                 print(text, terminator: "")
                 Self.noteUnknown(report.verdict)
@@ -124,31 +140,37 @@ struct VerifyCommand: AsyncParsableCommand {
         if verbose {
             options.progress = { line in FileHandle.standardError.write(Data("progress: \(line)\n".utf8)) }
         }
-        options.engine = VerifierOptions.Engine(rawValue: engine) ?? .branchAndBound
+        options.engine = engine
         return options
     }
 
     /// The VNN-LIB 2.0 form: one query, the models by `--network`, the standard's output
     /// (`timed-out` for a timeout; for `sat`, every declared variable with its values).
-    private func runQuery(start: ContinuousClock.Instant, timeout: Double?) async throws -> Never {
+    private func runQuery(start: ContinuousClock.Instant, timeout: Double?, printer: ProgressDisplay?,
+                          meter: VerificationProgress) async throws -> Never {
         let runGuard = RunGuard.armedForVerify(model: model, property: model, result: result, json: false,
                                                timeout: timeout, memoryLimitMiB: memoryLimit, start: start,
-                                               timeoutWord: "timed-out")
+                                               timeoutWord: "timed-out", beforeReport: { printer?.stop() })
+        printer?.resume()
         try await ErrorReporting.guarding {
             let problem: QueryProblem
             do {
                 problem = try QueryInstance.load(query: model, networks: networks, floatAsReal: floatAsReal)
             } catch {
                 runGuard.claimOrWaitForExit()
+                printer?.stop()
                 throw error
             }
-            let report = await problem.verify(options: verifierOptions(timeout: timeout), makeSolver: { Z3Solver() }, startedAt: start)
+            var options = verifierOptions(timeout: timeout)
+            options.progressMeter = meter
+            let report = await problem.verify(options: options, makeSolver: { Z3Solver() }, startedAt: start)
             runGuard.claimOrWaitForExit()
+            printer?.stop()
             var text: String
             switch report.verdict {
             case let .violated(cex): text = "sat\n" + problem.assignmentText(cex)
             case .timeout: text = "timed-out\n"
-            default: text = report.verdict.word + "\n"
+            default: text = report.verdict.word.rawValue + "\n"
             }
             if let result { try AtomicFile.write(text, to: result) }
             print(text, terminator: "")

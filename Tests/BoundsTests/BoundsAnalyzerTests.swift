@@ -1,4 +1,5 @@
 import Foundation
+import Search
 import Testing
 import ExactArithmetic
 import NetworkIR

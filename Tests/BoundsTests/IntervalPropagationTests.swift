@@ -1,3 +1,4 @@
+import Search
 import Testing
 import ExactArithmetic
 import NetworkIR

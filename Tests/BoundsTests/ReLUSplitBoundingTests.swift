@@ -1,5 +1,6 @@
 import ExactArithmetic
 import NetworkIR
+import Search
 import Testing
 import VNNLIB
 @testable import Bounds

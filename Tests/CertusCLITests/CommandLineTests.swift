@@ -80,3 +80,65 @@ import TestSupport
         }
     }
 }
+
+/// What a user sees when the command line is misused or a file is wrong: plain words, the path
+/// as typed, the documented exit statuses, and option values listed in the help.
+@Suite struct UserFacingMessageTests {
+    @Test func fileErrorsUsePlainWordsAndThePathAsTyped() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let notAModel = try scratch.write("notes.onnx", "not a model")
+        let runs = [
+            try CertusExecutable.run(["verify", scratch.path("missing.onnx"), CommandLineTests.property("robust_small")]),
+            try CertusExecutable.run(["verify", notAModel, CommandLineTests.property("robust_small")]),
+            try CertusExecutable.run(["verify", scratch.url.path, CommandLineTests.property("robust_small")]),
+            try CertusExecutable.run(["check", CommandLineTests.model, CommandLineTests.property("robust_small"), scratch.path("none.txt")]),
+        ]
+        let expected = [
+            "error: \(scratch.path("missing.onnx")): cannot read the file: no such file",
+            "error: \(notAModel): not a valid ONNX protobuf: ",
+            "error: \(scratch.url.path): cannot read the file: it is a directory",
+            "error: \(scratch.path("none.txt")): cannot read the result file: no such file",
+        ]
+        for (run, prefix) in zip(runs, expected) {
+            #expect(run.status == 2)
+            #expect(run.standardError.hasPrefix(prefix), "\(run.standardError)")
+            for jargon in ["NSCocoaErrorDomain", "malformedProtobuf", "The operation could not be completed"] {
+                #expect(!run.standardError.contains(jargon), "\(run.standardError)")
+            }
+        }
+    }
+
+    @Test func anInputWithoutBoundsIsAnErrorNamingIt() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let property = try scratch.write("p.vnnlib", HostilePropertyTests.declarations
+            + "(assert (<= 0 X_0 1))\n(assert (<= X_1 1))\n(assert (<= Y_0 0))\n")
+        let run = try CertusExecutable.run(["verify", HostilePropertyTests.network, property])
+        #expect(run.status == 2)
+        #expect(run.standardError.hasPrefix("error: \(property): input X_1 has no lower bound"), "\(run.standardError)")
+    }
+
+    @Test func usageErrorsExitWith64AndHelpListsEngines() throws {
+        let bad = try CertusExecutable.run(["verify", CommandLineTests.model, CommandLineTests.property("robust_small"), "--engine", "fast"])
+        #expect(bad.status == 64, "\(bad.standardError)")
+        let help = try CertusExecutable.run(["verify", "--help"])
+        #expect(help.standardOutput.contains("values: bab, exact"), "\(help.standardOutput)")
+        let root = try CertusExecutable.run(["--help"])
+        #expect(root.standardOutput.contains("64 for"), "the root help documents the usage-error status")
+    }
+
+    /// `--progress` reports on standard error while branch and bound runs, and nothing reaches
+    /// standard output but the verdict.
+    @Test(.requiresBenchmarks) func progressLinesDuringALongRun() throws {
+        let acas = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
+        let run = try CertusExecutable.run(["verify", acas.appendingPathComponent("ACASXU_run2a_3_3_batch_2000.onnx").path,
+                                            acas.appendingPathComponent("prop_2.vnnlib").path, "--timeout", "4", "--progress"])
+        #expect(run.standardOutput == "timeout\n")
+        let lines = run.standardError.split(separator: "\n").filter { $0.hasPrefix("progress: ") }
+        #expect(lines.count >= 2, "\(run.standardError)")
+        #expect(lines.contains { $0.contains("nodes done") && $0.contains("open") && $0.contains(" s") }, "\(run.standardError)")
+        let quiet = try CertusExecutable.run(["verify", CommandLineTests.model, CommandLineTests.property("robust_small")])
+        #expect(!quiet.standardError.contains("progress:"))
+    }
+}

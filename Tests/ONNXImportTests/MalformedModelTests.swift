@@ -103,6 +103,8 @@ import TestSupport
         guard case let .malformedProtobuf(file, _)? = error else { throw Failure("expected malformedProtobuf, got \(String(describing: error))") }
         #expect(file == "bad_protobuf.onnx")
         #expect(error?.description.hasPrefix("bad_protobuf.onnx: not a valid ONNX protobuf: ") == true)
+        // In plain words, not the protobuf decoder's enum case names.
+        #expect(error?.description.contains("malformedProtobuf") == false)
     }
 
     @Test func missingFileIsUnreadable() {
@@ -114,6 +116,7 @@ import TestSupport
             return
         }
         #expect(file == "no_such_model.onnx")
+        #expect(error?.description.hasSuffix("cannot read the file: no such file") == true, "\(String(describing: error))")
     }
 
     @Test func emptyDataHasNoGraph() {

@@ -1,6 +1,7 @@
 import Foundation
 import NetworkIR
 import ONNXImport
+import ResultCodec
 import Search
 import Testing
 import VNNLIB
@@ -33,7 +34,7 @@ import VNNLIB
         for record in summary.instances where record.label == .unverifiable {
             let stem = ((record.vnnlib as NSString).lastPathComponent as NSString).deletingPathExtension
             let text = try String(contentsOf: directory.appendingPathComponent("hidden/\(stem).cex"), encoding: .utf8)
-            let witness = try ResultFileReader.parseWitness(text).get()
+            let witness = try ResultFile.parseWitness(text).get()
             let check = validator.validate(witness, problem: nil, onnx: directory.appendingPathComponent(record.onnx),
                                            vnnlib: directory.appendingPathComponent(record.vnnlib))
             #expect(check.status == .valid, "\(record.vnnlib): \(check.reason ?? "")")

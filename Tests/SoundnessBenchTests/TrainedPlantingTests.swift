@@ -1,6 +1,7 @@
 import Foundation
 import NetworkIR
 import ONNXImport
+import ResultCodec
 import Search
 import Testing
 import VNNLIB
@@ -29,7 +30,7 @@ import VNNLIB
             let onnx = directory.appendingPathComponent(record.onnx), vnnlib = directory.appendingPathComponent(record.vnnlib)
             let stem = ((record.vnnlib as NSString).lastPathComponent as NSString).deletingPathExtension
             let text = try String(contentsOf: directory.appendingPathComponent("hidden/\(stem).cex"), encoding: .utf8)
-            let check = validator.validate(try ResultFileReader.parseWitness(text).get(), problem: nil, onnx: onnx, vnnlib: vnnlib)
+            let check = validator.validate(try ResultFile.parseWitness(text).get(), problem: nil, onnx: onnx, vnnlib: vnnlib)
             #expect(check.status == .valid, "\(record.vnnlib): \(check.reason ?? "")")
             // The point is near a vertex, not on one: every offset is 45-70% of the radius.
             let point = try #require(record.counterexample)

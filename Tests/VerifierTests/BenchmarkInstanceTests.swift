@@ -31,7 +31,7 @@ import Z3Backend
         let net = try ONNXLoader.load(contentsOf: root.appendingPathComponent(parts[0]))
         let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent(parts[1]))
         let report = await VerifierTests.verify(net, spec)
-        #expect(report.verdict.word == parts[2], "\(row): \(report.verdict)")
+        #expect(report.verdict.word.rawValue == parts[2], "\(row): \(report.verdict)")
         if case let .violated(cex) = report.verdict {
             #expect(spec.violatedCase(inputs: cex.input, outputs: net.evaluate(cex.input)) != nil)
         }

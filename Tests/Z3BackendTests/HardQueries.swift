@@ -1,5 +1,6 @@
 import ExactArithmetic
 import SMT
+import Search
 
 /// Deterministic query builders for the Z3 backend tests.
 enum HardQueries {
@@ -69,19 +70,5 @@ enum HardQueries {
         }
         solver.add(.greaterOrEqual(.variable(previous[0]), .constant(threshold)))
         return (xs, previous[0])
-    }
-}
-
-/// Steele, Lea, Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014: a small
-/// deterministic generator, so the random networks are the same on every run.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ResultCodec
 
 /// Compares several verifiers' results on any VNN-COMP benchmark, validates every
 /// counterexample, and lists every instance where they disagree, marking which side a valid
@@ -60,20 +61,20 @@ public struct CrossCheck {
                 guard seen.insert(key).inserted else { continue }  // first answer counts
                 if seenInstances.insert(key).inserted { instances.append(key) }
                 let word = row.word.trimmingCharacters(in: .whitespaces)
-                let verdict = Verdict.parse(word: word) ?? .error
+                let verdict = ResultWord.parse(word: word) ?? .error
                 var record = RunRecord(verifier: name, onnx: onnx, vnnlib: vnnlib, verdict: verdict, word: word,
                                        seconds: row.seconds, prepareSeconds: row.prepareSeconds,
-                                       note: Verdict.parse(word: word) == nil ? "unrecognised result word '\(word)'" : nil)
+                                       note: ResultWord.parse(word: word) == nil ? "unrecognised result word '\(word)'" : nil)
                 if verdict == .sat {
                     let onnxURL = directory.appendingPathComponent(onnx), vnnlibURL = directory.appendingPathComponent(vnnlib)
                     if !hasFolder {
                         record.witness = WitnessCheck(status: .unavailable, reason: "no counterexample folder \(folder.lastPathComponent)/")
                     } else if let text = counterexampleText(folder: folder, key: InstanceKey(onnx: row.onnx, vnnlib: row.vnnlib)) {
-                        let reading = ResultFileReader(text: text)
-                        let parsed = reading.verdict == .sat && reading.isRecognised
+                        let reading = ResultFile(reading: text)
+                        let parsed = reading.word == .sat && reading.isRecognised
                             ? reading.witness.map { Result<Witness, WitnessProblem>.success($0) }
                                 ?? .failure(WitnessProblem(reading.witnessProblem ?? "no witness"))
-                            : ResultFileReader.parseWitness(text)
+                            : ResultFile.parseWitness(text)
                         switch parsed {
                         case let .success(witness):
                             record.witness = validator.validate(witness, problem: nil, onnx: onnxURL, vnnlib: vnnlibURL)

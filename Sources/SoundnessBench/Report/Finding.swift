@@ -1,10 +1,11 @@
+import ResultCodec
 /// One wrong answer: an unsound `unsat` or an invalid counterexample.
 public struct Finding: Sendable, Equatable, Codable {
     public var verifier: String
     public var onnx: String
     public var vnnlib: String
     /// The verdict given.
-    public var verdict: Verdict
+    public var verdict: ResultWord
     /// Why it is wrong.
     public var detail: String
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ResultCodec
 
 extension SoundnessReport {
     /// The report as Markdown: summary line, per-verifier table, then the lists.
@@ -77,7 +78,7 @@ extension SoundnessReport {
 
 extension VerifierMetrics {
     /// Total answers with `verdict` over all labels.
-    public func total(_ verdict: Verdict) -> Int { counts.values.reduce(0) { $0 + $1[verdict.rawValue, default: 0] } }
+    public func total(_ verdict: ResultWord) -> Int { counts.values.reduce(0) { $0 + $1[verdict.rawValue, default: 0] } }
 
     /// The cells of the per-verifier table.
     var markdownRow: [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import ResultCodec
 
 /// Runs verifiers on every instance of a benchmark with a hard time limit, reads their results
 /// by exact words, validates every counterexample in float64 and float32, and writes each
@@ -150,12 +151,12 @@ public struct BenchRunner: Sendable {
             record.note = "no result" + (outcome.succeeded ? "" : "; exit status \(outcome.status)")
             return (record, nil, nil)
         }
-        let reading = ResultFileReader(text: text)
-        record.verdict = reading.verdict
-        record.word = reading.word
+        let reading = ResultFile(reading: text)
+        record.verdict = reading.word
+        record.word = reading.token
         var notes: [String] = []
-        if !reading.isRecognised { notes.append("unrecognised result word '\(reading.word)'") }
-        if outcome.seconds > timeout && reading.verdict.isDecided {
+        if !reading.isRecognised { notes.append("unrecognised result word '\(reading.token)'") }
+        if outcome.seconds > timeout && reading.word.isDecided {
             notes.append(String(format: "answered after the %@ s timeout", VerifierSpec.timeoutText(timeout)))
         }
         record.note = notes.isEmpty ? nil : notes.joined(separator: "; ")

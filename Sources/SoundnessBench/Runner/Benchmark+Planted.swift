@@ -1,4 +1,5 @@
 import Foundation
+import ResultCodec
 
 extension Benchmark {
     /// Re-validates the planted counterexamples (`hidden/<vnnlib stem>.cex`) of the unverifiable
@@ -13,10 +14,10 @@ extension Benchmark {
                 continue
             }
             // The file holds the witness alone, or a whole result file starting with `sat`.
-            let reading = ResultFileReader(text: text)
-            let parsed: Result<Witness, WitnessProblem> = reading.verdict == .sat && reading.isRecognised
+            let reading = ResultFile(reading: text)
+            let parsed: Result<Witness, WitnessProblem> = reading.word == .sat && reading.isRecognised
                 ? reading.witness.map { .success($0) } ?? .failure(WitnessProblem(reading.witnessProblem ?? "no witness"))
-                : ResultFileReader.parseWitness(text)
+                : ResultFile.parseWitness(text)
             switch parsed {
             case let .success(witness):
                 let check = validator.validate(witness, problem: nil, onnx: onnxURL(instance), vnnlib: vnnlibURL(instance))

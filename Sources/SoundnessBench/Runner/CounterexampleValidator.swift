@@ -1,6 +1,7 @@
 import Foundation
 import NetworkIR
 import ONNXImport
+import ResultCodec
 import Search
 import VNNLIB
 

@@ -1,4 +1,5 @@
 import Foundation
+import ResultCodec
 
 /// A verifier's results in VNN-COMP's CSV form, `category,onnx,vnnlib,prepare_time,result,run_time`
 /// (no header), as the competition's scripts write and read them.
@@ -22,8 +23,8 @@ public enum ResultsCSV {
             self.seconds = seconds
         }
 
-        /// The normalised verdict: exact token match (`Verdict.parse`), `.error` otherwise.
-        public var verdict: Verdict { Verdict.parse(word: word.trimmingCharacters(in: .whitespaces)) ?? .error }
+        /// The normalised verdict: exact token match (`ResultWord.parse`), `.error` otherwise.
+        public var verdict: ResultWord { ResultWord.parse(word: word.trimmingCharacters(in: .whitespaces)) ?? .error }
         public var key: InstanceKey { InstanceKey(onnx: onnx, vnnlib: vnnlib) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ResultCodec
 
 /// Where a run stands: shown as one line while the runner works.
 public struct RunProgress: Sendable, Equatable {
@@ -6,7 +7,7 @@ public struct RunProgress: Sendable, Equatable {
     public var done: Int
     public var total: Int
     /// Finished runs by verdict.
-    public var counts: [Verdict: Int]
+    public var counts: [ResultWord: Int]
     /// Seconds since the start.
     public var elapsed: Double
 
@@ -18,7 +19,7 @@ public struct RunProgress: Sendable, Equatable {
 
     /// `[37/108] sat 12 unsat 20 unknown 1 timeout 4 error 0 | 1m12s elapsed, ~2m05s left`.
     public var line: String {
-        let verdicts = Verdict.allCases.map { "\($0.rawValue) \(counts[$0, default: 0])" }.joined(separator: " ")
+        let verdicts = ResultWord.allCases.map { "\($0.rawValue) \(counts[$0, default: 0])" }.joined(separator: " ")
         let left = remaining.map { ", ~\(Self.clock($0)) left" } ?? ""
         return "[\(done)/\(total)] \(verdicts) | \(Self.clock(elapsed)) elapsed\(left)"
     }

@@ -1,3 +1,4 @@
+import ResultCodec
 /// One verifier's run on one instance, as the runner saw it.
 public struct RunRecord: Sendable, Equatable, Codable {
     public var verifier: String
@@ -5,7 +6,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var onnx: String
     public var vnnlib: String
     /// The normalised verdict (a kill at the time limit is `timeout`; an unknown word `error`).
-    public var verdict: Verdict
+    public var verdict: ResultWord
     /// The first word of the result exactly as written.
     public var word: String
     /// Seconds of the run (`run_instance.sh` or the command).
@@ -21,7 +22,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
     /// For `sat`: the stated counterexample run through the network.
     public var witness: WitnessCheck?
 
-    public init(verifier: String, onnx: String, vnnlib: String, verdict: Verdict, word: String, seconds: Double,
+    public init(verifier: String, onnx: String, vnnlib: String, verdict: ResultWord, word: String, seconds: Double,
                 prepareSeconds: Double = 0, killed: Bool = false, exitStatus: Int32? = nil, note: String? = nil,
                 witness: WitnessCheck? = nil) {
         self.verifier = verifier

@@ -1,49 +1,92 @@
-/// Reads what a verifier wrote as its VNN-COMP result: the first word, then for `sat` the
-/// witness `((X_0 v) (X_1 v) … (Y_0 v) …)`, on the same line (`sat (`) or the next ones.
+/// A VNN-COMP result file, read and written: the first word (`sat`, `unsat`, `unknown`,
+/// `timeout`, `error`, or another word the competition uses, `ResultWord.parse`), then for
+/// `sat` the witness `((X_0 v) (X_1 v) … (Y_0 v) …)`, on the same line (`sat (`) or the next
+/// ones, one pair a line as written here.
 ///
-/// A result file is the verifier's output, not the user's input, so nothing here throws: a
-/// missing file, an unknown word or a malformed witness become part of the reading, and the
-/// runner scores them (an unknown word is an error; a `sat` without a usable witness is an
-/// invalid counterexample).
-public struct ResultFileReader: Sendable, Equatable {
-    /// The normalised verdict (`.error` when the word is not a result word).
-    public var verdict: Verdict
+/// Two ways to read: `init(reading:)` never fails (a verifier's output is scored, not
+/// rejected: an unknown word becomes `.error`, a bad witness a `witnessProblem`), and
+/// `parse(_:fileName:)` throws for a file a user hands over.
+public struct ResultFile: Sendable, Equatable {
+    /// The normalised word (`.error` when the first token is not a result word).
+    public var word: ResultWord
     /// The first token exactly as written (empty for an empty file).
-    public var word: String
-    /// Whether `word` is one of the result words.
+    public var token: String
+    /// Whether `token` is one of the result words.
     public var isRecognised: Bool
     /// The witness, for `sat`.
     public var witness: Witness?
     /// Why the witness could not be read, for `sat`.
     public var witnessProblem: String?
 
-    /// Reads `text`.
-    public init(text: String) {
+    /// A result to write.
+    public init(word: ResultWord, witness: Witness? = nil) {
+        self.word = word
+        token = word.rawValue
+        isRecognised = true
+        self.witness = witness
+        witnessProblem = nil
+    }
+
+    /// Reads `text` without failing.
+    public init(reading text: String) {
         let scalars = Array(text.unicodeScalars)
         var index = 0
         while index < scalars.count && Self.isSpace(scalars[index]) { index += 1 }
-        var token = ""
+        var first = ""
         while index < scalars.count && !Self.isSpace(scalars[index]) && scalars[index] != "(" {
-            token.unicodeScalars.append(scalars[index])
+            first.unicodeScalars.append(scalars[index])
             index += 1
         }
-        word = token
-        if let parsed = Verdict.parse(word: token) {
-            verdict = parsed
+        token = first
+        if let parsed = ResultWord.parse(word: first) {
+            word = parsed
             isRecognised = true
         } else {
-            verdict = .error
+            word = .error
             isRecognised = false
         }
         witness = nil
         witnessProblem = nil
-        guard verdict == .sat else { return }
+        guard word == .sat else { return }
         var rest = String.UnicodeScalarView()
         rest.append(contentsOf: scalars[index...])
         switch Self.parseWitness(String(rest)) {
         case let .success(w): witness = w
         case let .failure(problem): witnessProblem = problem.description
         }
+    }
+
+    /// Reads a result file a user handed over.
+    /// - Throws: `ResultFileError` for an unknown first word or a `sat` without a usable witness.
+    public static func parse(_ text: String, fileName: String) throws -> ResultFile {
+        let file = ResultFile(reading: text)
+        guard file.isRecognised else {
+            throw ResultFileError(fileName: fileName, message: "expected sat, unsat, unknown, timeout or error but found '\(file.token)'")
+        }
+        if let problem = file.witnessProblem { throw ResultFileError(fileName: fileName, message: problem) }
+        return file
+    }
+
+    /// The text of the file. Doubles are printed in Swift's shortest round-trip form, so
+    /// reading the file back gives exactly the same numbers.
+    public var text: String {
+        var lines = [word.rawValue]
+        guard word == .sat else { return lines.joined(separator: "\n") + "\n" }
+        let inputs = witness?.inputs ?? [:], outputs = witness?.outputs ?? [:]
+        let pairs = inputs.sorted { $0.key < $1.key }.map { "(X_\($0.key) \(Self.format($0.value)))" }
+            + outputs.sorted { $0.key < $1.key }.map { "(Y_\($0.key) \(Self.format($0.value)))" }
+        for (k, pair) in pairs.enumerated() {
+            let open = k == 0 ? "(" : " "
+            let close = k == pairs.count - 1 ? ")" : ""
+            lines.append(open + pair + close)
+        }
+        if pairs.isEmpty { lines.append("()") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Formats a double so that it reads back exactly (`0.1`, `-1.5e-07`).
+    public static func format(_ value: Double) -> String {
+        value == 0 ? "0.0" : "\(value)"
     }
 
     static func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" }

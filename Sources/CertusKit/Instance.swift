@@ -1,0 +1,92 @@
+import Foundation
+import NetworkIR
+import ONNXImport
+import Verifier
+import VNNLIB
+import Z3Backend
+
+/// A verification problem read from a user's files and checked once: an ONNX network and a
+/// VNN-LIB 1.0 property whose declared input and output counts match the network, and whose
+/// every input has a lower and an upper bound. The entry point for Swift programs that verify
+/// without the command line (`certus verify` uses it too).
+///
+/// ```swift
+/// import CertusKit
+/// import Verifier
+///
+/// let instance = try Instance(model: "benchmarks/examples/mlp_5x20x20x5.onnx",
+///                             property: "vnnlib/robust_small.vnnlib")
+/// let report = await instance.verify(options: VerifierOptions(timeout: .seconds(10)))
+/// print(report.verdict.word)  // unsat
+/// ```
+public struct Instance: Sendable {
+    public var network: Network
+    public var specification: Specification
+
+    /// Why the files do not make an instance; the description names the file (as given) and
+    /// the problem in one line.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Checks a network and a property read elsewhere against each other.
+    /// - Parameters: `modelName`, `propertyName`: how messages name the two.
+    public init(network: Network, specification: Specification, modelName: String = "the network",
+                propertyName: String = "the property") throws(LoadError) {
+        guard specification.inputCount == network.inputSize else {
+            throw LoadError(description: "\(propertyName): declares \(specification.inputCount) inputs X_i but \(modelName) takes \(network.inputSize)")
+        }
+        guard specification.outputCount == network.outputSize else {
+            throw LoadError(description: "\(propertyName): declares \(specification.outputCount) outputs Y_j but \(modelName) produces \(network.outputSize)")
+        }
+        if let (variable, side) = Self.firstUnboundedInput(specification) {
+            throw LoadError(description: "\(propertyName): input \(variable) has no \(side) bound; every input needs a lower and an upper bound, as in (assert (>= \(variable) -1)) and (assert (<= \(variable) 1))")
+        }
+        self.network = network
+        self.specification = specification
+    }
+
+    /// Reads the ONNX network at path `model` and the VNN-LIB property at path `property`.
+    public init(model: String, property: String) throws(LoadError) {
+        let network: Network
+        do {
+            network = try ONNXLoader.load(contentsOf: URL(fileURLWithPath: model), fileName: model)
+        } catch let error as ONNXError {
+            throw LoadError(description: error.description)
+        } catch let error as NetworkError {
+            throw LoadError(description: "\(model): \(error.description)")
+        } catch {
+            throw LoadError(description: "\(model): \(error)")
+        }
+        let specification: Specification
+        do {
+            specification = try PropertyParser.parse(contentsOf: URL(fileURLWithPath: property))
+        } catch let error as VNNLIBError {
+            throw LoadError(description: error.description)
+        } catch {
+            throw LoadError(description: "\(property): \(error)")
+        }
+        try self.init(network: network, specification: specification, modelName: model, propertyName: property)
+    }
+
+    /// Decides the property with Z3 as the exact solver: `unsat` (`.holds`) only with a proof,
+    /// `sat` (`.violated`) only with a counterexample checked by running the network.
+    /// - Parameter start: when the caller's clock started (the time limit counts from there).
+    public func verify(options: VerifierOptions = VerifierOptions(), startedAt start: ContinuousClock.Instant = .now) async -> VerificationReport {
+        await Verifier(network: network, specification: specification, options: options, makeSolver: { Z3Solver() })
+            .verify(startedAt: start)
+    }
+
+    /// The first input, in a case with a non-empty region, that lacks a lower or an upper bound:
+    /// its name (`X_3`) and the side missing. Such a property asks about every real value of
+    /// the input, which VNN-LIB benchmarks never do; it is almost always a missing assertion.
+    static func firstUnboundedInput(_ specification: Specification) -> (String, String)? {
+        for specCase in specification.cases where !specCase.box.isEmpty {
+            for i in 0..<specCase.box.count {
+                if specCase.box.lower[i] == nil { return ("X_\(i)", "lower") }
+                if specCase.box.upper[i] == nil { return ("X_\(i)", "upper") }
+            }
+        }
+        return nil
+    }
+}
