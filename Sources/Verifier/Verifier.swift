@@ -71,14 +71,31 @@ public struct Verifier: Sendable {
     /// and still proved every case of 19 of the 20 `unsat` instances that bounds settle at the
     /// root (of 45 measured); the rest get the full analysis after the attack.
     private func cheapProofs(deadline: ContinuousClock.Instant?) async -> [Int: (CaseResult, CaseOutcome)] {
-        let stages = await concurrently(count: specification.cases.count, jobs: options.jobs, deadline: deadline) { index in
-            let start = ContinuousClock.now
-            let analysis = CaseBounding(network: self.network, specCase: self.specification.cases[index])
-                .analyse(methods: [.interval, .linear], quick: true, deadline: deadline)
-            guard let method = analysis.provedBy else { return FirstStage.open(analysis.unstableReLUs) }
-            return .decided(.proved, CaseOutcome(caseIndex: index, status: .proved(method: method),
-                                                 seconds: Self.seconds(.now - start), unstableReLUs: analysis.unstableReLUs))
+        // Cases with the same box share their network bounds (`CaseBounding.analyse(cases:)`);
+        // boxes run concurrently.
+        var groups: [[Int]] = []
+        var groupOfBox: [InputBox: Int] = [:]
+        for (index, specCase) in specification.cases.enumerated() {
+            if let g = groupOfBox[specCase.box] { groups[g].append(index) } else {
+                groupOfBox[specCase.box] = groups.count
+                groups.append([index])
+            }
         }
+        let boxGroups = groups
+        let grouped = await concurrently(count: boxGroups.count, jobs: options.jobs, deadline: deadline) { g in
+            let start = ContinuousClock.now
+            let members = boxGroups[g]
+            let analyses = CaseBounding.analyse(cases: members.map { self.specification.cases[$0] }, of: self.network,
+                                                methods: [.interval, .linear], quick: true, deadline: deadline)
+            let seconds = Self.seconds(.now - start) / Double(members.count)
+            return CheapGroup(stages: zip(members, analyses).map { index, analysis in
+                guard let method = analysis.provedBy else { return (index, FirstStage.open(analysis.unstableReLUs)) }
+                return (index, .decided(.proved, CaseOutcome(caseIndex: index, status: .proved(method: method),
+                                                             seconds: seconds, unstableReLUs: analysis.unstableReLUs)))
+            })
+        }
+        var stages = [FirstStage?](repeating: nil, count: specification.cases.count)
+        for group in grouped { for (index, stage) in group?.stages ?? [] { stages[index] = stage } }
         var settled: [Int: (CaseResult, CaseOutcome)] = [:]
         for (index, stage) in stages.enumerated() {
             if case let .decided(result, outcome)? = stage { settled[index] = (result, outcome) }
@@ -242,6 +259,12 @@ public struct Verifier: Sendable {
     }
 
     /// What the first stage made of a case.
+    /// The cheap stage of the cases of one box.
+    private struct CheapGroup: Sendable, FalsificationAware {
+        var stages: [(Int, FirstStage)]
+        var hasCounterexample: Bool { false }
+    }
+
     private enum FirstStage: Sendable, FalsificationAware {
         case decided(CaseResult, CaseOutcome)
         /// Left to branch and bound, with the unstable ReLU counts of the root bounds.
