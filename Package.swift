@@ -27,10 +27,13 @@ let package = Package(
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic"]),
         .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic",
                                                .product(name: "HeapModule", package: "swift-collections")]),
+        // The proof-certificate checker: deliberately independent of Bounds, Search and Verifier.
+        .target(name: "Certify", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "SMT",
+                                                .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(
             name: "certus",
             dependencies: [
-                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench",
+                "Verifier", "Certify", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +62,8 @@ let package = Package(
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CertifyTests", dependencies: ["Certify", "Verifier", "ONNXImport", "VNNLIB", "NetworkIR", "ExactArithmetic",
+                                                         "Z3Backend", "SMT", "TestSupport"]),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "ExactArithmetic"]),
         .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic"]),
     ],

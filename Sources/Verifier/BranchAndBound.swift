@@ -97,6 +97,8 @@ struct BranchAndBound: Sendable {
     let leafPermits: ThreadPermits
     /// Receives a progress line now and then (for `--verbose`), or nil.
     var progress: (@Sendable (String) -> Void)?
+    /// Receives the proof as it is found (input-split trees only), or nil.
+    var recorder: ProofRecorder?
 
     /// - Precondition: `caseIndices` is not empty and its cases have equal boxes.
     init(network: Network, specification: Specification, caseIndices: [Int], options: Options,
@@ -147,10 +149,15 @@ struct BranchAndBound: Sendable {
     /// while an early finisher waits for the nodes taken before it. Z3 leaves are the
     /// exception: their outcomes are applied when they arrive.
     func run(deadline: ContinuousClock.Instant?) async -> Result {
-        let root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
+        var root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
                               phases: PhaseAssignment(), depth: 0, openCases: Array(caseIndices.indices))
         guard root.box.isFinite, refutations.allSatisfy({ $0 != nil }) else {
+            recorder?.fail("a case without a finite box or with constraints the bounds cannot read")
             return await exactOnly(deadline: deadline)
+        }
+        if let recorder {
+            if splitsInputs { root.id = recorder.group(cases: caseIndices, box: root.box) }
+            else { recorder.fail("certificates cover input-split branch and bound only (this network has \(network.inputSize) inputs)") }
         }
         // ReLU-split trees bound the root once with optimised intermediate bounds and reuse them
         // in every node (`ReLUSplitBounding`).
@@ -281,6 +288,11 @@ struct BranchAndBound: Sendable {
         }
         var open: [(position: Int, outcome: RegionRefutation.Outcome)] = []
         for (position, outcome) in zip(node.openCases, outcomes) where !outcome.proved { open.append((position, outcome)) }
+        if let recorder, splitBounding == nil {
+            for (position, outcome) in zip(node.openCases, outcomes) where outcome.proved {
+                recorder.refuted(node: node.id, caseIndex: caseIndices[position], outcome: outcome, bounds: bounds)
+            }
+        }
         if open.isEmpty { return .pruned }
         let unstable = bounds.unstableCounts.reduce(0, +)
         if unstable == 0 && !node.phases.isEmpty {
@@ -306,8 +318,10 @@ struct BranchAndBound: Sendable {
         if ((unstable <= threshold || stuck) && !node.mustSplit) || !canSplit(node, bounds: bounds) {
             return .leaf(next, bounds)
         }
-        return .children(split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
-                               refutation: refutations[hardest.position], chosen: chosenSplit).map { child in
+        var halves = split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
+                           refutation: refutations[hardest.position], chosen: chosenSplit)
+        if splitsInputs { recorder?.split(next, into: &halves) }
+        return .children(halves.map { child in
             var child = child
             // In ReLU-split trees a node's bounds are the root's clipped by its phases, which
             // already lie inside its parent's (interval propagation is inclusion-monotone):
@@ -477,9 +491,18 @@ struct BranchAndBound: Sendable {
             if !indices.isEmpty, let deadline, ContinuousClock.now >= deadline { return .failed("timeout") }
             stillOpen = indices.map { node.openCases[$0] }
         }
+        if let recorder {
+            for position in node.openCases where !stillOpen.contains(position) {
+                let specCase = specification.cases[caseIndices[position]]
+                recorder.z3(node: node.id, caseIndex: caseIndices[position],
+                            query: ProofRecorder.query(network: network, specCase: specCase, bounds: Self.neuronBounds(bounds),
+                                                       subBox: node.box))
+            }
+        }
         if stillOpen.isEmpty { return .pruned }
         var again = node
         again.openCases = stillOpen
+        recorder?.retry(node, as: &again)
         again.mustSplit = true
         again.leafAttempts += 1
         return .children([again])

@@ -24,4 +24,6 @@ struct Subproblem: Sendable {
     /// In ReLU-split trees: per open case (position in the group), per atom, the multipliers of
     /// the parent's split constraints, from which this node's ascent starts.
     var splitMultipliers: [Int: [SplitMultipliers]] = [:]
+    /// The node's id in a proof certificate (`ProofRecorder`); 0 when none is recorded.
+    var id = 0
 }

@@ -39,7 +39,8 @@ public struct Verifier: Sendable {
         // Cheap proofs come before the attack: on MNIST fc the linear bounds settle every case
         // of most `unsat` instances in about 20 ms, where the attack would spend its whole
         // budget (2 s) first. The attack then aims only at the cases still open.
-        let settled = options.usesBounds ? await cheapProofs(deadline: deadline) : [:]
+        // A certificate covers branch-and-bound trees only, so with a recorder every case goes there.
+        let settled = options.usesBounds && options.proofRecorder == nil ? await cheapProofs(deadline: deadline) : [:]
         let open = specification.cases.indices.filter { settled[$0] == nil }
         if options.usesAttack && !open.isEmpty {
             let budget = attackBudget(deadline: deadline)
@@ -214,6 +215,10 @@ public struct Verifier: Sendable {
         func outcome(_ status: CaseOutcome.Status, _ unstable: [Int] = []) -> CaseOutcome {
             CaseOutcome(caseIndex: index, status: status, seconds: Self.seconds(.now - start), unstableReLUs: unstable)
         }
+        if options.proofRecorder != nil {
+            if options.engine == .branchAndBound && options.usesBounds { return .open([]) }
+            options.proofRecorder?.fail("certificates need branch and bound with bounds")
+        }
         var neuronBounds: NeuronBounds?
         var unstable: [Int] = []
         if options.usesBounds {
@@ -257,6 +262,7 @@ public struct Verifier: Sendable {
                                  options: babOptions, makeSolver: makeSolver, seed: options.seed,
                                  leafPermits: leafPermits)
         bab.progress = options.progress
+        bab.recorder = options.proofRecorder
         let result = await bab.run(deadline: deadline)
         let seconds = Self.seconds(.now - start)
         return GroupResult(entries: group.map { index in

@@ -1,0 +1,238 @@
+/// Sound bounds of every layer of an `ExactNetwork` over an input box, and lower bounds of
+/// linear objectives over it, computed on the `Fixed` grid with every rounding directed or
+/// charged to the bound: the checker's own re-derivation of a leaf.
+///
+/// Intermediate bounds: interval propagation intersected with forward symbolic bounds (each
+/// neuron between two affine functions of the input, as in Wang et al. 2018, "Formal Security
+/// Analysis of Neural Networks using Symbolic Intervals", §3), and for neurons still unstable
+/// before a ReLU, back-substitution (CROWN, Zhang et al. 2018, Theorem 3.2, with its adaptive
+/// lower slopes).
+///
+/// Objective bounds are Lagrangian evaluations (Dvijotham et al. 2018, "A Dual Approach to
+/// Scalable Verification of Deep Networks", eq. 5): for multipliers `Λₖ` on each layer's output
+/// chosen by back-substitution, the bound adds, per affine layer, `Λₖ·b` and the residual of
+/// rounding `Λₖ·W` to the grid over the previous layer's box, per ReLU neuron the exact minimum
+/// of `λ·relu(z) − μ·z` over `z ∈ [l, u]` (attained at `l`, `u` or 0), and at the input the box
+/// minimum. The bound holds for *any* multipliers, so the certificate's slopes (which only
+/// choose `μ = α·λ`) need no validity check, and rounding a multiplier never costs soundness.
+struct LeafBounds {
+    let network: ExactNetwork
+    /// The input box (grid numbers enclosing the node's box).
+    let inputLower: [Fixed]
+    let inputUpper: [Fixed]
+    /// Bounds of each layer's output.
+    private(set) var lower: [[Fixed]] = []
+    private(set) var upper: [[Fixed]] = []
+
+    /// Bounds every layer over the box.
+    init(network: ExactNetwork, inputLower: [Fixed], inputUpper: [Fixed]) throws(ArithmeticOverflow) {
+        self.network = network
+        self.inputLower = inputLower
+        self.inputUpper = inputUpper
+        try propagate()
+    }
+
+    /// Bounds of the output of layer `k` (`k = -1`: the input).
+    func bounds(of k: Int) -> (lower: [Fixed], upper: [Fixed]) {
+        k < 0 ? (inputLower, inputUpper) : (lower[k], upper[k])
+    }
+
+    /// An affine function `a·x + c` of the input.
+    private struct Form {
+        var coefficients: [Fixed]
+        var constant: Fixed
+    }
+
+    /// `Σ cnt·ulp·min(0, xₖ)`: what a coefficient residual in `[0, cnt·ulp)` can subtract.
+    private func residualCharge(count: Int, lower box: [Fixed]) throws(ArithmeticOverflow) -> Fixed {
+        var charge = Fixed.zero
+        for l in box where l < .zero { charge = try charge + Fixed.mulDown(Fixed.steps(count), l) }
+        return charge
+    }
+
+    /// `min over the box of form` (rounded down), or with `upperEnd` the maximum (rounded up).
+    private func range(_ form: Form, upperEnd: Bool) throws(ArithmeticOverflow) -> Fixed {
+        var total = form.constant
+        for (k, a) in form.coefficients.enumerated() where a != .zero {
+            if upperEnd {
+                total = try total + Fixed.mulUp(a, a > .zero ? inputUpper[k] : inputLower[k])
+            } else {
+                total = try total + Fixed.mulDown(a, a > .zero ? inputLower[k] : inputUpper[k])
+            }
+        }
+        return total
+    }
+
+    private mutating func propagate() throws(ArithmeticOverflow) {
+        let n = network.inputSize
+        // Forward symbolic state: lower and upper forms per neuron of the current layer output.
+        var lowerForms: [Form] = (0..<n).map { i in
+            var a = [Fixed](repeating: .zero, count: n); a[i] = .one
+            return Form(coefficients: a, constant: .zero)
+        }
+        var upperForms = lowerForms
+        var previousLower = inputLower, previousUpper = inputUpper
+        let lowCharge = try residualCharge(count: 1, lower: inputLower)
+        // For upper forms the residual (≤ 0 after rounding up) times x is at most cnt·ulp·max(0, −x).
+        for (k, layer) in network.layers.enumerated() {
+            switch layer {
+            case let .affine(weights, bias, rows, columns):
+                var lo = [Fixed](repeating: .zero, count: rows), hi = lo
+                var newLower: [Form] = [], newUpper: [Form] = []
+                newLower.reserveCapacity(rows); newUpper.reserveCapacity(rows)
+                for i in 0..<rows {
+                    let b = bias[i]
+                    var l = try Fixed.mulDown(.one, b), u = try Fixed.mulUp(.one, b)
+                    var lf = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: l)
+                    var uf = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: u)
+                    var terms = 0
+                    for j in 0..<columns {
+                        let w = weights[i * columns + j]
+                        if w.isZero { continue }
+                        terms += 1
+                        let positive = !w.isNegative
+                        l = try l + Fixed.mulDown(positive ? previousLower[j] : previousUpper[j], w)
+                        u = try u + Fixed.mulUp(positive ? previousUpper[j] : previousLower[j], w)
+                        let fl = positive ? lowerForms[j] : upperForms[j]
+                        let fu = positive ? upperForms[j] : lowerForms[j]
+                        lf.constant = try lf.constant + Fixed.mulDown(fl.constant, w)
+                        uf.constant = try uf.constant + Fixed.mulUp(fu.constant, w)
+                        for c in 0..<n {
+                            if fl.coefficients[c] != .zero { lf.coefficients[c] = try lf.coefficients[c] + Fixed.mulDown(fl.coefficients[c], w) }
+                            if fu.coefficients[c] != .zero { uf.coefficients[c] = try uf.coefficients[c] + Fixed.mulUp(fu.coefficients[c], w) }
+                        }
+                    }
+                    // Each coefficient was rounded `terms` times: down for the lower form (the
+                    // exact one is larger by < terms·ulp), up for the upper one.
+                    let charge = try Fixed.mulDown(Fixed.steps(terms).scaledToGrid, lowCharge)
+                    lf.constant = try lf.constant + charge
+                    uf.constant = try uf.constant - charge
+                    lo[i] = max(l, try range(lf, upperEnd: false))
+                    hi[i] = min(u, try range(uf, upperEnd: true))
+                    newLower.append(lf)
+                    newUpper.append(uf)
+                }
+                lower.append(lo)
+                upper.append(hi)
+                if k + 1 < network.layers.count, network.isReLU(k + 1) {
+                    for i in 0..<rows where lower[k][i] < .zero && upper[k][i] > .zero {
+                        var unit = [Fixed](repeating: .zero, count: rows)
+                        unit[i] = .one
+                        lower[k][i] = max(lower[k][i], try lowerBound(start: k, rows: unit, constant: .zero))
+                        if lower[k][i] < .zero {
+                            unit[i] = -.one
+                            upper[k][i] = min(upper[k][i], -(try lowerBound(start: k, rows: unit, constant: .zero)))
+                        }
+                    }
+                }
+                lowerForms = newLower
+                upperForms = newUpper
+            case .relu:
+                let preLower = previousLower, preUpper = previousUpper
+                var lo = preLower, hi = preUpper
+                for j in lo.indices {
+                    lo[j] = max(.zero, preLower[j])
+                    hi[j] = max(.zero, preUpper[j])
+                    let l = preLower[j], u = preUpper[j]
+                    if l >= .zero { continue }
+                    if u <= .zero {
+                        lowerForms[j] = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: .zero)
+                        upperForms[j] = lowerForms[j]
+                        continue
+                    }
+                    // relu(z) ≤ s·(z − l) on [l, u] for s ≥ u/(u − l); z ≤ U(x) and s ≥ 0.
+                    let s = try Fixed.divUp(u, try u - l)
+                    var uf = upperForms[j]
+                    for c in 0..<n where uf.coefficients[c] != .zero { uf.coefficients[c] = try Fixed.mulUp(uf.coefficients[c], s) }
+                    uf.constant = try Fixed.mulUp(uf.constant, s) + Fixed.mulUp(-l, s) - lowCharge
+                    upperForms[j] = uf
+                    // relu(z) ≥ z when u > −l (CROWN's adaptive choice), else ≥ 0.
+                    if !(u > -l) {
+                        lowerForms[j] = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: .zero)
+                    }
+                }
+                lower.append(lo)
+                upper.append(hi)
+            }
+            previousLower = lower[k]
+            previousUpper = upper[k]
+        }
+    }
+
+    /// A lower bound of `rows·z_start + inputRows·x + constant` over the box, where `z_start` is
+    /// the output of layer `start`; `slopes[layer][neuron]` are lower ReLU slopes to use where a
+    /// neuron is unstable (else CROWN's adaptive choice).
+    func lowerBound(start: Int, rows: [Fixed], inputRows: [Fixed]? = nil, constant: Fixed,
+                    slopes: [Int: [Int: Fixed]] = [:]) throws(ArithmeticOverflow) -> Fixed {
+        var lambda = rows
+        var total = constant
+        var k = start
+        while k >= 0 {
+            let (preLower, preUpper) = bounds(of: k - 1)
+            switch network.layers[k] {
+            case let .affine(weights, bias, rowCount, columns):
+                var next = [Fixed](repeating: .zero, count: columns)
+                var terms = 0
+                for i in 0..<rowCount where lambda[i] != .zero {
+                    terms += 1
+                    total = try total + Fixed.mulDown(lambda[i], bias[i])
+                    let base = i * columns
+                    for j in 0..<columns where !weights[base + j].isZero {
+                        next[j] = try next[j] + Fixed.mulDown(lambda[i], weights[base + j])
+                    }
+                }
+                // The exact Λ·W exceeds `next` by less than terms·ulp per entry.
+                total = try total + residualCharge(count: terms, lower: preLower)
+                lambda = next
+            case .relu:
+                let layerSlopes = slopes[k]
+                for j in lambda.indices where lambda[j] != .zero {
+                    let λ = lambda[j], l = preLower[j], u = preUpper[j]
+                    let μ: Fixed
+                    if l >= .zero { μ = λ }
+                    else if u <= .zero { μ = .zero }
+                    else if λ > .zero {
+                        let α = layerSlopes?[j] ?? (u > -l ? Fixed.one : Fixed.zero)
+                        μ = try Fixed.mulDown(λ, α)
+                    } else {
+                        μ = try Fixed.mulDown(λ, try Fixed.divDown(u, try u - l))
+                    }
+                    // min over z ∈ [l, u] of λ·relu(z) − μ·z, at l, u or 0.
+                    func value(_ z: Fixed) throws(ArithmeticOverflow) -> Fixed {
+                        try Fixed.mulDown(λ, max(.zero, z)) - Fixed.mulUp(μ, z)
+                    }
+                    var least = min(try value(l), try value(u))
+                    if l < .zero && u > .zero { least = min(least, .zero) }
+                    total = try total + least
+                    lambda[j] = μ
+                }
+            }
+            k -= 1
+        }
+        if let inputRows {
+            for j in lambda.indices { lambda[j] = try lambda[j] + inputRows[j] }
+        }
+        for (j, c) in lambda.enumerated() where c != .zero {
+            total = try total + Fixed.mulDown(c, c > .zero ? inputLower[j] : inputUpper[j])
+        }
+        return total
+    }
+
+    /// A lower bound of `rows·z_last + inputRows·x + constant` from the output box alone.
+    func boxLowerBound(rows: [Fixed], inputRows: [Fixed], constant: Fixed) throws(ArithmeticOverflow) -> Fixed {
+        let (outLower, outUpper) = bounds(of: network.layers.count - 1)
+        var total = constant
+        for (j, c) in rows.enumerated() where c != .zero {
+            total = try total + Fixed.mulDown(c, c > .zero ? outLower[j] : outUpper[j])
+        }
+        for (j, c) in inputRows.enumerated() where c != .zero {
+            total = try total + Fixed.mulDown(c, c > .zero ? inputLower[j] : inputUpper[j])
+        }
+        return total
+    }
+}
+
+extension Fixed {
+    /// The integer `raw` read as a grid number's raw count (`steps(n)` is `n·ulp`; this is `n`).
+    var scaledToGrid: Fixed { Fixed(raw: raw << Fixed.bits) }
+}
