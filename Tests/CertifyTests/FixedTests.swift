@@ -17,13 +17,15 @@ struct FixedTests {
     }
 
     @Test func dyadicWeightsMultiplyExactlyBeforeRounding() throws {
-        let w = try #require(Dyadic(try #require(Rational(exactly: 0.1))))
+        let point = try #require(Rational(exactly: 0.1))
+        let w = try #require(Dyadic(point))
         let x = try Fixed.floor(Rational(3))
         let down = try Fixed.mulDown(x, w), up = try Fixed.mulUp(x, w)
         let exact = Rational(3) * w.rational
         #expect(down.rational <= exact && exact <= up.rational)
         #expect(up.raw - down.raw <= 1)
-        let tiny = try #require(Dyadic(try #require(Rational(exactly: 1e-30))))
+        let small = try #require(Rational(exactly: 1e-30))
+        let tiny = try #require(Dyadic(small))
         #expect(try Fixed.mulDown(x, tiny) == .zero)
         #expect(try Fixed.mulUp(x, tiny) == .ulp)
     }
