@@ -59,6 +59,11 @@ public struct CertificateChecker {
         var lower: [Rational]
         var upper: [Rational]
         var cases: [Int]
+        /// The parent's bounds, which the verifier intersects into the node's (and so does the
+        /// checker: they are sound over a region containing the node's box).
+        var known: LeafBounds?
+        /// The node's own bounds, once computed.
+        var bounds: LeafBounds?
     }
 
     /// A failure of the certificate (reported, not thrown to the caller).
@@ -87,7 +92,6 @@ public struct CertificateChecker {
         var seen = Set<Int>()
         var covered = Set<Int>()
         var ended = false
-        var cached: (id: Int, bounds: LeafBounds)?
         var lineNumber = 1
         do {
             if header["inputs"] as? Int != network.inputSize || header["outputs"] as? Int != network.outputSize
@@ -119,6 +123,14 @@ public struct CertificateChecker {
                     report.nodes += 1
                     if !node.cases.isEmpty { open[id] = node }
                 }
+                func bounds(of id: Int, place: String) throws(Failure) -> LeafBounds {
+                    guard var node = open[id] else { throw Failure(message: "\(place): node \(id) is not an open node") }
+                    if let computed = node.bounds { return computed }
+                    let computed = try leafBounds(node, place: place)
+                    node.bounds = computed
+                    open[id] = node
+                    return computed
+                }
                 func close(_ id: Int, caseIndex: Int) throws(Failure) {
                     guard var node = open[id], let at = node.cases.firstIndex(of: caseIndex) else {
                         throw Failure(message: "\(place): case \(caseIndex) is not open at node \(id)")
@@ -147,7 +159,7 @@ public struct CertificateChecker {
                         }
                         covered.insert(c)
                     }
-                    try newNode(id, Node(lower: lower, upper: upper, cases: cases))
+                    try newNode(id, Node(lower: lower, upper: upper, cases: cases, known: nil, bounds: nil))
                 case "split":
                     let id = try integer("node"), dim = try integer("dim")
                     let node = try openNode(id)
@@ -156,16 +168,22 @@ public struct CertificateChecker {
                           node.lower.indices.contains(dim), node.lower[dim] <= mid, mid <= node.upper[dim] else {
                         throw Failure(message: "\(place): a split needs two children and a midpoint inside the node's box")
                     }
+                    let parentBounds = try bounds(of: id, place: place)
                     open[id] = nil
                     var left = node, right = node
+                    left.known = parentBounds
+                    left.bounds = nil
+                    right.known = parentBounds
+                    right.bounds = nil
                     left.upper[dim] = mid
                     right.lower[dim] = mid
                     try newNode(children[0], left)
                     try newNode(children[1], right)
                 case "retry":
                     let id = try integer("node"), child = try integer("child")
-                    let node = try openNode(id)
+                    var node = try openNode(id)
                     open[id] = nil
+                    node.bounds = nil
                     try newNode(child, node)
                 case "refute":
                     let id = try integer("node"), caseIndex = try integer("case")
@@ -176,11 +194,7 @@ public struct CertificateChecker {
                             throw Failure(message: "\(place): node \(id), case \(caseIndex): claimed empty, but the case's box is not")
                         }
                     } else {
-                        let bounds: LeafBounds
-                        if let cached, cached.id == id { bounds = cached.bounds } else {
-                            bounds = try leafBounds(node, place: place)
-                            cached = (id, bounds)
-                        }
+                        let bounds = try bounds(of: id, place: place)
                         try checkBound(record, caseIndex: caseIndex, bounds: bounds, slopeBits: slopeBits, place: "\(place), node \(id), case \(caseIndex)")
                     }
                     report.boundRefutations += 1
@@ -189,7 +203,7 @@ public struct CertificateChecker {
                     let id = try integer("node"), caseIndex = try integer("case")
                     let node = try openNode(id)
                     guard node.cases.contains(caseIndex) else { throw Failure(message: "\(place): case \(caseIndex) is not open at node \(id)") }
-                    let bounds = try leafBounds(node, place: place)
+                    let bounds = try bounds(of: id, place: place)
                     let query = LeafQuery(network: exact, bounds: bounds, box: (node.lower, node.upper),
                                           specCase: specification.cases[caseIndex])
                     for solver in solvers {
@@ -226,7 +240,7 @@ public struct CertificateChecker {
         do {
             let lower = try node.lower.map { q throws(ArithmeticOverflow) in try Fixed.floor(q) }
             let upper = try node.upper.map { q throws(ArithmeticOverflow) in try Fixed.ceil(q) }
-            return try LeafBounds(network: exact, inputLower: lower, inputUpper: upper)
+            return try LeafBounds(network: exact, inputLower: lower, inputUpper: upper, known: node.known)
         } catch {
             throw Failure(message: "\(place): numbers out of the checker's range while bounding the node")
         }

@@ -43,6 +43,11 @@ struct Fixed: Sendable, Hashable, Comparable {
 
     /// `⌊a·b⌋` on the grid.
     static func mulDown(_ a: Fixed, _ b: Fixed) throws(ArithmeticOverflow) -> Fixed {
+        // Fast path: two 64-bit raws multiply within 128 bits.
+        if let x = Int64(exactly: a.raw), let y = Int64(exactly: b.raw) {
+            let p = x.multipliedFullWidth(by: y)
+            return Fixed(raw: (Int128(p.high) << 64 | Int128(p.low)) >> bits)
+        }
         let p = a.raw.multipliedFullWidth(by: b.raw)
         return Fixed(raw: try shiftFloor(high: p.high, low: p.low, by: bits))
     }
@@ -52,6 +57,11 @@ struct Fixed: Sendable, Hashable, Comparable {
 
     /// `⌊a·w⌋` on the grid, for an exact dyadic `w`.
     static func mulDown(_ a: Fixed, _ w: Dyadic) throws(ArithmeticOverflow) -> Fixed {
+        // Fast path: a 64-bit raw times the mantissa within 128 bits, shifted right (floor).
+        if let x = Int64(exactly: a.raw), w.exponent <= 0, w.exponent > -128 {
+            let p = x.multipliedFullWidth(by: w.mantissa)
+            return Fixed(raw: (Int128(p.high) << 64 | Int128(p.low)) >> -w.exponent)
+        }
         let p = a.raw.multipliedFullWidth(by: Int128(w.mantissa))
         return Fixed(raw: try shiftFloor(high: p.high, low: p.low, by: -w.exponent))
     }

@@ -24,12 +24,13 @@ struct LeafBounds {
     private(set) var lower: [[Fixed]] = []
     private(set) var upper: [[Fixed]] = []
 
-    /// Bounds every layer over the box.
-    init(network: ExactNetwork, inputLower: [Fixed], inputUpper: [Fixed]) throws(ArithmeticOverflow) {
+    /// Bounds every layer over the box, each intersected with `known` (bounds of every layer
+    /// over a region containing the box: the parent node's, as the verifier does) when given.
+    init(network: ExactNetwork, inputLower: [Fixed], inputUpper: [Fixed], known: LeafBounds? = nil) throws(ArithmeticOverflow) {
         self.network = network
         self.inputLower = inputLower
         self.inputUpper = inputUpper
-        try propagate()
+        try propagate(known: known)
     }
 
     /// Bounds of the output of layer `k` (`k = -1`: the input).
@@ -63,7 +64,7 @@ struct LeafBounds {
         return total
     }
 
-    private mutating func propagate() throws(ArithmeticOverflow) {
+    private mutating func propagate(known: LeafBounds?) throws(ArithmeticOverflow) {
         let n = network.inputSize
         // Forward symbolic state: lower and upper forms per neuron of the current layer output.
         var lowerForms: [Form] = (0..<n).map { i in
@@ -109,6 +110,10 @@ struct LeafBounds {
                     uf.constant = try uf.constant - charge
                     lo[i] = max(l, try range(lf, upperEnd: false))
                     hi[i] = min(u, try range(uf, upperEnd: true))
+                    if let known {
+                        lo[i] = max(lo[i], known.lower[k][i])
+                        hi[i] = min(hi[i], known.upper[k][i])
+                    }
                     newLower.append(lf)
                     newUpper.append(uf)
                 }
@@ -130,26 +135,35 @@ struct LeafBounds {
             case .relu:
                 let preLower = previousLower, preUpper = previousUpper
                 var lo = preLower, hi = preUpper
+                let zero = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: .zero)
                 for j in lo.indices {
                     lo[j] = max(.zero, preLower[j])
                     hi[j] = max(.zero, preUpper[j])
+                    if let known {
+                        lo[j] = max(lo[j], known.lower[k][j])
+                        hi[j] = min(hi[j], known.upper[k][j])
+                    }
                     let l = preLower[j], u = preUpper[j]
-                    if l >= .zero { continue }
                     if u <= .zero {
-                        lowerForms[j] = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: .zero)
-                        upperForms[j] = lowerForms[j]
+                        lowerForms[j] = zero
+                        upperForms[j] = zero
                         continue
                     }
-                    // relu(z) ≤ s·(z − l) on [l, u] for s ≥ u/(u − l); z ≤ U(x) and s ≥ 0.
-                    let s = try Fixed.divUp(u, try u - l)
+                    // Lower: relu(z) ≥ z ≥ L(x) is kept when L ≥ 0 on the box or when L's range
+                    // leans positive (DeepPoly's rule, Singh et al. 2019, §4.2); else relu(z) ≥ 0.
+                    let lowMin = try range(lowerForms[j], upperEnd: false), lowMax = try range(lowerForms[j], upperEnd: true)
+                    if !(lowMin >= .zero || (lowMax > .zero && lowMax > -lowMin)) { lowerForms[j] = zero }
+                    if l >= .zero { continue }
+                    // Upper: relu(z) ≤ relu(U(x)) ≤ s·(U(x) − a) for U's range [a, b] on the box
+                    // and s ≥ b/(b − a) (the chord of relu over [a, b]).
+                    let a = try range(upperForms[j], upperEnd: false), b = try range(upperForms[j], upperEnd: true)
+                    if b <= .zero { upperForms[j] = zero; continue }
+                    if a >= .zero { continue }
+                    let s = try Fixed.divUp(b, try b - a)
                     var uf = upperForms[j]
                     for c in 0..<n where uf.coefficients[c] != .zero { uf.coefficients[c] = try Fixed.mulUp(uf.coefficients[c], s) }
-                    uf.constant = try Fixed.mulUp(uf.constant, s) + Fixed.mulUp(-l, s) - lowCharge
+                    uf.constant = try Fixed.mulUp(uf.constant, s) + Fixed.mulUp(-a, s) - lowCharge
                     upperForms[j] = uf
-                    // relu(z) ≥ z when u > −l (CROWN's adaptive choice), else ≥ 0.
-                    if !(u > -l) {
-                        lowerForms[j] = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: .zero)
-                    }
                 }
                 lower.append(lo)
                 upper.append(hi)

@@ -134,7 +134,7 @@ public final class ProofRecorder: Sendable {
         let slopes: [Int: [Double]]
         if let combination = outcome.provingCombination {
             let weights = combination.weights.enumerated().filter { $0.element != 0 }
-                .map { "[\($0.offset),\"\(Self.hex($0.element))\"]" }
+                .map { "[\($0.offset),\(Self.hex($0.element))]" }
             line += "\"weights\":[\(weights.joined(separator: ","))],"
             slopes = combination.bound.slopes
         } else if let atom = outcome.guide, outcome.atomBounds.indices.contains(atom) {
