@@ -10,7 +10,20 @@ struct ExactNetwork: Sendable {
         case relu
     }
 
+    /// An affine layer's weights as integers times one power of two: `W = integers·2^exponent`.
+    /// Why: sums of products then accumulate exactly in 128-bit integers and are rounded once,
+    /// which is both faster and tighter than rounding every product.
+    struct ScaledWeights: Sendable {
+        var integers: [Int64]
+        var exponent: Int
+        /// Magnitudes stay below 2⁵⁰ and rows below 2¹³ columns, so that a sum of products
+        /// with 64-bit factors stays below 2¹²⁶.
+        static let magnitudeBits = 50
+    }
+
     let layers: [Layer]
+    /// Per layer, the scaled weights of an affine layer when they fit, else nil.
+    let scaled: [ScaledWeights?]
     let inputSize: Int
     /// Output size of each layer.
     let sizes: [Int]
@@ -41,6 +54,20 @@ struct ExactNetwork: Sendable {
             }
         }
         self.layers = layers
+        scaled = layers.map { layer in
+            guard case let .affine(weights, _, _, columns) = layer, columns < 1 << 13 else { return nil }
+            let exponent = min(0, weights.filter { !$0.isZero }.map(\.exponent).min() ?? 0)
+            var integers: [Int64] = []
+            integers.reserveCapacity(weights.count)
+            for w in weights {
+                let shift = w.exponent - exponent
+                guard shift < 63 || w.isZero else { return nil }
+                let value = w.isZero ? 0 : w.mantissa << shift
+                guard value.magnitude < 1 << ScaledWeights.magnitudeBits, value >> shift == w.mantissa else { return nil }
+                integers.append(value)
+            }
+            return ScaledWeights(integers: integers, exponent: exponent)
+        }
         inputSize = network.inputSize
         sizes = network.layerSizes
     }

@@ -81,7 +81,21 @@ struct LeafBounds {
                 var lo = [Fixed](repeating: .zero, count: rows), hi = lo
                 var newLower: [Form] = [], newUpper: [Form] = []
                 newLower.reserveCapacity(rows); newUpper.reserveCapacity(rows)
+                let fast = try Self.fastAffine(scaled: network.scaled[k], bias: bias, rows: rows, columns: columns, n: n,
+                                               previous: (previousLower, previousUpper), forms: (lowerForms, upperForms),
+                                               lowCharge: lowCharge)
                 for i in 0..<rows {
+                    if let fast {
+                        lo[i] = max(fast.lower[i], try range(fast.lowerForms[i], upperEnd: false))
+                        hi[i] = min(fast.upper[i], try range(fast.upperForms[i], upperEnd: true))
+                        if let known {
+                            lo[i] = max(lo[i], known.lower[k][i])
+                            hi[i] = min(hi[i], known.upper[k][i])
+                        }
+                        newLower.append(fast.lowerForms[i])
+                        newUpper.append(fast.upperForms[i])
+                        continue
+                    }
                     let b = bias[i]
                     var l = try Fixed.mulDown(.one, b), u = try Fixed.mulUp(.one, b)
                     var lf = Form(coefficients: [Fixed](repeating: .zero, count: n), constant: l)
@@ -185,6 +199,18 @@ struct LeafBounds {
             let (preLower, preUpper) = bounds(of: k - 1)
             switch network.layers[k] {
             case let .affine(weights, bias, rowCount, columns):
+                if let scaled = network.scaled[k], let multipliers = Self.int64s(lambda) {
+                    var sums = [Int128](repeating: 0, count: columns)
+                    for i in 0..<rowCount where multipliers[i] != 0 {
+                        total = try total + Fixed.mulDown(lambda[i], bias[i])
+                        let m = Int128(multipliers[i]), base = i * columns
+                        for j in 0..<columns { sums[j] &+= m &* Int128(scaled.integers[base + j]) }
+                    }
+                    // One rounding per entry: the exact Λ·W exceeds it by less than one ulp.
+                    lambda = sums.map { Fixed(raw: $0 >> -scaled.exponent) }
+                    total = try total + residualCharge(count: 1, lower: preLower)
+                    break
+                }
                 var next = [Fixed](repeating: .zero, count: columns)
                 var terms = 0
                 for i in 0..<rowCount where lambda[i] != .zero {
@@ -230,6 +256,68 @@ struct LeafBounds {
             total = try total + Fixed.mulDown(c, c > .zero ? inputLower[j] : inputUpper[j])
         }
         return total
+    }
+
+    /// The raws of `values` as 64-bit integers, or nil when one does not fit.
+    private static func int64s(_ values: [Fixed]) -> [Int64]? {
+        var result = [Int64](repeating: 0, count: values.count)
+        for (i, v) in values.enumerated() {
+            guard let x = Int64(exactly: v.raw) else { return nil }
+            result[i] = x
+        }
+        return result
+    }
+
+    /// `⌊s·2^e⌋` and `⌈s·2^e⌉` for `e ≤ 0`.
+    private static func down(_ s: Int128, _ e: Int) -> Fixed { Fixed(raw: s >> -e) }
+    private static func up(_ s: Int128, _ e: Int) -> Fixed { Fixed(raw: 0 &- ((0 &- s) >> -e)) }
+
+    /// One affine layer of interval and symbolic propagation with scaled weights: every sum
+    /// accumulated exactly, then rounded once (down for lower ends, up for upper ends), so
+    /// each coefficient's residual is below one ulp (charged by `lowCharge`). nil when the
+    /// layer's weights or the incoming numbers do not fit the 64-bit form.
+    private static func fastAffine(scaled: ExactNetwork.ScaledWeights?, bias: [Dyadic], rows: Int, columns: Int, n: Int,
+                                   previous: (lower: [Fixed], upper: [Fixed]), forms: (lower: [Form], upper: [Form]),
+                                   lowCharge: Fixed) throws(ArithmeticOverflow)
+        -> (lower: [Fixed], upper: [Fixed], lowerForms: [Form], upperForms: [Form])? {
+        guard let scaled, let pl = int64s(previous.lower), let ph = int64s(previous.upper),
+              let lc = int64s(forms.lower.flatMap(\.coefficients)), let uc = int64s(forms.upper.flatMap(\.coefficients)),
+              let lk = int64s(forms.lower.map(\.constant)), let uk = int64s(forms.upper.map(\.constant)) else { return nil }
+        let e = scaled.exponent
+        var lower = [Fixed](), upper = [Fixed](), lowerForms = [Form](), upperForms = [Form]()
+        var lowSum = [Int128](repeating: 0, count: n), highSum = lowSum
+        for i in 0..<rows {
+            var l: Int128 = 0, u: Int128 = 0, lConst: Int128 = 0, uConst: Int128 = 0
+            for c in 0..<n { lowSum[c] = 0; highSum[c] = 0 }
+            let base = i * columns
+            for j in 0..<columns {
+                let w = scaled.integers[base + j]
+                if w == 0 { continue }
+                let m = Int128(w)
+                // For w ≥ 0 the lower end takes the lower function, for w < 0 the upper one.
+                if w > 0 {
+                    l &+= m &* Int128(pl[j]); u &+= m &* Int128(ph[j])
+                    lConst &+= m &* Int128(lk[j]); uConst &+= m &* Int128(uk[j])
+                    for c in 0..<n {
+                        lowSum[c] &+= m &* Int128(lc[j * n + c])
+                        highSum[c] &+= m &* Int128(uc[j * n + c])
+                    }
+                } else {
+                    l &+= m &* Int128(ph[j]); u &+= m &* Int128(pl[j])
+                    lConst &+= m &* Int128(uk[j]); uConst &+= m &* Int128(lk[j])
+                    for c in 0..<n {
+                        lowSum[c] &+= m &* Int128(uc[j * n + c])
+                        highSum[c] &+= m &* Int128(lc[j * n + c])
+                    }
+                }
+            }
+            let bDown = try Fixed.mulDown(.one, bias[i]), bUp = try Fixed.mulUp(.one, bias[i])
+            lower.append(try bDown + down(l, e))
+            upper.append(try bUp + up(u, e))
+            lowerForms.append(Form(coefficients: lowSum.map { down($0, e) }, constant: try bDown + down(lConst, e) + lowCharge))
+            upperForms.append(Form(coefficients: highSum.map { up($0, e) }, constant: try bUp + up(uConst, e) - lowCharge))
+        }
+        return (lower, upper, lowerForms, upperForms)
     }
 
     /// A lower bound of `rows·z_last + inputRows·x + constant` from the output box alone.
