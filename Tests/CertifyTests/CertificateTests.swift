@@ -156,3 +156,21 @@ struct CertificateTests {
         #expect(report.failure?.contains("does not contain") == true, "\(report.failure ?? "accepted")")
     }
 }
+
+/// Real ACAS Xu proofs certify (a quick instance, so that the debug build stays fast).
+@Suite(.requiresBenchmarks) struct ACASXuCertificateTests {
+    @Test func acasXuProofCertifies() async throws {
+        let root = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
+        let network = try ONNXLoader.load(contentsOf: root.appendingPathComponent("ACASXU_run2a_1_9_batch_2000.onnx"))
+        let spec = try PropertyParser.parse(contentsOf: root.appendingPathComponent("prop_1.vnnlib"))
+        let (verdict, lines) = try await CertificateTests.prove(network, spec)
+        #expect(verdict == .holds)
+        let report = try CertificateTests.certify(network, spec, lines)
+        #expect(report.isValid, "\(report.failure ?? "")")
+        #expect(report.boundRefutations >= 1)
+        var holed = lines
+        let leaf = try #require(lines.lastIndex { $0.contains("\"t\":\"refute\"") })
+        holed.remove(at: leaf)
+        #expect(try CertificateTests.certify(network, spec, holed).isValid == false)
+    }
+}
