@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "certus",
             dependencies: [
-                "Verifier", "Certify", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench",
+                "Verifier", "Certify", "Encoding", "ExactArithmetic", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
