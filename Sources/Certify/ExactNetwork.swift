@@ -16,7 +16,7 @@ struct ExactNetwork: Sendable {
     struct ScaledWeights: Sendable {
         var integers: [Int64]
         var exponent: Int
-        /// Magnitudes stay below 2⁵⁰ and rows below 2¹³ columns, so that a sum of products
+        /// Magnitudes stay below 2⁵⁰ and layers below 2¹³ rows and columns, so that a sum of products
         /// with 64-bit factors stays below 2¹²⁶.
         static let magnitudeBits = 50
     }
@@ -55,7 +55,7 @@ struct ExactNetwork: Sendable {
         }
         self.layers = layers
         scaled = layers.map { layer in
-            guard case let .affine(weights, _, _, columns) = layer, columns < 1 << 13 else { return nil }
+            guard case let .affine(weights, _, rows, columns) = layer, rows < 1 << 13, columns < 1 << 13 else { return nil }
             let exponent = min(0, weights.filter { !$0.isZero }.map(\.exponent).min() ?? 0)
             var integers: [Int64] = []
             integers.reserveCapacity(weights.count)
