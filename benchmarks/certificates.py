@@ -10,6 +10,7 @@ Examples (from the repository root, after `swift build -c release`):
 import argparse
 import csv
 import os
+import re
 import sys
 import tempfile
 
@@ -28,7 +29,7 @@ def main():
     rows = load_instances(args)
     out = args.out or os.path.join(ROOT, "benchmarks", "out", f"{args.category}-certificates.csv")
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    fields = ["onnx", "vnnlib", "verdict", "verify_s", "certificate_bytes", "records", "certify", "certify_s", "ratio", "note"]
+    fields = ["onnx", "vnnlib", "verdict", "verify_s", "certificate_bytes", "records", "z3_leaves", "certify", "certify_s", "ratio", "note"]
     results = []
     with open(out, "w", newline="") as f, tempfile.TemporaryDirectory() as tmp:
         writer = csv.DictWriter(f, fieldnames=fields)
@@ -42,7 +43,7 @@ def main():
             run = run_limited([args.certus, "verify", onnx_path, vnnlib_path, "--timeout", str(t), "--proof", proof], t + 30)
             verdict = first_line(run.stdout) if not run.killed else "killed"
             row = {"onnx": onnx, "vnnlib": vnnlib, "verdict": verdict, "verify_s": f"{run.elapsed:.2f}",
-                   "certificate_bytes": "", "records": "", "certify": "", "certify_s": "", "ratio": "", "note": ""}
+                   "certificate_bytes": "", "records": "", "z3_leaves": "", "certify": "", "certify_s": "", "ratio": "", "note": ""}
             if verdict == "unsat":
                 if not os.path.exists(proof):
                     row["certify"] = "missing"
@@ -55,6 +56,8 @@ def main():
                     check = run_limited([args.certus, "certify", onnx_path, vnnlib_path, proof], limit)
                     word = first_line(check.stdout) if not check.killed else "killed"
                     row["certify"] = word.split(":")[0]
+                    solved = re.search(r"(\d+) solver refutations", check.stderr)
+                    row["z3_leaves"] = solved.group(1) if solved else ""
                     row["certify_s"] = f"{check.elapsed:.2f}"
                     row["ratio"] = f"{check.elapsed / max(run.elapsed, 1e-3):.2f}"
                     if word != "valid":
