@@ -44,7 +44,8 @@ struct CertifyCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         FileHandle.standardError.write(Data(("note: \(report.records) records, \(report.nodes) nodes, \(report.boundRefutations) bound "
-            + "refutations, \(report.solverRefutations) solver refutations (\(report.solvers.joined(separator: ", "))), "
+            + "refutations, \(report.solverRefutations) solver refutations"
+            + (report.solvers.isEmpty ? "" : " (\(report.solvers.joined(separator: ", ")))") + ", "
             + String(format: "%.3f s", seconds) + "\n").utf8))
         if let failure = report.failure {
             print("invalid: \(failure)")
