@@ -31,7 +31,7 @@ struct CertificateTests {
     }
 
     /// Runs the verifier with a recorder; returns the verdict and the certificate's lines.
-    static func prove(_ network: Network, _ spec: Specification) async throws -> (Verdict, [String]) {
+    static func prove(_ network: Network, _ spec: Specification, leafThreshold: Int? = nil) async throws -> (Verdict, [String]) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("certify-test-\(UUID().uuidString).cert").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let recorder = try ProofRecorder(path: path, caseCount: spec.cases.count, inputCount: network.inputSize,
@@ -39,6 +39,7 @@ struct CertificateTests {
         var options = VerifierOptions()
         options.proofRecorder = recorder
         options.jobs = 2
+        options.leafThreshold = leafThreshold
         let report = await Verifier(network: network, specification: spec, options: options, makeSolver: { Z3Solver() }).verify()
         guard case .holds = report.verdict else {
             recorder.discard()
@@ -144,6 +145,20 @@ struct CertificateTests {
         let sat = try Self.property("(assert (>= (+ Y_0 Y_1) 1.9))")
         let rejected = try Self.certify(network, sat, certificate(sat))
         #expect(rejected.failure?.contains("answers sat") == true, "\(rejected.failure ?? "accepted")")
+    }
+
+    /// With every node sent to Z3 (a leaf threshold above the network's 2 ReLUs), the
+    /// certificate's leaves are Z3 leaves, and the checker re-decides each with its own query.
+    @Test func z3LeavesOfARealRunCertify() async throws {
+        let network = try ONNXLoader.load(contentsOf: Self.network)
+        let spec = try Self.property("(assert (>= (+ Y_0 Y_1) 2.1))\n(assert (>= Y_1 0.5))")
+        let (verdict, lines) = try await Self.prove(network, spec, leafThreshold: 2)
+        #expect(verdict == .holds)
+        let z3 = lines.filter { $0.contains("\"t\":\"z3\"") }
+        #expect(!z3.isEmpty && z3.allSatisfy { $0.contains("(check-sat)") }, "the leaves carry their SMT-LIB queries")
+        let report = try Self.certify(network, spec, lines)
+        #expect(report.isValid, "\(report.failure ?? "")")
+        #expect(report.solverRefutations == z3.count)
     }
 
     @Test func aRootBoxSmallerThanTheCaseIsRejected() throws {
