@@ -133,7 +133,20 @@ struct LeafBounds {
                 }
                 lower.append(lo)
                 upper.append(hi)
-                if k + 1 < network.layers.count, network.isReLU(k + 1) {
+                // As the verifier does: neurons feeding a ReLU are back-substituted while they are
+                // unstable (the upper end only while the lower one stays negative), and the output
+                // layer in full, both ends (its bounds feed the objectives' box bounds and, through
+                // `known`, the children's).
+                let isLast = k + 1 == network.layers.count
+                if isLast {
+                    for i in 0..<rows {
+                        var unit = [Fixed](repeating: .zero, count: rows)
+                        unit[i] = .one
+                        lower[k][i] = max(lower[k][i], try lowerBound(start: k, rows: unit, constant: .zero))
+                        unit[i] = -.one
+                        upper[k][i] = min(upper[k][i], -(try lowerBound(start: k, rows: unit, constant: .zero)))
+                    }
+                } else if network.isReLU(k + 1) {
                     for i in 0..<rows where lower[k][i] < .zero && upper[k][i] > .zero {
                         var unit = [Fixed](repeating: .zero, count: rows)
                         unit[i] = .one
