@@ -40,10 +40,14 @@ let package = Package(
         .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic", "ResultCodec",
                                                .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR"]),
+        // The proof-certificate checker: deliberately independent of Bounds, Search and Verifier.
+        .target(name: "Certify", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "SMT",
+                                                .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(
             name: "certus",
             dependencies: [
-                "Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds", "Search", "SMT", "SoundnessBench", "FileReading", "ResultCodec", "CertusKit",
+                "Verifier", "Certify", "Encoding", "ExactArithmetic", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Bounds",
+                "Search", "SMT", "SoundnessBench", "FileReading", "ResultCodec", "CertusKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +78,8 @@ let package = Package(
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CertifyTests", dependencies: ["Certify", "Verifier", "ONNXImport", "VNNLIB", "NetworkIR", "ExactArithmetic",
+                                                         "Z3Backend", "SMT", "TestSupport"]),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "ExactArithmetic"]),
         .testTarget(name: "Z3BackendTests", dependencies: ["Z3Backend", "SMT", "ExactArithmetic", "Search"]),
     ],

@@ -11,8 +11,8 @@ public struct ObjectiveBound: Sendable, Equatable {
     /// the output of layer `k` (Dvijotham et al. 2018, eq. 5). `LagrangianDual` warm-starts from them.
     public var multipliers: [[Double]]
     /// The lower ReLU slopes α (by ReLU layer) that produced the bound, so that further
-    /// optimisation can continue from them.
-    var slopes: [Int: [Double]] = [:]
+    /// optimisation can continue from them (and proof certificates can record them).
+    public internal(set) var slopes: [Int: [Double]] = [:]
 
     /// Creates a bound with its certificate.
     public init(lower: Double, inputCoefficients: [Double], inputConstant: Double, multipliers: [[Double]]) {

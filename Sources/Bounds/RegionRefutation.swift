@@ -26,6 +26,16 @@ public struct RegionRefutation: Sendable {
         public var guide: Int?
         /// The network bounds over the node (when `refute(input:…)` computed them).
         public var bounds: NetworkBounds?
+        /// When a combination of the constraints (not one atom) proved the node: its signed
+        /// weights per constraint and its bound, for proof certificates.
+        public var provingCombination: CombinationProof?
+    }
+
+    /// The combination `Σ wᵢ·eᵢ` that proved a node, and the bound that proved it.
+    public struct CombinationProof: Sendable {
+        /// Signed weights per constraint (multiples of 2⁻²⁰; nonnegative except for equalities).
+        public var weights: [Double]
+        public var bound: ObjectiveBound
     }
 
     let problem: CaseProblem
@@ -113,16 +123,16 @@ public struct RegionRefutation: Sendable {
             let sound = problem.objective(atom).soundLower(atomBounds[a].lower, bounds)
             if guide == nil || sound > guideValue { guide = a; guideValue = sound }
         }
-        if combinesConstraints, atoms.count >= 2, let proved = combination(atomBounds, bounds: bounds, engine: engine, relaxation: relaxation),
-           proved {
-            return Outcome(proved: true, atomBounds: atomBounds, guide: guide)
+        if combinesConstraints, atoms.count >= 2, let proof = combination(atomBounds, bounds: bounds, engine: engine, relaxation: relaxation) {
+            return Outcome(proved: true, atomBounds: atomBounds, guide: guide, provingCombination: proof)
         }
         return Outcome(proved: false, atomBounds: atomBounds, guide: guide)
     }
 
-    /// Tries the best nonnegative combination of the atoms; nil when none was formed.
+    /// Tries the best nonnegative combination of the atoms: the combination when it proves the
+    /// node, else nil.
     private func combination(_ atomBounds: [ObjectiveBound], bounds: NetworkBounds, engine: BackSubstitution,
-                             relaxation: LinearRelaxation) -> Bool? {
+                             relaxation: LinearRelaxation) -> CombinationProof? {
         let unused = ObjectiveBound(lower: -.infinity, inputCoefficients: [], inputConstant: -.infinity, multipliers: [])
         var lower = Array(repeating: unused, count: problem.constraints.count), upper = lower
         for (a, atom) in atoms.enumerated() {
@@ -135,6 +145,6 @@ public struct RegionRefutation: Sendable {
         let bound = relaxation.lowerBounds(of: [objective.objective], engine: engine)[0]
         let combination = BoundsAnalyzer.Combination(atomWeights: atomWeights, weights: weights, objective: objective,
                                                      bound: bound, hasStrictWeight: strict)
-        return problem.combinationProves(combination, bounds: bounds)
+        return problem.combinationProves(combination, bounds: bounds) ? CombinationProof(weights: weights, bound: bound) : nil
     }
 }

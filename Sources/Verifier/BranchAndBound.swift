@@ -110,6 +110,8 @@ struct BranchAndBound: Sendable {
     /// Receives this tree's counters after every node, as tree `treeID`, or nil.
     var meter: VerificationProgress?
     var treeID = 0
+    /// Receives the proof as it is found (input-split trees only), or nil.
+    var recorder: ProofRecorder?
 
     /// - Precondition: `caseIndices` is not empty and its cases have equal boxes.
     init(network: Network, specification: Specification, caseIndices: [Int], options: Options,
@@ -167,10 +169,15 @@ struct BranchAndBound: Sendable {
     /// while an early finisher waits for the nodes taken before it. Z3 leaves are the
     /// exception: their outcomes are applied when they arrive.
     func run(deadline: ContinuousClock.Instant?) async -> Result {
-        let root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
+        var root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
                               phases: PhaseAssignment(), depth: 0, openCases: Array(caseIndices.indices))
         guard root.box.isFinite, refutations.allSatisfy({ $0 != nil }) else {
+            recorder?.fail("a case without a finite box or with constraints the bounds cannot read")
             return await exactOnly(deadline: deadline)
+        }
+        if let recorder {
+            if splitsInputs { root.id = recorder.group(cases: caseIndices, box: root.box) }
+            else { recorder.fail("certificates cover input-split branch and bound only (this network has \(network.inputSize) inputs)") }
         }
         // ReLU-split trees bound the root once with optimised intermediate bounds and reuse them
         // in every node (`ReLUSplitBounding`).
@@ -336,6 +343,11 @@ struct BranchAndBound: Sendable {
         }
         var open: [(position: Int, outcome: RegionRefutation.Outcome)] = []
         for (position, outcome) in zip(node.openCases, outcomes) where !outcome.proved { open.append((position, outcome)) }
+        if let recorder, splitBounding == nil {
+            for (position, outcome) in zip(node.openCases, outcomes) where outcome.proved {
+                recorder.refuted(node: node.id, caseIndex: caseIndices[position], outcome: outcome, bounds: bounds)
+            }
+        }
         if open.isEmpty { return .pruned }
         let unstable = bounds.unstableCounts.reduce(0, +)
         if unstable == 0 && !node.phases.isEmpty {
@@ -364,12 +376,14 @@ struct BranchAndBound: Sendable {
         } else if ((unstable <= threshold || stuck) && !node.mustSplit) || !splittable {
             return .leaf(next, bounds)
         }
-        let children = split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
+        var children = split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
                              refutation: refutations[hardest.position], chosen: chosenSplit)
+        if splitsInputs { recorder?.split(next, into: &children) }
+        let parts = children.count
         return .children(children.map { child in
             var child = child
             // For progress only: the children divide the node's share, and inherit its bound.
-            child.share = node.share / Double(children.count)
+            child.share = node.share / Double(parts)
             child.lowerBound = max(node.lowerBound, distance(hardest.outcome))
             // In ReLU-split trees a node's bounds are the root's clipped by its phases, which
             // already lie inside its parent's (interval propagation is inclusion-monotone):
@@ -539,9 +553,18 @@ struct BranchAndBound: Sendable {
             if !indices.isEmpty, let deadline, ContinuousClock.now >= deadline { return .failed("timeout") }
             stillOpen = indices.map { node.openCases[$0] }
         }
+        if let recorder {
+            for position in node.openCases where !stillOpen.contains(position) {
+                let specCase = specification.cases[caseIndices[position]]
+                recorder.z3(node: node.id, caseIndex: caseIndices[position],
+                            query: ProofRecorder.query(network: network, specCase: specCase, bounds: Self.neuronBounds(bounds),
+                                                       subBox: node.box))
+            }
+        }
         if stillOpen.isEmpty { return .pruned }
         var again = node
         again.openCases = stillOpen
+        recorder?.retry(node, as: &again)
         again.mustSplit = true
         again.leafAttempts += 1
         return .children([again])

@@ -30,4 +30,6 @@ struct Subproblem: Sendable {
     /// A sound lower bound of the slack of the node's hardest open case, proved on an ancestor's
     /// region (−∞ before any), for progress reports.
     var lowerBound: Double = -.infinity
+    /// The node's id in a proof certificate (`ProofRecorder`); 0 when none is recorded.
+    var id = 0
 }

@@ -53,7 +53,8 @@ public struct Verifier: Sendable {
                 return finish(.violated(cex), outcomes)
             }
         }
-        let settled = options.usesBounds ? await cheapProofs(deadline: deadline) : [:]
+        // A certificate covers branch-and-bound trees only, so with a recorder every case goes there.
+        let settled = options.usesBounds && options.proofRecorder == nil ? await cheapProofs(deadline: deadline) : [:]
         meter.close(cases: settled.count)
         let open = specification.cases.indices.filter { settled[$0] == nil }
         if options.usesAttack && !attackFirst && !open.isEmpty {
@@ -283,6 +284,10 @@ public struct Verifier: Sendable {
         func outcome(_ status: CaseOutcome.Status, _ unstable: [Int] = []) -> CaseOutcome {
             CaseOutcome(caseIndex: index, status: status, seconds: Self.seconds(.now - start), unstableReLUs: unstable)
         }
+        if options.proofRecorder != nil {
+            if options.engine == .branchAndBound && options.usesBounds { return .open([]) }
+            options.proofRecorder?.fail("certificates need branch and bound with bounds")
+        }
         var neuronBounds: NeuronBounds?
         var unstable: [Int] = []
         if options.usesBounds {
@@ -328,6 +333,7 @@ public struct Verifier: Sendable {
         bab.progress = options.progress
         bab.meter = meter
         bab.treeID = treeID
+        bab.recorder = options.proofRecorder
         let result = await bab.run(deadline: deadline)
         let seconds = Self.seconds(.now - start)
         return GroupResult(entries: group.map { index in

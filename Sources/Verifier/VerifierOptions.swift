@@ -30,6 +30,10 @@ public struct VerifierOptions: Sendable {
     /// `BranchAndBound.Options.leafThreshold`).
     public var leafThreshold: Int? = nil
 
+    /// When set, every case is proved by branch and bound (no separate root proofs) and the
+    /// proof is streamed to this recorder as a certificate (docs/CERTIFICATES.md).
+    public var proofRecorder: ProofRecorder?
+
     /// Receives progress lines (branch-and-bound statistics) when set.
     public var progress: (@Sendable (String) -> Void)?
     /// Receives the run's counters (phase, cases closed, branch-and-bound nodes) when set; the

@@ -13,7 +13,7 @@ struct Certus: AsyncParsableCommand {
         1 for an internal failure, and for check and the soundness commands as each one's help says.
         """,
         version: "certus \(certusVersion)",
-        subcommands: [VerifyCommand.self, SupportsCommand.self, CheckCommand.self, BoundsCommand.self, SearchCommand.self, SoundnessCommand.self, CrosscheckCommand.self]
+        subcommands: [VerifyCommand.self, SupportsCommand.self, CheckCommand.self, BoundsCommand.self, SearchCommand.self, SoundnessCommand.self, CrosscheckCommand.self, CertifyCommand.self, ExportCommand.self]
     )
 
     @Flag(help: "Print the solver's full name (the VNN-LIB 2.0 global option).") var name = false

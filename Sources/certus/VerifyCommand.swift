@@ -51,6 +51,8 @@ struct VerifyCommand: AsyncParsableCommand {
     var engine: VerifierOptions.Engine = .branchAndBound
     @Option(help: "Stop with unknown when resident memory exceeds this many MiB (default: 3/4 of the machine's memory).")
     var memoryLimit: Int?
+    @Option(help: "For unsat, write a proof certificate here (docs/CERTIFICATES.md); check it with certus certify.")
+    var proof: String?
 
     func validate() throws {
         if let timeout, !(timeout > 0) || !timeout.isFinite {
@@ -58,6 +60,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be at least 1 (MiB)") }
+        if proof != nil && (property == nil || engine != .branchAndBound || noBounds) {
+            throw ValidationError("--proof needs MODEL PROPERTY, the bab engine and bounds")
+        }
         if property == nil {
             if networks.isEmpty { throw ValidationError("give MODEL PROPERTY (VNN-LIB 1.0) or QUERY --network NAME=MODEL (VNN-LIB 2.0)") }
             if json { throw ValidationError("--json is available for VNN-LIB 1.0 properties only") }
@@ -97,6 +102,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             var options = verifierOptions(timeout: timeout)
             options.progressMeter = meter
+            options.proofRecorder = try proof.map { try ProofOutput.open($0, for: instance) }
             let report = await instance.verify(options: options, startedAt: start)
             runGuard.claimOrWaitForExit()  // from here on, a signal or limit no longer replaces the verdict
             printer?.stop()
@@ -109,6 +115,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 Self.noteUnknown(report.verdict)
             }
             Self.noteEmptiness(instance.specification)
+            try ProofOutput.close(options.proofRecorder, verdict: report.verdict)
         }
         // A solver thread that ignored its interrupt may still be inside Z3; exiting through
         // the C library's exit handlers would tear Z3's globals down under it. The verdict is
