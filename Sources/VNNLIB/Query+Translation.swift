@@ -126,16 +126,7 @@ extension Query {
         let root = property.and(assertions.map(map), at: start)
         var expansion = CaseExpansion(formula: property, maximumCases: limits.maximumCases)
         let cases = try expansion.cases(of: root, inputCount: layout.inputCount)
-        var reason: String?
-        if cases.isEmpty {
-            if let contradiction = expansion.firstContradiction {
-                reason = "every case of the query has an empty input region; the first: \(contradiction) (product input numbering)"
-            } else if let location = property.firstFalseAtom {
-                reason = "the constraint at \(location) is false for every input"
-            } else {
-                reason = "the assertions are false for every input"
-            }
-        }
+        let reason = expansion.emptinessReason(of: cases, numbering: " (product input numbering)")
         return Specification(inputCount: layout.inputCount, outputCount: layout.outputCount, cases: cases, emptinessReason: reason)
     }
 

@@ -77,7 +77,7 @@ import Testing
         (header + "(assert (<= X 1))", "q.vnnlib:6:13: 'X' has shape [2] and needs 1 index, but 0 are given"),
         (header + "(assert (<= X[2] 1))", "q.vnnlib:6:13: index [2] is out of range for 'X' of shape [2]"),
         (header + "(assert (<= (* X[0] X[1]) 1))",
-         "q.vnnlib:6:13: non-linear product: at most one factor of '*' may mention a variable (Certus verifies linear queries, the standard's LIN)"),
+         "q.vnnlib:6:13: non-linear product: at most one factor of '*' may mention a variable"),
         (header + "(assert (<= n 1))", "q.vnnlib:6:13: 'n' is a network, not a variable"),
         (header + "(assert (<= X[0] Y 1))", "q.vnnlib:6:9: '<=' takes exactly 2 arguments but has 3"),
         (header + "(assert (<= X[0] 1))\n(declare-network m (declare-input U Real [1]) (declare-output V Real [1]))",
