@@ -94,6 +94,14 @@ public struct QueryProblem: Sendable {
     /// Verifies the product, then replays any counterexample on the original networks.
     public func verify(options: VerifierOptions, makeSolver: @escaping SolverFactory,
                        startedAt start: ContinuousClock.Instant = .now) async -> VerificationReport {
+        if options.usesBounds, let copies = CopyDifferenceBounds(query: query, layout: layout, networks: networks),
+           copies.refutes(specification) {
+            let seconds = Verifier.seconds(ContinuousClock.now - start)
+            let cases = specification.cases.indices.map {
+                CaseOutcome(caseIndex: $0, status: .proved(method: "copy difference"), seconds: seconds)
+            }
+            return VerificationReport(verdict: .holds, cases: cases, seconds: seconds)
+        }
         var options = options
         if options.leafThreshold == nil, layout.inputOffsets.contains(where: { $0.contains { $0 != nil } }) {
             options.leafThreshold = Self.orderedLeafThreshold
