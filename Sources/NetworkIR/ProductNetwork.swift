@@ -2,8 +2,8 @@
 /// analysis of single networks (bounds, branch and bound, the exact Z3 encoding) applies to
 /// queries over several networks unchanged.
 ///
-/// Each component reads some of the product's inputs (`inputIndices`, repeats allowed) and its
-/// outputs are appended to the product's outputs, in component order. Layers run in lockstep:
+/// Each component reads some of the product's inputs (`inputIndices`, repeats allowed, each
+/// possibly plus a second one, `inputOffsets`) and its outputs are appended to the product's outputs, in component order. Layers run in lockstep:
 /// the i-th ReLU of every component is the product's i-th ReLU; between ReLUs, affine layers
 /// are block-diagonal (identity blocks for components with nothing to do) and divide layers
 /// use divisor 1 for the others. A component with fewer ReLUs than the deepest runs its last
@@ -20,9 +20,12 @@ public enum ProductNetwork {
         public var network: Network
         /// For each input of `network`, the index of the product input it reads.
         public var inputIndices: [Int]
-        public init(network: Network, inputIndices: [Int]) {
+        /// For each input of `network`, the index of a product input added to it, or nil.
+        public var inputOffsets: [Int?]
+        public init(network: Network, inputIndices: [Int], inputOffsets: [Int?]? = nil) {
             self.network = network
             self.inputIndices = inputIndices
+            self.inputOffsets = inputOffsets ?? inputIndices.map { _ in nil }
         }
     }
 
@@ -32,7 +35,8 @@ public enum ProductNetwork {
     /// - Complexity: O((Σ sizes)²) per product layer, the block-diagonal matrices being dense.
     public static func build(_ components: [Component], inputCount: Int) throws -> Network {
         for c in components {
-            guard c.inputIndices.count == c.network.inputSize, c.inputIndices.allSatisfy({ $0 >= 0 && $0 < inputCount }) else {
+            guard c.inputIndices.count == c.network.inputSize, c.inputOffsets.count == c.inputIndices.count,
+                  (c.inputIndices + c.inputOffsets.compactMap { $0 }).allSatisfy({ $0 >= 0 && $0 < inputCount }) else {
                 throw NetworkError.sizeMismatch(layer: 0, expected: c.network.inputSize, actual: c.inputIndices.count)
             }
         }
@@ -82,10 +86,11 @@ public enum ProductNetwork {
         // Route the product inputs to the components: folded into the first layer when that is
         // an affine layer of every component reading its inputs in increasing order (a column
         // scatter, exact);
-        // otherwise a selection layer of ones in front.
+        // otherwise (also when an input is a sum of two) a selection layer of ones in front.
         // Increasing indices keep each row's terms in their order, so sums round as before.
         let firstIsOwnAffine = networks.indices.allSatisfy {
             let indices = components[$0].inputIndices
+            guard components[$0].inputOffsets.allSatisfy({ $0 == nil }) else { return false }
             if case .affine = prepared[$0].first { return zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 } }
             return false
         }
@@ -98,7 +103,11 @@ public enum ProductNetwork {
             layers[0] = .affine(AffineLayer(weights: weights, bias: first.bias))
         } else {
             var selection = Matrix.zeros(rows: routing.count, columns: inputCount)
-            for (row, target) in routing.enumerated() { selection[row, target] = 1 }
+            let offsets = components.flatMap(\.inputOffsets)
+            for (row, target) in routing.enumerated() {
+                selection[row, target] = 1
+                if let offset = offsets[row] { selection[row, offset] = 1 }
+            }
             layers.insert(.affine(AffineLayer(weights: selection, bias: Array(repeating: 0, count: routing.count))), at: 0)
         }
         return try Network(inputShape: [inputCount], layers: layers)

@@ -51,6 +51,19 @@ struct CaseExpansion {
         case frame(Frame)
     }
 
+    /// Why the property has no case (nil when `cases` is not empty), for `Specification`:
+    /// the first contradictory input box, else the first constraint false for every input.
+    /// `numbering` follows the contradiction, to say which inputs `X_i` names.
+    func emptinessReason(of cases: [SpecificationCase], numbering: String = "") -> String? {
+        guard cases.isEmpty else { return nil }
+        if let contradiction = firstContradiction {
+            return "every case of the property has an empty input region; the first: \(contradiction)\(numbering)"
+        } else if let location = formula.firstFalseAtom {
+            return "the constraint at \(location) is false for every input"
+        }
+        return "the assertions are false for every input"
+    }
+
     /// The cases of `root` over `inputCount` inputs, in order, empty-box cases removed.
     /// - Throws: `VNNLIBError.tooManyCases` at the disjunction where the count passes the cap.
     /// - Complexity: O(size of the formula + size of the cases produced).

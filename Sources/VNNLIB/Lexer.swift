@@ -9,8 +9,23 @@ import ExactArithmetic
 /// SMT-LIB proper would spell `(- 0.3)` and `0.001`); otherwise it is a symbol.
 /// Only ASCII may appear outside comments, so the column of a token is its byte distance from
 /// the start of its line, plus one.
+///
+/// VNN-LIB 2.0 (`Syntax.version2`) adds three tokens: the version `<2.0>`, ONNX names in double
+/// quotes, and bracketed lists of naturals, `[28,28]` or `[0,2]`, read as one token (blanks
+/// allowed inside) so that the reader never sees a bare `,`. Its numerals follow the 2.0
+/// grammar, `-`? digits (`.` digits)?, and may carry an exponent (`1e-05`) as in 1.0; both
+/// versions share the limits on digits and exponent.
 struct Lexer {
+    /// Which version's tokens to read.
+    enum Syntax { case version1, version2 }
+
+    /// The most entries a bracket list may have, and the largest entry: shapes of rank 64 and
+    /// dimensions of a billion are far beyond any network Certus can hold.
+    static let maximumRank = 64
+    static let maximumNatural = 999_999_999
+
     let bytes: [UInt8]
+    let syntax: Syntax
     let fileName: String
     private(set) var offset: Int
     private var line = 1
@@ -22,8 +37,10 @@ struct Lexer {
     private let maximumDigits: Int
     private let maximumExponent: Int
 
-    init(bytes: [UInt8], fileName: String, maximumDigits: Int = 1_000, maximumExponent: Int = 1_000) {
+    init(bytes: [UInt8], fileName: String, syntax: Syntax = .version1, maximumDigits: Int = 1_000,
+         maximumExponent: Int = 1_000) {
         self.bytes = bytes
+        self.syntax = syntax
         self.fileName = fileName
         self.maximumDigits = maximumDigits
         self.maximumExponent = maximumExponent
@@ -38,13 +55,14 @@ struct Lexer {
         SourceLocation(fileName: fileName, line: token.line, column: token.column)
     }
 
-    /// Reads the next token; a numeral's exact value is returned alongside it.
-    /// - Throws: `VNNLIBError.unexpected` for a character that cannot start a token,
-    ///   `.invalidNumeral` for malformed numerals.
-    /// - Complexity: O(length of the token and of the whitespace and comments before it).
-    mutating func next() throws -> (Token, Rational?) {
+    private var here: SourceLocation {
+        SourceLocation(fileName: fileName, line: line, column: offset - lineStart + 1)
+    }
+
+    /// Skips whitespace and `;` comments.
+    private mutating func skipBlanks() {
         let count = bytes.count
-        skipping: while offset < count {
+        while offset < count {
             switch bytes[offset] {
             case 0x20, 0x09, 0x0D, 0x0C, 0x0B:  // space, tab, CR, form feed, vertical tab
                 offset += 1
@@ -55,40 +73,158 @@ struct Lexer {
             case UInt8(ascii: ";"):
                 while offset < count, bytes[offset] != 0x0A { offset += 1 }
             default:
-                break skipping
+                return
             }
         }
+    }
+
+    /// Reads the next token and the value it carries (a numeral's exact value, a string's text,
+    /// a bracket list's naturals, a version's numbers).
+    /// - Throws: `VNNLIBError.unexpected` for a character that cannot start a token or a
+    ///   malformed 2.0 token, `.invalidNumeral` for malformed numerals.
+    /// - Complexity: O(length of the token and of the whitespace and comments before it).
+    mutating func next() throws -> (Token, Token.Value) {
+        skipBlanks()
+        let count = bytes.count
         var token = Token(kind: .endOfFile, start: offset, end: offset, line: line, column: offset - lineStart + 1)
-        guard offset < count else { return (token, nil) }
+        guard offset < count else { return (token, .none) }
         let first = bytes[offset]
+        func finish(_ kind: Token.Kind, _ value: Token.Value = .none) -> (Token, Token.Value) {
+            token.kind = kind
+            token.end = offset
+            return (token, value)
+        }
         if first == UInt8(ascii: "(") || first == UInt8(ascii: ")") {
             offset += 1
-            token.kind = first == UInt8(ascii: "(") ? .leftParenthesis : .rightParenthesis
-            token.end = offset
-            return (token, nil)
+            return finish(first == UInt8(ascii: "(") ? .leftParenthesis : .rightParenthesis)
+        }
+        if syntax == .version2 {
+            switch first {
+            case UInt8(ascii: "\""):
+                return finish(.string, .string(try readString(location(of: token))))
+            case UInt8(ascii: "["):
+                return finish(.naturals, .naturals(try readNaturals(location(of: token))))
+            case UInt8(ascii: "<") where offset + 1 < count && Self.isDigit(bytes[offset + 1]):
+                let (major, minor) = try readVersion(location(of: token))
+                return finish(.version, .version(major: major, minor: minor))
+            default:
+                break
+            }
         }
         guard Self.isSymbolByte(first) else {
-            throw VNNLIBError.unexpected(location(of: token), expected: "a symbol, numeral or parenthesis",
-                                         found: describeCharacter(at: offset))
+            let expected = syntax == .version1 ? "a symbol, numeral or parenthesis"
+                                               : "a name, numeral, parenthesis, bracket or string"
+            throw VNNLIBError.unexpected(location(of: token), expected: expected, found: describeCharacter(at: offset))
         }
         while offset < count, Self.isSymbolByte(bytes[offset]) { offset += 1 }
         token.end = offset
-        guard Self.looksNumeric(bytes[token.start..<token.end]) else {
-            token.kind = .symbol
-            return (token, nil)
-        }
-        token.kind = .numeral
         let slice = bytes[token.start..<token.end]
-        if let value = numerals[slice] { return (token, value) }
+        guard looksNumeric(slice) else { return finish(.symbol) }
+        token.kind = .numeral
+        if let value = numerals[slice] { return (token, .numeral(value)) }
         guard isWithinLimits(numeral: slice) else {
             throw VNNLIBError.numeralOutOfRange(location(of: token), text: Self.excerpt(slice),
                                                 maximumDigits: maximumDigits, maximumExponent: maximumExponent)
         }
-        guard let value = Rational(decimal: String(decoding: slice, as: UTF8.self)) else {
+        guard syntax == .version1 || slice.last.map(Self.isDigit) == true,
+              let value = Rational(decimal: String(decoding: slice, as: UTF8.self)) else {
             throw VNNLIBError.invalidNumeral(location(of: token), text: Self.excerpt(slice))
         }
         numerals[slice] = value
-        return (token, value)
+        return (token, .numeral(value))
+    }
+
+    /// 2.0: `"…"` with the escapes `\"`, `\\`, `\n`, `\t`, on one line.
+    private mutating func readString(_ start: SourceLocation) throws -> String {
+        offset += 1
+        var scalars: [UInt8] = []
+        while offset < bytes.count {
+            let b = bytes[offset]
+            switch b {
+            case UInt8(ascii: "\""):
+                offset += 1
+                return String(decoding: scalars, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard offset + 1 < bytes.count else { break }
+                switch bytes[offset + 1] {
+                case UInt8(ascii: "\""): scalars.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): scalars.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                default:
+                    throw VNNLIBError.unexpected(here, expected: "one of the escapes \\\" \\\\ \\n \\t",
+                                                 found: describeCharacter(at: offset + 1))
+                }
+                offset += 2
+                continue
+            case 0x0A:
+                throw VNNLIBError.unexpected(start, expected: "a closing '\"' on the same line", found: "end of line")
+            default:
+                scalars.append(b)
+            }
+            offset += 1
+        }
+        throw VNNLIBError.unexpected(start, expected: "a closing '\"'", found: "end of file")
+    }
+
+    /// 2.0: `[` naturals separated by `,` `]`, possibly empty; blanks allowed between the parts.
+    private mutating func readNaturals(_ start: SourceLocation) throws -> [Int] {
+        offset += 1
+        var values: [Int] = []
+        skipBlanks()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+            offset += 1
+            return values
+        }
+        while true {
+            skipBlanks()
+            let numberStart = here
+            var value = 0, digits = 0
+            while offset < bytes.count, Self.isDigit(bytes[offset]) {
+                value = value * 10 + Int(bytes[offset] - UInt8(ascii: "0"))
+                digits += 1
+                offset += 1
+                guard value <= Self.maximumNatural else {
+                    throw VNNLIBError.invalidQuery(numberStart, message: "an index or dimension larger than \(Self.maximumNatural)")
+                }
+            }
+            guard digits > 0 else {
+                throw VNNLIBError.unexpected(numberStart, expected: "a natural number", found: describeCharacterOrEnd(at: offset))
+            }
+            values.append(value)
+            guard values.count <= Self.maximumRank else {
+                throw VNNLIBError.invalidQuery(start, message: "more than \(Self.maximumRank) entries between brackets")
+            }
+            skipBlanks()
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+                offset += 1
+                return values
+            }
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else {
+                throw VNNLIBError.unexpected(here, expected: "',' or ']'", found: describeCharacterOrEnd(at: offset))
+            }
+            offset += 1
+        }
+    }
+
+    /// 2.0: `<major.minor>`.
+    private mutating func readVersion(_ start: SourceLocation) throws -> (Int, Int) {
+        offset += 1
+        var parts: [Int] = []
+        for terminator in [UInt8(ascii: "."), UInt8(ascii: ">")] {
+            var value = 0, digits = 0
+            while offset < bytes.count, Self.isDigit(bytes[offset]), digits < 6 {
+                value = value * 10 + Int(bytes[offset] - UInt8(ascii: "0"))
+                digits += 1
+                offset += 1
+            }
+            guard digits > 0, offset < bytes.count, bytes[offset] == terminator else {
+                throw VNNLIBError.unexpected(start, expected: "a version such as <2.0>", found: "malformed version")
+            }
+            offset += 1
+            parts.append(value)
+        }
+        return (parts[0], parts[1])
     }
 
     /// Whether a numeral has at most `maximumDigits` digits and an exponent of at most
@@ -117,14 +253,18 @@ struct Lexer {
         text.count <= 40 ? String(decoding: text, as: UTF8.self) : String(decoding: text.prefix(40), as: UTF8.self) + "…"
     }
 
-    /// Whether a token's text must be read as a numeral.
-    private static func looksNumeric(_ text: ArraySlice<UInt8>) -> Bool {
+    /// Whether a token's text must be read as a numeral: in 2.0 when it starts with a digit or
+    /// with `-` and a digit; in 1.0 also with `+` or `.` (see the type's comment).
+    private func looksNumeric(_ text: ArraySlice<UInt8>) -> Bool {
         guard let first = text.first else { return false }
-        if isDigit(first) { return true }
+        if Self.isDigit(first) { return true }
+        if syntax == .version2 {
+            return first == UInt8(ascii: "-") && text.count > 1 && Self.isDigit(text[text.startIndex + 1])
+        }
         guard first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "."),
               text.count > 1 else { return false }
         let second = text[text.startIndex + 1]
-        return isDigit(second) || (first != UInt8(ascii: ".") && second == UInt8(ascii: "."))
+        return Self.isDigit(second) || (first != UInt8(ascii: ".") && second == UInt8(ascii: "."))
     }
 
     static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
@@ -160,6 +300,10 @@ struct Lexer {
             return "'\(Character(scalar))' (U+\(hex(scalar.value)))"
         }
         return "the byte 0x\(hex(UInt32(b)).suffix(2)), which is not UTF-8"
+    }
+
+    private func describeCharacterOrEnd(at index: Int) -> String {
+        index < bytes.count ? describeCharacter(at: index) : "end of file"
     }
 
     private func hex(_ value: UInt32) -> String {

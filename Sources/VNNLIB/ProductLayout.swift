@@ -6,11 +6,19 @@
 /// Merging matters for proofs, not only for size: bounds see one box over the product's
 /// inputs, and an equivalence `f(x)` against `g(x)` stated over two input copies would
 /// otherwise let the copies differ inside the box.
+///
+/// An input element ordered after another of a different network (`(<= X[0] U[0])`, as in a
+/// monotonicity query) is read as a sum, `U[0] = X[0] + D` with `D ≥ 0` a product input of its
+/// own (`inputOffsets`): bounds over a box of independent inputs would otherwise let `U[0]` fall
+/// below `X[0]`, and no split of a box ever removes that part of the input space.
 public struct ProductLayout: Sendable, Equatable {
     /// The number of product inputs.
     public var inputCount: Int
     /// For each network, the product input of each element of its (one) input tensor.
     public var inputIndices: [[Int]]
+    /// For each network and input element, the product input added to the one in
+    /// `inputIndices` (the offset `D` above), or nil.
+    public var inputOffsets: [[Int?]]
     /// For each network, the product output where its output tensor starts.
     public var outputStart: [Int]
     /// For each network and each of its hidden declarations, the product output where the
@@ -18,6 +26,15 @@ public struct ProductLayout: Sendable, Equatable {
     public var hiddenStart: [[Int]]
     /// The number of product outputs.
     public var outputCount: Int
+
+    /// The values of network `network`'s input elements at a point of the product's inputs
+    /// (offsets added in float64; `QueryProblem` checks that the sum is exact before it
+    /// reports such a point).
+    public func networkInputs(_ network: Int, at inputs: [Double]) -> [Double] {
+        zip(inputIndices[network], inputOffsets[network]).map { base, offset in
+            offset.map { inputs[base] + inputs[$0] } ?? inputs[base]
+        }
+    }
 
     /// The values of `tensor` (of network `network`) in an assignment of the product's inputs
     /// and outputs, in row-major order.
@@ -27,7 +44,7 @@ public struct ProductLayout: Sendable, Equatable {
         switch tensor.role {
         case .input:
             let offset = tensor.firstElement - declaration.inputs[0].firstElement
-            return (0..<tensor.elementCount).map { inputs[inputIndices[network][offset + $0]] }
+            return Array(networkInputs(network, at: inputs)[offset..<offset + tensor.elementCount])
         case .output:
             let start = outputStart[network]
             return Array(outputs[start..<start + tensor.elementCount])

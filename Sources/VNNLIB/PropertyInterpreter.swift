@@ -46,16 +46,7 @@ struct PropertyInterpreter {
         let root = formula.and(assertions, at: SourceLocation(fileName: reader.fileName, line: 1, column: 1))
         var expansion = CaseExpansion(formula: formula, maximumCases: limits.maximumCases)
         let cases = try expansion.cases(of: root, inputCount: inputCount)
-        var reason: String?
-        if cases.isEmpty {
-            if let contradiction = expansion.firstContradiction {
-                reason = "every case of the property has an empty input region; the first: \(contradiction)"
-            } else if let location = formula.firstFalseAtom {
-                reason = "the constraint at \(location) is false for every input"
-            } else {
-                reason = "the assertions are false for every input"
-            }
-        }
+        let reason = expansion.emptinessReason(of: cases)
         return Specification(inputCount: inputCount, outputCount: outputCount, cases: cases, emptinessReason: reason)
     }
 

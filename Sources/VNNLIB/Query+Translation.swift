@@ -41,23 +41,43 @@ extension Query {
             let (ri, rj) = (root(i), root(j))
             if ri != rj { parent[max(ri, rj)] = min(ri, rj) }
         }
-        // Product variables for every element.
-        var variables = [Variable](repeating: .input(0), count: elementCount)
-        var classIndex: [Int: Int] = [:]
-        var layout = ProductLayout(inputCount: 0, inputIndices: [], outputStart: [], hiddenStart: [], outputCount: 0)
+        // Orderings between input classes, each larger one read as its base plus an offset.
+        let offsets = orderedInputs(root: root, isInput: isInput)
+        // Product variables for every element: inputs numbered in order of first use.
+        var variables = [LinearTerm](repeating: LinearTerm(constant: .zero), count: elementCount)
+        var classIndex: [Int: Int] = [:], offsetIndex: [Int: Int] = [:], inputCount = 0
+        func allocate(_ table: inout [Int: Int], _ key: Int) -> Int {
+            if let index = table[key] { return index }
+            table[key] = inputCount
+            inputCount += 1
+            return inputCount - 1
+        }
+        var layout = ProductLayout(inputCount: 0, inputIndices: [], inputOffsets: [], outputStart: [], hiddenStart: [],
+                                   outputCount: 0)
         for network in networks {
             let input = network.inputs[0]
-            var indices: [Int] = []
+            var indices: [Int] = [], offsetIndices: [Int?] = []
             for k in input.firstElement..<input.firstElement + input.elementCount {
                 let r = root(k)
-                let index = classIndex[r] ?? classIndex.count
-                classIndex[r] = index
-                variables[k] = .input(index)
-                indices.append(index)
+                if let offset = offsets[r] {
+                    let base = allocate(&classIndex, offset.base), extra = allocate(&offsetIndex, r)
+                    variables[k] = LinearTerm.sum([(LinearTerm(variable: .input(base)), false),
+                                                   (LinearTerm(variable: .input(extra)), false)])
+                    indices.append(base)
+                    offsetIndices.append(extra)
+                } else {
+                    let index = allocate(&classIndex, r)
+                    variables[k] = LinearTerm(variable: .input(index))
+                    indices.append(index)
+                    offsetIndices.append(nil)
+                }
             }
             layout.inputIndices.append(indices)
+            layout.inputOffsets.append(offsetIndices)
         }
-        layout.inputCount = classIndex.count
+        // The offsets' ranges, implied by the boxes of the two classes.
+        let implied = offsets.compactMap { r, offset in offsetIndex[r].map { (index: $0, lower: offset.lower, upper: offset.upper) } }
+        layout.inputCount = inputCount
         var next = 0
         for network in networks {
             layout.outputStart.append(next)
@@ -65,14 +85,14 @@ extension Query {
             for (k, t) in ([network.outputs[0]] + network.hidden).enumerated() {
                 if k > 0 { starts.append(next) }
                 for e in t.firstElement..<t.firstElement + t.elementCount {
-                    variables[e] = .output(next)
+                    variables[e] = LinearTerm(variable: .output(next))
                     next += 1
                 }
             }
             layout.hiddenStart.append(starts)
         }
         layout.outputCount = next
-        return (layout, try specification(variables: variables, layout: layout, limits: limits))
+        return (layout, try specification(variables: variables, implied: implied, layout: layout, limits: limits))
     }
 
     /// The comparisons that every satisfying assignment must meet: those reached from the
@@ -91,8 +111,47 @@ extension Query {
         return result
     }
 
-    /// The assertions over product variables, expanded into cases.
-    private func specification(variables: [Variable], layout: ProductLayout,
+    /// The input classes (union-find roots) ordered above another class by a top-level
+    /// `a + c <= b` or `a + c < b` (`a`, `b` in different classes, both with a finite box):
+    /// each such larger class `b` becomes `base + D`, and `D` has the range
+    /// `[lower(b) − upper(a), upper(b) − lower(a)]`, which the boxes imply; the comparison
+    /// itself becomes the bound `D ≥ c`. A class is a base or an offset class, never both, and
+    /// has at most one base.
+    ///
+    /// Why: bounds propagate a box, and over a box of independent `a` and `b` the half
+    /// `b < a` stays in every branch-and-bound node that straddles the diagonal, so a
+    /// monotonicity query (`f(a)` against `f(b)`) never closes; over `(a, D)` it is gone.
+    private func orderedInputs(root: (Int) -> Int, isInput: [Bool])
+        -> [Int: (base: Int, lower: Rational, upper: Rational)] {
+        let comparisons = topLevelComparisons()
+        // The box of each class, from the top-level bounds on single elements.
+        var lower: [Int: Rational] = [:], upper: [Int: Rational] = [:]
+        for (term, relation) in comparisons where term.terms.count == 1 && relation != .notEqual {
+            guard case let .input(k) = term.terms[0].variable, isInput[k] else { continue }
+            let c = term.terms[0].coefficient, bound = -term.constant / c, r = root(k)
+            if relation == .equal || c.signum > 0 { upper[r] = upper[r].map { min($0, bound) } ?? bound }
+            if relation == .equal || c.signum < 0 { lower[r] = lower[r].map { max($0, bound) } ?? bound }
+        }
+        var offsets: [Int: (base: Int, lower: Rational, upper: Rational)] = [:]
+        var bases: Set<Int> = []
+        for (term, relation) in comparisons where term.terms.count == 2 && (relation == .lessOrEqual || relation == .less) {
+            let (p, q) = (term.terms[0], term.terms[1])
+            let (small, large) = p.coefficient == .one ? (p, q) : (q, p)
+            guard small.coefficient == .one, large.coefficient == -Rational.one,
+                  case let .input(i) = small.variable, case let .input(j) = large.variable, isInput[i], isInput[j] else { continue }
+            let (a, b) = (root(i), root(j))
+            guard a != b, offsets[a] == nil, offsets[b] == nil, !bases.contains(b),
+                  let la = lower[a], let ua = upper[a], let lb = lower[b], let ub = upper[b] else { continue }
+            offsets[b] = (a, lb - ua, ub - la)
+            bases.insert(a)
+        }
+        return offsets
+    }
+
+    /// The assertions over product variables, with the implied ranges of the offset inputs,
+    /// expanded into cases.
+    private func specification(variables: [LinearTerm], implied: [(index: Int, lower: Rational, upper: Rational)],
+                               layout: ProductLayout,
                                limits: PropertyParser.Limits) throws -> Specification {
         var property = PropertyFormula()
         var mapped: [PropertyFormula.Reference] = []
@@ -109,7 +168,7 @@ extension Query {
             case let .and(children): mapped.append(property.and(children.map(map), at: location))
             case let .or(children): mapped.append(property.or(children.map(map), at: location))
             case let .compare(term, relation):
-                let parts = term.terms.map { (LinearTerm(variable: variables[$0.variable.index]).scaled(by: $0.coefficient), false) }
+                let parts = term.terms.map { (variables[$0.variable.index].scaled(by: $0.coefficient), false) }
                 let t = LinearTerm.sum(parts + [(LinearTerm(constant: term.constant), false)])
                 switch relation {
                 case .lessOrEqual: mapped.append(property.atom(Atom.classify(t, .lessOrEqual), at: location))
@@ -123,19 +182,18 @@ extension Query {
             }
         }
         let start = SourceLocation(fileName: fileName, line: 1, column: 1)
-        let root = property.and(assertions.map(map), at: start)
+        var conjuncts = assertions.map(map)
+        for range in implied {
+            let offset = LinearTerm(variable: .input(range.index))
+            let above = LinearTerm.sum([(LinearTerm(constant: range.lower), false), (offset, true)])  // lower − D ≤ 0
+            let below = LinearTerm.sum([(offset, false), (LinearTerm(constant: range.upper), true)])  // D − upper ≤ 0
+            conjuncts.append(property.atom(Atom.classify(above, .lessOrEqual), at: start))
+            conjuncts.append(property.atom(Atom.classify(below, .lessOrEqual), at: start))
+        }
+        let root = property.and(conjuncts, at: start)
         var expansion = CaseExpansion(formula: property, maximumCases: limits.maximumCases)
         let cases = try expansion.cases(of: root, inputCount: layout.inputCount)
-        var reason: String?
-        if cases.isEmpty {
-            if let contradiction = expansion.firstContradiction {
-                reason = "every case of the query has an empty input region; the first: \(contradiction) (product input numbering)"
-            } else if let location = property.firstFalseAtom {
-                reason = "the constraint at \(location) is false for every input"
-            } else {
-                reason = "the assertions are false for every input"
-            }
-        }
+        let reason = expansion.emptinessReason(of: cases, numbering: " (product input numbering)")
         return Specification(inputCount: layout.inputCount, outputCount: layout.outputCount, cases: cases, emptinessReason: reason)
     }
 

@@ -2,7 +2,7 @@
 /// declarations (checked for scoping and the equivalence rules as they come), then the
 /// assertions (see `QueryInterpreter+Assertions.swift`).
 struct QueryInterpreter {
-    var reader: QueryTreeReader
+    var reader: SExpressionReader
     let limits: PropertyParser.Limits
     var networks: [NetworkDeclaration] = []
     /// Every declared name (networks and tensors) and where it was declared.
@@ -14,11 +14,11 @@ struct QueryInterpreter {
     var assertions: [QueryFormula.Reference] = []
 
     init(bytes: [UInt8], fileName: String, limits: PropertyParser.Limits) {
-        reader = QueryTreeReader(bytes: bytes, fileName: fileName, limits: limits)
+        reader = SExpressionReader(bytes: bytes, fileName: fileName, syntax: .version2, limits: limits)
         self.limits = limits
     }
 
-    private var tree: QueryTree { reader.tree }
+    private var tree: SExpression { reader.expression }
 
     mutating func run() throws -> Query {
         guard let header = try reader.readNext() else {
@@ -232,6 +232,6 @@ struct QueryInterpreter {
     }
 
     func expected(_ what: String, _ index: Int) -> VNNLIBError {
-        .unexpected(reader.location(of: index), expected: what, found: reader.describe(node: index))
+        reader.unexpected(index, expected: what)
     }
 }

@@ -16,7 +16,7 @@ public enum QueryParser {
 
     /// Whether `bytes` start (after blanks and comments) with `(vnnlib-version`.
     public static func isQuery(bytes: [UInt8]) -> Bool {
-        var lexer = QueryLexer(bytes: bytes, fileName: "", maximumDigits: 1_000, maximumExponent: 1_000)
+        var lexer = Lexer(bytes: bytes, fileName: "", syntax: .version2)
         guard let (open, _) = try? lexer.next(), open.kind == .leftParenthesis,
               let (head, _) = try? lexer.next(), head.kind == .symbol else { return false }
         return bytes[head.start..<head.end].elementsEqual("vnnlib-version".utf8)

@@ -14,13 +14,14 @@ struct SExpressionReader {
     /// For each open list: the node index reserved for it and where its children start in `pending`.
     private var open: [(token: Token, pendingStart: Int)] = []
 
-    init(bytes: [UInt8], fileName: String, limits: PropertyParser.Limits) {
-        lexer = Lexer(bytes: bytes, fileName: fileName, maximumDigits: limits.maximumNumeralDigits,
+    init(bytes: [UInt8], fileName: String, syntax: Lexer.Syntax = .version1, limits: PropertyParser.Limits) {
+        lexer = Lexer(bytes: bytes, fileName: fileName, syntax: syntax, maximumDigits: limits.maximumNumeralDigits,
                       maximumExponent: limits.maximumNumeralExponent)
         self.maximumDepth = limits.maximumDepth
     }
 
     var fileName: String { lexer.fileName }
+    var syntax: Lexer.Syntax { lexer.syntax }
     var bytes: [UInt8] { lexer.bytes }
 
     /// Reads the next top-level expression into `expression`, replacing the previous one.
@@ -38,7 +39,7 @@ struct SExpressionReader {
             return nil
         case .leftParenthesis:
             break
-        case .rightParenthesis, .symbol, .numeral:
+        case .rightParenthesis, .symbol, .numeral, .string, .version, .naturals:
             throw VNNLIBError.unexpected(lexer.location(of: first), expected: "'('", found: describe(first))
         }
         open.append((first, 0))
@@ -60,15 +61,27 @@ struct SExpressionReader {
                     payload: firstChild, count: expression.childIndices.count - firstChild))
                 if open.isEmpty { return expression.nodes.count - 1 }
                 pending.append(expression.nodes.count - 1)
-            case .symbol, .numeral:
-                var payload = 0
-                if let value {
-                    payload = expression.numerals.count
-                    expression.numerals.append(value)
+            case .symbol, .numeral, .string, .version, .naturals:
+                var kind = SExpression.Node.Kind.symbol, payload = 0
+                switch value {
+                case .none:
+                    break
+                case let .numeral(number):
+                    (kind, payload) = (.numeral, expression.numerals.count)
+                    expression.numerals.append(number)
+                case let .string(text):
+                    (kind, payload) = (.string, expression.strings.count)
+                    expression.strings.append(text)
+                case let .naturals(values):
+                    (kind, payload) = (.naturals, expression.naturals.count)
+                    expression.naturals.append(values)
+                case let .version(major, minor):
+                    (kind, payload) = (.version, expression.naturals.count)
+                    expression.naturals.append([major, minor])
                 }
                 expression.nodes.append(SExpression.Node(
-                    kind: token.kind == .symbol ? .symbol : .numeral, start: token.start, end: token.end,
-                    line: token.line, column: token.column, payload: payload, count: 0))
+                    kind: kind, start: token.start, end: token.end, line: token.line, column: token.column,
+                    payload: payload, count: 0))
                 pending.append(expression.nodes.count - 1)
             case .endOfFile:
                 throw VNNLIBError.unexpected(lexer.location(of: token), expected: "')'", found: "end of file")
@@ -93,6 +106,11 @@ struct SExpressionReader {
     func describe(node index: Int) -> String {
         let node = expression.nodes[index]
         return Self.quote(lexer.bytes[node.start..<node.end])
+    }
+
+    /// The error for node `index` where `what` was expected.
+    func unexpected(_ index: Int, expected what: String) -> VNNLIBError {
+        .unexpected(location(of: index), expected: what, found: describe(node: index))
     }
 
     private func describe(_ token: Token) -> String {

@@ -1,3 +1,4 @@
+import ExactArithmetic
 import Foundation
 import NetworkIR
 import SMT
@@ -42,7 +43,8 @@ public struct QueryProblem: Sendable {
             }
             guard input.elementCount == network.inputSize else { throw mismatch("input '\(input.name)'", input.elementCount, network.inputSize) }
             guard output.elementCount == network.outputSize else { throw mismatch("output '\(output.name)'", output.elementCount, network.outputSize) }
-            components.append(ProductNetwork.Component(network: network, inputIndices: layout.inputIndices[d]))
+            components.append(ProductNetwork.Component(network: network, inputIndices: layout.inputIndices[d],
+                                                       inputOffsets: layout.inputOffsets[d]))
             guard hiddenNetworks[d].count == declaration.hidden.count else {
                 throw Mismatch(description: "\(declaration.location): hidden nodes of '\(declaration.name)' not loaded")
             }
@@ -50,7 +52,8 @@ public struct QueryProblem: Sendable {
                 guard prefix.inputSize == network.inputSize, hidden.elementCount == prefix.outputSize else {
                     throw mismatch("hidden node '\(hidden.name)' (\"\(hidden.onnxName ?? "")\")", hidden.elementCount, prefix.outputSize)
                 }
-                components.append(ProductNetwork.Component(network: prefix, inputIndices: layout.inputIndices[d]))
+                components.append(ProductNetwork.Component(network: prefix, inputIndices: layout.inputIndices[d],
+                                                           inputOffsets: layout.inputOffsets[d]))
             }
         }
         self.query = query
@@ -70,7 +73,7 @@ public struct QueryProblem: Sendable {
     public func replay(_ productInput: [Double]) -> [Double] {
         var outputs = [Double](repeating: 0, count: layout.outputCount)
         for d in networks.indices {
-            let x = layout.inputIndices[d].map { productInput[$0] }
+            let x = layout.networkInputs(d, at: productInput)
             let y = networks[d].evaluate(x)
             outputs.replaceSubrange(layout.outputStart[d]..<layout.outputStart[d] + y.count, with: y)
             for (k, prefix) in hiddenNetworks[d].enumerated() {
@@ -81,12 +84,36 @@ public struct QueryProblem: Sendable {
         return outputs
     }
 
+    /// The Z3 leaf threshold (`VerifierOptions.leafThreshold`) for queries with ordered inputs,
+    /// unless one is given. Where `D` is near 0, `f(a + D) − f(a)` is near 0 and its sign
+    /// hinges on ReLUs that both copies cross at once; the bounds relax the two copies' ReLUs
+    /// separately, so input splits shrink that error only linearly and a monotone network
+    /// would need millions of nodes, while Z3 decides a node with a few unstable ReLUs at once.
+    static let orderedLeafThreshold = 8
+
     /// Verifies the product, then replays any counterexample on the original networks.
     public func verify(options: VerifierOptions, makeSolver: @escaping SolverFactory,
                        startedAt start: ContinuousClock.Instant = .now) async -> VerificationReport {
+        if options.usesBounds, let copies = CopyDifferenceBounds(query: query, layout: layout, networks: networks),
+           copies.refutes(specification) {
+            let seconds = Verifier.seconds(ContinuousClock.now - start)
+            let cases = specification.cases.indices.map {
+                CaseOutcome(caseIndex: $0, status: .proved(method: "copy difference"), seconds: seconds)
+            }
+            return VerificationReport(verdict: .holds, cases: cases, seconds: seconds)
+        }
+        var options = options
+        if options.leafThreshold == nil, layout.inputOffsets.contains(where: { $0.contains { $0 != nil } }) {
+            options.leafThreshold = Self.orderedLeafThreshold
+        }
         var report = await Verifier(network: product, specification: specification, options: options,
                                     makeSolver: makeSolver).verify(startedAt: start)
         if case var .violated(cex) = report.verdict {
+            guard let input = exactOffsets(cex.input) else {
+                report.verdict = .unknown(reason: "a counterexample of the product network has an ordered input that float64 cannot hold exactly")
+                return report
+            }
+            cex.input = input
             let replayed = replay(cex.input)
             if specification.cases[cex.caseIndex].isSatisfied(inputs: cex.input, outputs: replayed) {
                 cex.output = replayed
@@ -96,6 +123,23 @@ public struct QueryProblem: Sendable {
             }
         }
         return report
+    }
+
+    /// The point with every offset input `D` replaced by `fl(a + D) − a`, so that the networks'
+    /// inputs `a + D`, computed in float64 by `replay` and printed, equal the product's inputs
+    /// exactly; nil when some such sum is not exact (then the point is not reported).
+    func exactOffsets(_ productInput: [Double]) -> [Double]? {
+        var input = productInput
+        for (indices, offsets) in zip(layout.inputIndices, layout.inputOffsets) {
+            for (base, offset) in zip(indices, offsets) {
+                guard let offset else { continue }
+                let a = productInput[base], sum = a + productInput[offset], d = sum - a
+                guard let exactA = Rational(exactly: a), let exactD = Rational(exactly: d),
+                      let exactSum = Rational(exactly: sum), exactA + exactD == exactSum else { return nil }
+                input[offset] = d
+            }
+        }
+        return input
     }
 
     /// The standard's command-line assignment: every declared variable in declaration order,

@@ -10,8 +10,9 @@ import Testing
         var result: [(Token.Kind, String, Int, Int, Rational?)] = []
         while true {
             let (token, value) = try lexer.next()
+            let number: Rational? = if case let .numeral(r) = value { r } else { nil }
             result.append((token.kind, String(decoding: bytes[token.start..<token.end], as: UTF8.self),
-                           token.line, token.column, value))
+                           token.line, token.column, number))
             if token.kind == .endOfFile { return result }
         }
     }

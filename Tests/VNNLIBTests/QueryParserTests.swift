@@ -44,6 +44,41 @@ import Testing
     (assert (<= (+ H[2] (* 2 B)) 3))
     """
 
+    static let ordered = """
+    (vnnlib-version <2.0>)
+    (declare-network f (declare-input X Real [2]) (declare-output Y Real []))
+    (declare-network g (equal-to f) (declare-input U Real [2]) (declare-output V Real []))
+    (assert (and (>= X[0] -1) (<= X[0] 1) (>= U[0] 0.5) (<= U[0] 2) (>= X[1] 0) (<= X[1] 1)))
+    (assert (< (+ X[0] 0.25) U[0]))
+    (assert (== X[1] U[1]))
+    (assert (> Y V))
+    """
+
+    /// `X[0] + 1/4 < U[0]` makes U[0] = X[0] + D: D > 1/4 from the comparison, and
+    /// D ∈ [1/2 − 1, 2 − (−1)] from the boxes; the box on U[0] stays as a constraint on X[0] + D.
+    @Test func orderedInputBecomesBasePlusOffset() throws {
+        let (layout, spec) = try QueryParser.parse(text: Self.ordered, fileName: "q.vnnlib").translate()
+        #expect(layout.inputCount == 3)
+        #expect(layout.inputIndices == [[0, 1], [0, 1]])
+        #expect(layout.inputOffsets == [[nil, nil], [2, nil]])
+        #expect(layout.networkInputs(1, at: [0.5, 0.25, 1]) == [1.5, 0.25])
+        #expect(spec.cases.count == 1)
+        let specCase = spec.cases[0]
+        #expect(specCase.box.lower == [q(-1), q(0), q(1, 4)] && specCase.box.upper == [q(1), q(1), q(3)])
+        // The strict bound D > 1/4 and U[0] ∈ [1/2, 2] over X[0] + D.
+        #expect(specCase.inputConstraints.count == 3)
+        #expect(specCase.isSatisfied(inputs: [0.5, 0.5, 0.75], outputs: [0, -1]))
+        #expect(!specCase.isSatisfied(inputs: [0.5, 0.5, 0.25], outputs: [0, -1]))
+        #expect(!specCase.isSatisfied(inputs: [1, 0.5, 1.5], outputs: [0, -1]))
+    }
+
+    @Test func orderWithoutBoxesStaysTwoInputs() throws {
+        let text = Self.ordered.replacingOccurrences(of: "(>= U[0] 0.5) (<= U[0] 2) ", with: "")
+        let (layout, _) = try QueryParser.parse(text: text, fileName: "q.vnnlib").translate()
+        #expect(layout.inputOffsets == [[nil, nil], [nil, nil]])
+        #expect(layout.inputIndices == [[0, 1], [2, 1]])
+    }
+
     @Test func equalInputsShareOneProductInput() throws {
         let query = try QueryParser.parse(text: Self.twoNetworks, fileName: "q.vnnlib")
         #expect(query.networks.map(\.name) == ["f", "g"])
@@ -77,7 +112,7 @@ import Testing
         (header + "(assert (<= X 1))", "q.vnnlib:6:13: 'X' has shape [2] and needs 1 index, but 0 are given"),
         (header + "(assert (<= X[2] 1))", "q.vnnlib:6:13: index [2] is out of range for 'X' of shape [2]"),
         (header + "(assert (<= (* X[0] X[1]) 1))",
-         "q.vnnlib:6:13: non-linear product: at most one factor of '*' may mention a variable (Certus verifies linear queries, the standard's LIN)"),
+         "q.vnnlib:6:13: non-linear product: at most one factor of '*' may mention a variable"),
         (header + "(assert (<= n 1))", "q.vnnlib:6:13: 'n' is a network, not a variable"),
         (header + "(assert (<= X[0] Y 1))", "q.vnnlib:6:9: '<=' takes exactly 2 arguments but has 3"),
         (header + "(assert (<= X[0] 1))\n(declare-network m (declare-input U Real [1]) (declare-output V Real [1]))",

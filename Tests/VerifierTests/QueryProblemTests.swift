@@ -1,6 +1,7 @@
 import Foundation
 import NetworkIR
 import Testing
+import TestSupport
 import VNNLIB
 @testable import Verifier
 import Z3Backend
@@ -60,37 +61,35 @@ import Z3Backend
         #expect(problem.assignmentText(cex).hasPrefix("X Real [2]\n\(cex.input[0])\n\(cex.input[1])\nY Real [1]\n\(y[0])\nZ Real [2]\n"))
     }
 
-    /// f(x) > f(x') although x0 ≤ x0' and x1 = x1': sat exactly when f is not monotone in x0.
-    static let monotonicity = """
-    (vnnlib-version <2.0>)
-    (declare-network f (declare-input X Real [2]) (declare-output Y Real []))
-    (declare-network f2 (equal-to f) (declare-input U Real [2]) (declare-output V Real []))
-    (assert (and (>= X[0] -1) (<= X[0] 1) (>= U[0] -1) (<= U[0] 1) (>= X[1] 0) (<= X[1] 1)))
-    (assert (<= X[0] U[0]))
-    (assert (== X[1] U[1]))
-    (assert (> Y V))
-    """
+    /// f(x) > f(x') although x0 ≤ x0' and x1 = x1': sat exactly when f is not monotone in x0
+    /// (the query of the command-line tests, from `scripts/make_query_fixtures.py`).
+    static var monotonicity: String {
+        get throws {
+            try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/query/monotonicity.vnnlib"),
+                       encoding: .utf8)
+        }
+    }
 
     @Test func monotoneNetworkIsProvedMonotone() async throws {
         // y = relu(x0 + x1) + 2·relu(x0) − x1: increasing in x0.
         let f = try Network(inputShape: [2], layers: [Self.affine([[1, 1], [1, 0], [0, 1]], [0, 0, 0]), .relu,
                                                       Self.affine([[1, 2, -1]], [0])])
-        // The order x0 ≤ x0' is a constraint between two inputs, which bounds ignore: input
-        // splitting never closes the nodes across the diagonal. The exact engine proves it.
-        let (problem, verdict) = try await Self.run(Self.monotonicity, networks: [f, f], engine: .exact)
+        // x0' is read as x0 + d with d ≥ 0, so that the default engine's bounds see the order.
+        let (problem, verdict) = try await Self.run(try Self.monotonicity, networks: [f, f])
         #expect(problem.layout.inputCount == 3)
+        #expect(problem.layout.inputOffsets == [[nil, nil], [2, nil]])
         #expect(verdict == .holds)
     }
 
     @Test func nonMonotoneNetworkGivesAWitnessPair() async throws {
         // y = relu(x0) − 2·relu(x0 − 0.5): falls beyond 0.5.
         let f = try Network(inputShape: [2], layers: [Self.affine([[1, 0], [1, 0]], [0, -0.5]), .relu, Self.affine([[1, -2]], [0])])
-        let (problem, verdict) = try await Self.run(Self.monotonicity, networks: [f, f])
+        let (problem, verdict) = try await Self.run(try Self.monotonicity, networks: [f, f])
         guard case let .violated(cex) = verdict else {
             Issue.record("expected sat, got \(verdict)")
             return
         }
-        let x = problem.layout.inputIndices[0].map { cex.input[$0] }, u = problem.layout.inputIndices[1].map { cex.input[$0] }
+        let x = problem.layout.networkInputs(0, at: cex.input), u = problem.layout.networkInputs(1, at: cex.input)
         #expect(x[0] <= u[0] && x[1] == u[1])
         #expect(f.evaluate(x)[0] > f.evaluate(u)[0])
     }

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Writes VNN-LIB 2.0 instances of VNN-COMP 2026's multi-network kinds from the ACAS Xu
-networks: equivalence against a pruned copy, monotonicity in one input (two equal copies),
-and bounds on a hidden layer. Output: OUT/onnx, OUT/vnnlib, OUT/instances.csv with columns
+networks: equivalence against a pruned copy, monotonicity in one input (two equal copies of
+the network, and of a copy made monotone in that input), and bounds on a hidden layer. Output: OUT/onnx, OUT/vnnlib, OUT/instances.csv with columns
 kind,query,networks(name=model;...),expected,timeout. Data stays outside the repository.
 
 Expected answers come from this script only where they are certain: `sat` where a concrete
 input found here satisfies the query (Certus must then find and check its own), `unsat`
-where a bound computed here rules it out (Certus's answer is then confirmed with
+where a bound computed here rules it out or the network is monotone by construction
+(nonnegative weights on every path from the input; Certus's answer is then also run with
 --engine exact by the runner). Everything else is `?`.
 
 Usage: python3 benchmarks/vnnlib2/generate.py OUT [--networks 1_1 2_3 ...] [--timeout S]
@@ -49,6 +50,28 @@ def forward(ls, x, upto=None):
             if upto == i:
                 return h
     return h
+
+
+def monotone_copy(source, k, path):
+    """The network with every weight on a path from input k made nonnegative: |W| in the first
+    layer's row k and in every later layer. ReLU is nondecreasing, so every output is then
+    nondecreasing in input k: a monotonicity query on it is unsat by construction."""
+    model = onnx.load(source)
+    initializers = {t.name: t for t in model.graph.initializer}
+    first = True
+    for node in model.graph.node:
+        if node.op_type != "MatMul" or node.input[1] not in initializers:
+            continue
+        t = initializers[node.input[1]]
+        a = numpy_helper.to_array(t).copy()
+        if first:
+            a[k, :] = np.abs(a[k, :])
+            first = False
+        else:
+            a = np.abs(a)
+        t.CopyFrom(numpy_helper.from_array(a, t.name))
+    onnx.save(model, path)
+    return layers(model, {t.name: numpy_helper.to_array(t).astype(np.float64) for t in model.graph.initializer})
 
 
 def interval_upper(ls, lo, hi, upto):
@@ -137,6 +160,11 @@ def main():
             expected = "sat" if (forward(ls, x)[:, 0] > forward(ls, u)[:, 0]).any() else "?"
             emit("monotonicity", f"mono_{tag}_x{k}", decl + box("X") + box("U") + order + "(assert (> Y[0,0] V[0,0]))\n",
                  [("f", source)], expected)
+            monotone_path = os.path.join(args.out, "onnx", f"acasxu_{tag}_monotone_x{k}.onnx")
+            mls = monotone_copy(source, k, monotone_path)
+            assert not (forward(mls, x)[:, 0] > forward(mls, u)[:, 0]).any(), "the monotone copy is not monotone"
+            emit("monotonicity", f"mono_{tag}_x{k}_monotone", decl + box("X") + box("U") + order + "(assert (> Y[0,0] V[0,0]))\n",
+                 [("f", monotone_path)], "unsat")
 
         # Hidden layer: the first ReLU layer's neuron j above what sampling reaches (sat) or
         # above the interval bound (unsat).

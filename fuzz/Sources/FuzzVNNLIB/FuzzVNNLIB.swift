@@ -1,7 +1,8 @@
 import Foundation
 import VNNLIB
 
-/// libFuzzer entry point for the VNN-LIB reader.
+/// libFuzzer entry point for the VNN-LIB readers (1.0, and 2.0 when the bytes start with the
+/// `vnnlib-version` header, then translated onto the product network).
 ///
 /// Any bytes must either parse into a `Specification` whose invariants hold, or fail with one
 /// `VNNLIBError` whose message is a single line naming the file. A trap, a sanitizer report, a
@@ -12,8 +13,12 @@ public func fuzzVNNLIB(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     let name = "fuzz.vnnlib"
     do {
-        let spec = try PropertyParser.parse(bytes: bytes, fileName: name)
-        check(spec)
+        if QueryParser.isQuery(bytes: bytes) {
+            let query = try QueryParser.parse(bytes: bytes, fileName: name)
+            check(try query.translate().1)
+        } else {
+            check(try PropertyParser.parse(bytes: bytes, fileName: name))
+        }
     } catch let error as VNNLIBError {
         let message = error.description
         precondition(message.hasPrefix(name + ":"), "error message does not name the file: \(message)")
