@@ -6,12 +6,6 @@ extension MarginObjective {
     /// - Complexity: one backward pass over the network's nonzero weights.
     public func gradient(network: AttackNetwork, input: [Double], trace: [[Double]], output: [Double],
                          active: Int) -> [Double] {
-        let (sign, cotangent) = outputCotangent(active: active, input: input, output: output)
-        let row = rows[active]
-        var g = row.outputTerms.isEmpty
-            ? [Double](repeating: 0, count: input.count)
-            : network.inputGradient(of: cotangent, at: input, trace: trace)
-        for term in row.inputTerms { g[term.index] += sign * term.coefficient }
-        return g
+        gradient(active: active, input: input, output: output) { network.inputGradient(of: $0, at: input, trace: trace) }
     }
 }

@@ -76,11 +76,15 @@ public struct MarginObjective: Sendable {
     /// - Complexity: one backward pass through the network.
     public func gradient(network: Network, input: [Double], trace: [[Double]], output: [Double],
                          active: Int) -> [Double] {
+        gradient(active: active, input: input, output: output) { network.inputGradient(of: $0, at: input, trace: trace) }
+    }
+
+    /// The subgradient of the slack of constraint `active`, given the network's backward pass
+    /// `backward` (output cotangent to input gradient) at the point.
+    func gradient(active: Int, input: [Double], output: [Double], backward: ([Double]) -> [Double]) -> [Double] {
         let (sign, cotangent) = outputCotangent(active: active, input: input, output: output)
         let row = rows[active]
-        var g = row.outputTerms.isEmpty
-            ? [Double](repeating: 0, count: input.count)
-            : network.inputGradient(of: cotangent, at: input, trace: trace)
+        var g = row.outputTerms.isEmpty ? [Double](repeating: 0, count: input.count) : backward(cotangent)
         for term in row.inputTerms { g[term.index] += sign * term.coefficient }
         return g
     }
