@@ -23,19 +23,13 @@ struct BoundsCommand: AsyncParsableCommand {
 
     @Argument(help: "The network (ONNX).") var model: String
     @Argument(help: "The property (VNN-LIB).") var property: String
-    @Option(help: "interval, linear, lagrangian or all.") var method: String = "all"
+    @Option(help: "The bounding method, or all of them from cheapest to tightest.") var method: BoundsMethodArgument = .all
     @Option(help: "Lagrangian iterations per objective.") var iterations: Int = 100
     @Option(help: "Slope (alpha) optimisation steps for the linear relaxation.") var slopeIterations: Int = 20
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(help: "Print the Lagrangian bound after every iteration (the best never gets worse).") var trace = false
 
-    /// The methods the `--method` value names.
-    var methods: [BoundsMethod]? {
-        method == "all" ? BoundsMethod.allCases : BoundsMethod(rawValue: method).map { [$0] }
-    }
-
     func validate() throws {
-        if methods == nil { throw ValidationError("--method must be interval, linear, lagrangian or all") }
         if iterations < 0 { throw ValidationError("--iterations must be at least 0") }
         if slopeIterations < 0 { throw ValidationError("--slope-iterations must be at least 0") }
     }
@@ -47,7 +41,7 @@ struct BoundsCommand: AsyncParsableCommand {
                                         tightenReportedBounds: true, recordTraces: trace)
             let report = try BoundsAnalyzer(options: options).report(model: model, property: property,
                                                                      specification: instance.specification,
-                                                                     network: instance.network, methods: methods ?? [])
+                                                                     network: instance.network, methods: method.methods)
             if json {
                 print(String(decoding: try report.jsonData(), as: UTF8.self))
             } else {
