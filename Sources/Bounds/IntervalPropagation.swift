@@ -42,7 +42,7 @@ public struct IntervalPropagation: Sendable {
     }
 
     /// The indices of the ReLU layers of `network`.
-    static func reluLayers(of network: Network) -> [Int] {
+    public static func reluLayers(of network: Network) -> [Int] {
         network.layers.indices.filter { if case .relu = network.layers[$0] { true } else { false } }
     }
 

@@ -1,3 +1,4 @@
+import Bounds
 import ExactArithmetic
 import NetworkIR
 import SMT
@@ -8,7 +9,7 @@ import SMT
 /// Every weight, bias and divisor enters the solver as the exact rational it stores
 /// (`Rational(exactly:)`), so Z3's `unsat` is a proof about the real-valued network with the
 /// stored parameters. Affine outputs get one variable each (`v = Σ wⱼ·xⱼ + b`); division and
-/// stable ReLUs only transform the symbolic values. With sound `NeuronBounds` the encoder
+/// stable ReLUs only transform the symbolic values. With sound `NetworkBounds` the encoder
 /// fixes stable ReLUs (pre-activation `u ≤ 0` ⇒ output 0; `l ≥ 0` ⇒ identity) and adds the
 /// triangle relaxation `y ≤ u(x − l)/(u − l)` of Ehlers 2017 (Planet) as a cut: implied by the
 /// exact constraints, it only helps the solver's simplex prune.
@@ -21,27 +22,19 @@ public struct NetworkEncoder: Sendable {
         case disjunction
     }
 
-    /// A ReLU phase fixed by branch and bound.
-    public enum Phase: Sendable, Hashable {
-        /// Pre-activation `≥ 0`, output equals it.
-        case active
-        /// Pre-activation `≤ 0`, output 0.
-        case inactive
-    }
-
     public let network: Network
     public var reluEncoding: ReLUEncoding
     /// Sound bounds on every layer's outputs over the region being encoded, or nil.
-    public var bounds: NeuronBounds?
+    public var bounds: NetworkBounds?
     /// Whether to add triangle cuts and pre-activation bound constraints for unstable ReLUs.
     public var addsRelaxationCuts: Bool
-    /// ReLU phases fixed by a caller, keyed by layer index then neuron.
-    public var fixedPhases: [Int: [Int: Phase]]
+    /// ReLU phases fixed by a caller (branch and bound's splits).
+    public var fixedPhases: PhaseAssignment
 
-    public init(network: Network, bounds: NeuronBounds? = nil, reluEncoding: ReLUEncoding = .ite,
-                addsRelaxationCuts: Bool = true, fixedPhases: [Int: [Int: Phase]] = [:]) {
+    public init(network: Network, bounds: NetworkBounds? = nil, reluEncoding: ReLUEncoding = .ite,
+                addsRelaxationCuts: Bool = true, fixedPhases: PhaseAssignment = PhaseAssignment()) {
         if let bounds {
-            precondition(bounds.lower.count == network.layers.count, "bounds must cover every layer")
+            precondition(bounds.layers.count == network.layers.count, "bounds must cover every layer")
         }
         self.network = network
         self.bounds = bounds
@@ -112,7 +105,7 @@ public struct NetworkEncoder: Sendable {
     private func encodeReLU(layer: Int, neuron: Int, input x: LinearForm, solver: any SolverBackend,
                             unstableCount: inout Int) -> LinearForm {
         let zero = Term.constant(.zero)
-        if let phase = fixedPhases[layer]?[neuron] {
+        if let phase = fixedPhases[layer: layer, neuron: neuron] {
             switch phase {
             case .active:
                 solver.add(.compare(x.term, .greaterOrEqual, zero))
@@ -123,7 +116,8 @@ public struct NetworkEncoder: Sendable {
             }
         }
         if x.isConstant { return .constant(max(.zero, x.constant)) }
-        let (lower, upper) = bounds?.entering(layer: layer, neuron: neuron) ?? (-.infinity, .infinity)
+        let entering = bounds?.inputBounds(ofLayer: layer)
+        let (lower, upper) = entering.map { ($0.lower[neuron], $0.upper[neuron]) } ?? (-.infinity, .infinity)
         if upper <= 0 { return .constant(.zero) }
         if lower >= 0 { return x }
         unstableCount += 1

@@ -1,3 +1,4 @@
+import Bounds
 import Encoding
 import ExactArithmetic
 import NetworkIR
@@ -65,19 +66,18 @@ public struct SMTRealizer: HiddenPointRealizer {
     }
 
     /// Sound bounds on every layer over the case's box, or nil when the box is unbounded.
-    func bounds(over region: SpecificationCase) -> NeuronBounds? {
+    func bounds(over region: SpecificationCase) -> NetworkBounds? {
         guard region.box.isBounded, !region.box.isEmpty else { return nil }
         let lower = region.box.lowerDoubles
         let upper = region.box.upperDoubles
-        var lows: [[Double]] = []
-        var highs: [[Double]] = []
+        var layers: [IntervalVector] = []
         var current = (lower: lower, upper: upper)
         for index in network.layers.indices {
             current = network.intervalImage(layers: index..<(index + 1), lower: current.lower, upper: current.upper)
             guard current.lower.allSatisfy(\.isFinite), current.upper.allSatisfy(\.isFinite) else { return nil }
-            lows.append(current.lower)
-            highs.append(current.upper)
+            layers.append(IntervalVector(lower: current.lower, upper: current.upper))
         }
-        return NeuronBounds(inputLower: lower, inputUpper: upper, lower: lows, upper: highs)
+        return NetworkBounds(input: IntervalVector(lower: lower, upper: upper), layers: layers,
+                             reluLayers: IntervalPropagation.reluLayers(of: network))
     }
 }

@@ -533,8 +533,8 @@ struct BranchAndBound: Sendable {
         if let deadline { remaining = min(remaining, deadline - .now) }
         if remaining <= .zero { return .failed("timeout") }
         var solver = ExactCaseSolver(network: network, specCase: specification.cases[caseIndices[node.openCases[0]]],
-                                     bounds: Self.neuronBounds(bounds), encoding: .ite, makeSolver: makeSolver, subBox: node.box,
-                                     fixedPhases: encoderPhases(node.phases))
+                                     bounds: bounds, encoding: .ite, makeSolver: makeSolver, subBox: node.box,
+                                     fixedPhases: node.phases)
         let stillOpen: [Int]
         switch await solver.solveEach(node.openCases.map { specification.cases[caseIndices[$0]] }, timeout: remaining,
                                       permit: permit) {
@@ -557,7 +557,7 @@ struct BranchAndBound: Sendable {
             for position in node.openCases where !stillOpen.contains(position) {
                 let specCase = specification.cases[caseIndices[position]]
                 recorder.z3(node: node.id, caseIndex: caseIndices[position],
-                            query: ProofRecorder.query(network: network, specCase: specCase, bounds: Self.neuronBounds(bounds),
+                            query: ProofRecorder.query(network: network, specCase: specCase, bounds: bounds,
                                                        subBox: node.box))
             }
         }
@@ -592,19 +592,5 @@ struct BranchAndBound: Sendable {
             }
         }
         return .proved(nodes: 0, leaves: caseIndices.count)
-    }
-
-    static func neuronBounds(_ bounds: NetworkBounds) -> NeuronBounds {
-        NeuronBounds(inputLower: bounds.input.lower, inputUpper: bounds.input.upper,
-                     lower: bounds.layers.map(\.lower), upper: bounds.layers.map(\.upper))
-    }
-
-    func encoderPhases(_ phases: PhaseAssignment) -> [Int: [Int: NetworkEncoder.Phase]] {
-        var result: [Int: [Int: NetworkEncoder.Phase]] = [:]
-        for layer in reluLayers {
-            let map = phases.phases(inLayer: layer)
-            if !map.isEmpty { result[layer] = map.mapValues { $0 == .active ? .active : .inactive } }
-        }
-        return result
     }
 }

@@ -11,7 +11,7 @@ struct CaseBounding: Sendable {
         /// The method that proved the case, with the reason, or nil.
         var provedBy: String?
         /// The tightest bounds computed (for the exact encoder), or nil when none could be.
-        var neuronBounds: NeuronBounds?
+        var neuronBounds: NetworkBounds?
         /// Unstable ReLUs per ReLU layer under those bounds.
         var unstableReLUs: [Int]
     }
@@ -65,7 +65,7 @@ struct CaseBounding: Sendable {
         guard tightest.networkBounds.layers.count == network.layers.count else {
             return Analysis(provedBy: nil, neuronBounds: nil, unstableReLUs: tightest.unstableCounts)
         }
-        return Analysis(provedBy: nil, neuronBounds: BranchAndBound.neuronBounds(tightest.networkBounds),
+        return Analysis(provedBy: nil, neuronBounds: tightest.networkBounds,
                         unstableReLUs: tightest.unstableCounts)
     }
 }

@@ -20,13 +20,13 @@ struct ExactCaseSolver: Sendable {
 
     var network: Network
     var specCase: SpecificationCase
-    var bounds: NeuronBounds?
+    var bounds: NetworkBounds?
     var encoding: NetworkEncoder.ReLUEncoding
     var makeSolver: SolverFactory
     /// A sub-box of the case's region (branch and bound), asserted on top of the exact case.
     var subBox: IntervalVector? = nil
     /// ReLU phases fixed by branch and bound.
-    var fixedPhases: [Int: [Int: NetworkEncoder.Phase]] = [:]
+    var fixedPhases = PhaseAssignment()
 
     /// Runs the check on a dedicated thread; cancelling the calling task interrupts Z3.
     /// - Parameters:

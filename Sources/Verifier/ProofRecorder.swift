@@ -182,7 +182,7 @@ public final class ProofRecorder: Sendable {
     }
 
     /// The exact SMT-LIB query of one case over a leaf, as `ExactCaseSolver` poses it.
-    static func query(network: Network, specCase: SpecificationCase, bounds: NeuronBounds, subBox: IntervalVector) -> String {
+    static func query(network: Network, specCase: SpecificationCase, bounds: NetworkBounds, subBox: IntervalVector) -> String {
         let recorder = RecordingSolver()
         let encoded = NetworkEncoder(network: network, bounds: bounds, reluEncoding: .ite).encode(into: recorder)
         for (i, v) in encoded.inputs.enumerated() where i < subBox.count {

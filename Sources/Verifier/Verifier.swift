@@ -1,3 +1,4 @@
+import Bounds
 import Encoding
 import ExactArithmetic
 import Foundation
@@ -291,7 +292,7 @@ public struct Verifier: Sendable {
             if options.engine == .branchAndBound && options.usesBounds { return .open([]) }
             options.proofRecorder?.fail("certificates need branch and bound with bounds")
         }
-        var neuronBounds: NeuronBounds?
+        var neuronBounds: NetworkBounds?
         var unstable: [Int] = []
         if options.usesBounds {
             let analysis = CaseBounding(network: network, specCase: specCase).analyse(deadline: deadline)

@@ -1,3 +1,4 @@
+import Bounds
 import ExactArithmetic
 import NetworkIR
 import SMT
@@ -34,20 +35,24 @@ import VNNLIB
         #expect(output.coefficients.values.first == Rational(1, 4))
     }
 
+    /// Bounds over the unit square with the given per-layer boxes.
+    static func bounds(lower: [[Double]], upper: [[Double]]) -> NetworkBounds {
+        NetworkBounds(input: IntervalVector(lower: [0, 0], upper: [1, 1]),
+                      layers: zip(lower, upper).map { IntervalVector(lower: $0, upper: $1) }, reluLayers: [1])
+    }
+
     @Test(arguments: NetworkEncoder.ReLUEncoding.allCases)
     func unstableReLUsAreSplitAndStableOnesFixed(encoding: NetworkEncoder.ReLUEncoding) throws {
         let net = try Self.network()
         // Neuron 0 stable active, neuron 1 stable inactive, after the relu unused bounds.
-        let stable = NeuronBounds(inputLower: [0, 0], inputUpper: [1, 1],
-                                  lower: [[0.5, -3], [0.5, 0], [0.5], [0.125]], upper: [[2, -0.5], [2, 0], [2], [0.5]])
+        let stable = Self.bounds(lower: [[0.5, -3], [0.5, 0], [0.5], [0.125]], upper: [[2, -0.5], [2, 0], [2], [0.5]])
         let stableBackend = RecordingBackend()
         let stableEncoded = NetworkEncoder(network: net, bounds: stable, reluEncoding: encoding).encode(into: stableBackend)
         #expect(stableEncoded.unstableReLUs == [0])
         #expect(stableBackend.iteCount == 0)
         #expect(!stableBackend.names.contains { $0.hasPrefix("R") })
 
-        let unstable = NeuronBounds(inputLower: [0, 0], inputUpper: [1, 1],
-                                    lower: [[-1, -1], [0, 0], [0], [0]], upper: [[1, 2], [1, 2], [3], [0.75]])
+        let unstable = Self.bounds(lower: [[-1, -1], [0, 0], [0], [0]], upper: [[1, 2], [1, 2], [3], [0.75]])
         let backend = RecordingBackend()
         let encoded = NetworkEncoder(network: net, bounds: unstable, reluEncoding: encoding).encode(into: backend)
         #expect(encoded.unstableReLUs == [2])
@@ -57,7 +62,8 @@ import VNNLIB
 
     @Test func fixedPhasesAddSignConstraints() throws {
         let backend = RecordingBackend()
-        let encoder = NetworkEncoder(network: try Self.network(), fixedPhases: [1: [0: .active, 1: .inactive]])
+        let encoder = NetworkEncoder(network: try Self.network(), fixedPhases: PhaseAssignment()
+            .fixing(layer: 1, neuron: 0, to: .active).fixing(layer: 1, neuron: 1, to: .inactive))
         let encoded = encoder.encode(into: backend)
         #expect(encoded.unstableReLUs == [0])
         #expect(backend.iteCount == 0)

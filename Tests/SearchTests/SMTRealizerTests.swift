@@ -84,7 +84,7 @@ final class FormulaLog: Sendable {
             let x = [rng.nextDouble(in: -1, 0.5), rng.nextDouble(in: 0, 1), rng.nextDouble(in: -0.25, 0.25)]
             for (i, values) in net.evaluateTrace(x).enumerated() {
                 for (j, v) in values.enumerated() {
-                    #expect(bounds.lower[i][j] <= v && v <= bounds.upper[i][j])
+                    #expect(bounds.layers[i].lower[j] <= v && v <= bounds.layers[i].upper[j])
                 }
             }
         }
