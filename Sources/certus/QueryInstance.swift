@@ -21,6 +21,9 @@ enum QueryInstance {
         } catch let error as VNNLIBError {
             throw InputError(description: error.description)
         }
+        if let (element, side) = firstUnboundedInput(query: query, layout: layout, specification: specification) {
+            throw InputError(description: "\(path): input \(element) has no \(side) bound; every input needs a lower and an upper bound, as in (assert (>= \(element) -1)) and (assert (<= \(element) 1))")
+        }
         var modelPaths: [String: String] = [:]
         for argument in arguments {
             guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
@@ -89,6 +92,37 @@ enum QueryInstance {
     }
 
     /// Runs an import step, turning its errors into `InputError`s that name `model`.
+    /// The first input element, in a case with a non-empty region, that lacks a lower or an
+    /// upper bound (`X[0,1]`, and the side missing), as the 1.0 reader's check does: a query
+    /// over every real value of an input is almost always a missing assertion. Offsets of
+    /// ordered inputs (`ProductLayout.inputOffsets`) always have bounds.
+    private static func firstUnboundedInput(query: Query, layout: ProductLayout,
+                                            specification: Specification) -> (String, String)? {
+        for specCase in specification.cases where !specCase.box.isEmpty {
+            for (d, indices) in layout.inputIndices.enumerated() {
+                guard let tensor = query.networks[d].inputs.first else { continue }
+                for (element, p) in indices.enumerated() {
+                    let side = specCase.box.lower[p] == nil ? "lower" : specCase.box.upper[p] == nil ? "upper" : nil
+                    guard let side else { continue }
+                    return ("\(tensor.name)[\(multiIndex(element, shape: tensor.shape).map(String.init).joined(separator: ","))]", side)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The row-major multi-index of element `element` of a tensor of shape `shape`.
+    private static func multiIndex(_ element: Int, shape: [Int]) -> [Int] {
+        guard !shape.isEmpty else { return [element] }
+        var rest = element
+        var index = [Int](repeating: 0, count: shape.count)
+        for k in shape.indices.reversed() {
+            index[k] = rest % max(1, shape[k])
+            rest /= max(1, shape[k])
+        }
+        return index
+    }
+
     private static func importing<T>(_ model: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()

@@ -135,6 +135,22 @@ import TestSupport
         }
     }
 
+    @Test func anInputWithoutABoundIsAnErrorNamingIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-query-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("open.vnnlib").path
+        try """
+            (vnnlib-version <2.0>)
+            (declare-network f (declare-input X Real [2]) (declare-output Y Real [1]))
+            (assert (and (>= X[0] 0) (<= X[0] 1) (>= X[1] 0)))
+            (assert (>= Y[0] 100))
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try CertusExecutable.run(["verify", path, "--network", "f=\(Self.fixture("small.onnx"))"])
+        #expect(run.status == 2, "\(run.standardError)")
+        #expect(run.standardError == "error: \(path): input X[1] has no upper bound; every input needs a lower and an upper bound, as in (assert (>= X[1] -1)) and (assert (<= X[1] 1))\n")
+    }
+
     @Test func modelsThatDoNotFitTheQueryAreRejected() throws {
         // An unknown network name, and a model whose output size differs from the declaration.
         let unknown = try CertusExecutable.run(["verify", Self.fixture("equivalence.vnnlib"), "--network", "f=\(Self.fixture("small.onnx"))",
