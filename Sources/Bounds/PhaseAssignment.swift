@@ -51,9 +51,18 @@ public struct PhaseAssignment: Sendable, Hashable {
     }
 
     /// A copy with one more fixed phase.
+    ///
+    /// Built in a buffer of exactly the size it needs (inserting into a copy of a shared array
+    /// may reserve room to grow): every open node of a ReLU-split tree holds one, and best-first
+    /// trees on MNIST fc reach depths of about 80.
     public func fixing(layer: Int, neuron: Int, to phase: ReLUPhase) -> PhaseAssignment {
-        var copy = self
-        copy.fix(layer: layer, neuron: neuron, to: phase)
+        let key = Self.key(layer, neuron)
+        let (index, found) = position(of: key)
+        var copy = PhaseAssignment()
+        copy.entries.reserveCapacity(entries.count + (found ? 0 : 1))
+        copy.entries.append(contentsOf: entries[..<index])
+        copy.entries.append(key | (phase == .active ? 1 : 0))
+        copy.entries.append(contentsOf: entries[(found ? index + 1 : index)...])
         return copy
     }
 
