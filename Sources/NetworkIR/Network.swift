@@ -57,6 +57,14 @@ public struct Network: Sendable, Equatable {
     /// The size of the vector entering layer `index`.
     public func inputSize(ofLayer index: Int) -> Int { index == 0 ? inputSize : layerSizes[index - 1] }
 
+    /// The number of entries of the affine layers' weight matrices, as stored (dense): what
+    /// bounds, exact encodings and evaluations cost grows with it.
+    public var denseWeightCount: Int {
+        layers.reduce(0) { total, layer in
+            if case let .affine(affine) = layer { total + affine.weights.rows * affine.weights.columns } else { total }
+        }
+    }
+
     /// The number of ReLU neurons in the network.
     public var reluCount: Int {
         layers.indices.reduce(0) { count, i in

@@ -126,10 +126,7 @@ struct BranchAndBound: Sendable {
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.leafPermits = leafPermits
         self.splitsInputs = network.inputSize <= options.inputSplitLimit
-        let weights = network.layers.reduce(0) { total, layer in
-            if case let .affine(affine) = layer { total + affine.inputSize * affine.outputSize } else { total }
-        }
-        self.exactLeaves = weights <= options.exactLeafWeightLimit
+        self.exactLeaves = network.denseWeightCount <= options.exactLeafWeightLimit
         self.relaxation = splitsInputs
             ? LinearRelaxation(options: .init(slopeIterations: options.slopeIterations)) : LinearRelaxation()
         self.nodeAttack = NodeAttack(network: network, objectives: caseIndices.map {

@@ -131,10 +131,7 @@ public struct Verifier: Sendable {
     /// root) takes 1–2 s in all, less than the 4 s the attack would spend first, so those
     /// networks bound first too. Only far larger ones go to the attack first.
     static func boundsAreSlow(on network: Network) -> Bool {
-        let denseWeights = network.layers.reduce(0) { total, layer in
-            if case let .affine(affine) = layer { total + affine.weights.rows * affine.weights.columns } else { total }
-        }
-        return denseWeights > 40_000_000
+        network.denseWeightCount > 40_000_000
     }
 
     /// Time for the attack: a tenth of the time left, at most four seconds. The attack ends
