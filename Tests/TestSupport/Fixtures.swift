@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Locates test data: the fixtures committed under `Tests/Fixtures`, and the real VNN-COMP
-/// benchmarks in the folder named by `CERTUS_BENCHMARKS` (default `../shared/benchmarks`).
+/// benchmarks in the folder named by `CERTUS_BENCHMARKS` (default: `shared/benchmarks` beside the repository, where `.ci/run` provides the data).
 public enum Fixtures {
     /// The repository root, found from this source file's location.
     public static let repositoryRoot: URL = {
