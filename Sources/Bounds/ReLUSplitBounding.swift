@@ -39,9 +39,14 @@ public struct ReLUSplitBounding: Sendable {
         /// Neurons whose children are bounded to choose a split (filtered smart branching); 0
         /// takes the best intercept score alone.
         public var branchingCandidates: Int
+        /// A node's ascent stops once no open row can reach a proof in the steps left even if
+        /// every step gained this many times the last one (nil: all steps always run). Why:
+        /// most nodes of a hard MNIST tree are split whatever their bound, and their ascent is
+        /// most of a node's cost; the children start again from this node's α and β.
+        public var stallReach: Double? = 1
 
         /// Creates options.
-        public init(intermediateIterations: Int = 20, rootIterations: Int = 40, nodeIterations: Int = 8,
+        public init(intermediateIterations: Int = 20, rootIterations: Int = 40, nodeIterations: Int = 16,
                     slopeStep: Double = 0.1, splitStep: Double = 0.05, branchingCandidates: Int = 1,
                     deadline: ContinuousClock.Instant? = nil) {
             self.intermediateIterations = intermediateIterations
@@ -131,17 +136,23 @@ public struct ReLUSplitBounding: Sendable {
                 return splits.map { parent.value(layer: $0.layer, neuron: $0.neuron) }
             }
         }
+        var previous: [Double] = []
+        var taken = 0
         let found = ascent.run(iterations: options.nodeIterations, initialSlopes: initialSlopes, initialSplits: initialSplits) { lowers in
-            Self.allProved(members, rows: rows, lowers: lowers, bounds: bounds)
+            defer { previous = lowers; taken += 1 }
+            if Self.allProved(members, rows: rows, lowers: lowers, bounds: bounds) { return true }
+            guard let reach = options.stallReach, taken >= 2 else { return false }
+            let remaining = Double(options.nodeIterations - taken + 1) * reach
+            return rows.indices.allSatisfy { r in
+                members[rows[r].member].proves(atom: rows[r].atom, lower: lowers[r], bounds: bounds)
+                    || lowers[r] + remaining * max(0, lowers[r] - previous[r]) < 0
+            }
         }
         let results = Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine)
         var multipliers = positions.map { members[$0].atoms.map { _ in SplitMultipliers() } }
         for (r, row) in rows.enumerated() {
             guard let p = positions.firstIndex(of: row.member) else { continue }
-            var values: [Int: Double] = [:]
-            for (s, split) in splits.enumerated() where found[r].splitMultipliers[s] > 0 {
-                values[SplitMultipliers.key(split.layer, split.neuron)] = found[r].splitMultipliers[s]
-            }
+            let values = splits.enumerated().map { s, split in (split.layer, split.neuron, found[r].splitMultipliers[s]) }
             multipliers[p][row.atom] = SplitMultipliers(values: values)
         }
         // The open member furthest from a proof guides the split.
@@ -276,26 +287,38 @@ public struct ReLUSplitBounding: Sendable {
 /// children (β-CROWN's warm start).
 ///
 /// Stored as two sorted arrays rather than a dictionary: every open node keeps one per open case
-/// and atom. β is kept in single precision: it is only a starting point (any β ≥ 0 gives a sound
-/// bound).
+/// and atom, and on MNIST fc a tree holds tens of thousands of open nodes about 80 splits deep.
+/// Keys are packed into 32 bits and β is kept in single precision (8 bytes a multiplier, where a
+/// dictionary entry of `Int: Double` costs several times that): β is only a starting point (any
+/// β ≥ 0 gives a sound bound), so a multiplier whose neuron does not fit the packing is dropped.
 public struct SplitMultipliers: Sendable, Equatable {
     /// Sorted `key(layer, neuron)` of the nonzero multipliers.
-    private var keys: [Int]
+    private var keys: [UInt32]
     /// β per key.
     private var betas: [Float]
 
     /// No multiplier: every β is 0.
     public init() { keys = []; betas = [] }
 
-    /// The nonzero multipliers by `key(layer, neuron)`.
-    init(values: [Int: Double]) {
-        keys = values.filter { $0.value != 0 }.keys.sorted()
-        betas = keys.map { Float(values[$0]!) }
+    /// The nonzero multipliers by `(layer, neuron)`.
+    public init(values: [(layer: Int, neuron: Int, beta: Double)]) {
+        let kept = values.compactMap { entry -> (UInt32, Float)? in
+            guard entry.beta != 0, let key = Self.key(entry.layer, entry.neuron) else { return nil }
+            return (key, Float(entry.beta))
+        }.sorted { $0.0 < $1.0 }
+        keys = kept.map(\.0)
+        betas = kept.map(\.1)
     }
+
+    /// The number of nonzero multipliers kept.
+    public var count: Int { keys.count }
+
+    /// Heap bytes held (for the tree's memory budget): the two arrays' elements and headers.
+    public var byteCount: Int { keys.isEmpty ? 0 : 64 + keys.count * (MemoryLayout<UInt32>.size + MemoryLayout<Float>.size) }
 
     /// β of the split of `neuron` in layer `layer` (0 when absent).
     func value(layer: Int, neuron: Int) -> Double {
-        let key = Self.key(layer, neuron)
+        guard let key = Self.key(layer, neuron) else { return 0 }
         var low = 0, high = keys.count
         while low < high {
             let mid = (low + high) / 2
@@ -304,5 +327,9 @@ public struct SplitMultipliers: Sendable, Equatable {
         return low < keys.count && keys[low] == key ? Double(betas[low]) : 0
     }
 
-    static func key(_ layer: Int, _ neuron: Int) -> Int { layer << 32 | neuron }
+    /// `layer` in the top 8 bits, `neuron` in the low 24; nil when either does not fit.
+    static func key(_ layer: Int, _ neuron: Int) -> UInt32? {
+        guard (0..<256).contains(layer), (0..<(1 << 24)).contains(neuron) else { return nil }
+        return UInt32(layer) << 24 | UInt32(neuron)
+    }
 }

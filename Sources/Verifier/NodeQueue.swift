@@ -29,11 +29,29 @@ struct NodeQueue: Sendable {
 
     private var heap = Heap<Entry>()
     private var queued = 0
+    /// Bytes of split multipliers the queued nodes may hold (`BranchAndBound.Options.warmStartMemory`).
+    let warmStartBudget: Int
+    /// Bytes of split multipliers the queued nodes hold now.
+    private(set) var warmStartBytes = 0
+
+    /// An empty queue whose nodes hold at most `warmStartBudget` bytes of split multipliers.
+    init(warmStartBudget: Int = .max) {
+        self.warmStartBudget = warmStartBudget
+    }
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
 
+    /// Queues `node`; beyond the budget its split multipliers are dropped (they are only a
+    /// warm start: the node's ascent then starts from β = 0, and its bound stays sound).
     mutating func insert(_ node: Subproblem) {
+        var node = node
+        let bytes = node.splitMultiplierBytes
+        if warmStartBytes + bytes > warmStartBudget {
+            node.splitMultipliers = [:]
+        } else {
+            warmStartBytes += bytes
+        }
         heap.insert(Entry(node: node, sequence: queued))
         queued += 1
     }
@@ -48,6 +66,8 @@ struct NodeQueue: Sendable {
 
     /// The best node, removed.
     mutating func popBest() -> Subproblem? {
-        heap.popMax()?.node
+        guard let node = heap.popMax()?.node else { return nil }
+        warmStartBytes -= node.splitMultiplierBytes
+        return node
     }
 }

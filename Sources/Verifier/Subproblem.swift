@@ -24,6 +24,10 @@ struct Subproblem: Sendable {
     /// In ReLU-split trees: per open case (position in the group), per atom, the multipliers of
     /// the parent's split constraints, from which this node's ascent starts.
     var splitMultipliers: [Int: [SplitMultipliers]] = [:]
+    /// Heap bytes of `splitMultipliers`, estimated (dictionary entries and arrays).
+    var splitMultiplierBytes: Int {
+        splitMultipliers.values.reduce(0) { total, atoms in total + 48 + atoms.reduce(0) { $0 + 16 + $1.byteCount } }
+    }
     /// The node's share of its tree (the root's is 1; a split divides it among the children),
     /// for progress reports.
     var share: Double = 1

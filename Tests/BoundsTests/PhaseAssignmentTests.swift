@@ -33,9 +33,12 @@ import Testing
     }
 
     @Test func splitMultipliersAnswerByNeuronAndZeroElsewhere() {
-        let multipliers = SplitMultipliers(values: [SplitMultipliers.key(1, 9): 0.25, SplitMultipliers.key(3, 7): 0])
+        let multipliers = SplitMultipliers(values: [(3, 7, 0), (1, 9, 0.25), (2, 1 << 20, 0.5), (300, 1, 1)])
         #expect(multipliers.value(layer: 1, neuron: 9) == 0.25)
+        #expect(multipliers.value(layer: 2, neuron: 1 << 20) == 0.5)
         #expect(multipliers.value(layer: 3, neuron: 7) == 0)
         #expect(multipliers.value(layer: 1, neuron: 7) == 0)
+        // A zero is not stored, nor a neuron beyond the key's packing (β is only a warm start).
+        #expect(multipliers.count == 2 && multipliers.value(layer: 300, neuron: 1) == 0)
     }
 }

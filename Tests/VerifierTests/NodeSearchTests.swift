@@ -58,6 +58,29 @@ import Z3Backend
         #expect(order == [5, 4, 2, 1, 6, 3])
     }
 
+    /// Split multipliers are a warm start the open set may hold only up to its budget: past it a
+    /// queued node keeps its phases and order but starts its ascent from β = 0, and what popped
+    /// nodes held is freed for later ones.
+    @Test func queueDropsWarmStartsBeyondItsBudgetAndFreesThemOnPop() {
+        func node(_ tag: Double) -> Subproblem {
+            var n = Subproblem(box: IntervalVector(lower: [tag], upper: [tag]), phases: PhaseAssignment(), depth: 1, openCases: [0])
+            n.splitMultipliers = [0: [SplitMultipliers(values: (0..<100).map { (1, $0, 0.5) })]]
+            n.promise = -tag
+            return n
+        }
+        let bytes = node(0).splitMultiplierBytes
+        #expect(bytes >= 800)
+        var queue = NodeQueue(warmStartBudget: 2 * bytes)
+        queue.insert(contentsOf: [node(1), node(2), node(3)])
+        #expect(queue.warmStartBytes == 2 * bytes)
+        let first = queue.popBest(), second = queue.popBest(), third = queue.popBest()
+        #expect(first?.splitMultipliers[0]?[0].count == 100 && second?.splitMultipliers[0]?[0].count == 100)
+        #expect(third?.splitMultipliers.isEmpty == true && third?.phases == PhaseAssignment())
+        #expect(queue.warmStartBytes == 0)
+        queue.insert(node(4))
+        #expect(queue.popBest()?.splitMultipliers[0]?[0].count == 100)
+    }
+
     /// A far miss in a box whose bounds still allow a large violation outranks a near miss in a
     /// box that is almost proved; without a bound (or with weight 0) only the miss counts.
     @Test func childPromiseWeighsTheRoomTheBoundsLeave() {
