@@ -1,0 +1,130 @@
+import Foundation
+import NetworkIR
+import ONNXImport
+import Testing
+import TestSupport
+import VNNLIB
+import Verifier
+@testable import Certify
+
+/// Certificates of ReLU-split trees (format version 2) on a network with 20 inputs, more than the
+/// input-split limit of 16 (scripts/make_certificate_fixtures.py): y = relu(p) + relu(q) with
+/// p, q ≤ 1 exactly, while the root's relaxation allows y up to about 3, so proving y < 2.05
+/// needs ReLU splits.
+struct ReLUSplitCertificateTests {
+    static let network = Fixtures.url("certify/relu_split_20.onnx")
+    static let changedNetwork = Fixtures.url("certify/relu_split_20_changed.onnx")
+
+    static func property(threshold: String = "2.05") throws -> Specification {
+        var lines = (0..<20).map { "(declare-const X_\($0) Real)" } + ["(declare-const Y_0 Real)"]
+        for i in 0..<20 { lines += ["(assert (>= X_\(i) 0.0))", "(assert (<= X_\(i) 1.0))"] }
+        lines.append("(assert (>= Y_0 \(threshold)))")
+        return try PropertyParser.parse(text: lines.joined(separator: "\n"), fileName: "relu20.vnnlib")
+    }
+
+    /// A proof of the fixture and its certificate, made once for the tests below.
+    static func proof() async throws -> (Network, Specification, [String]) {
+        let network = try ONNXLoader.load(contentsOf: network)
+        let spec = try property()
+        let (verdict, lines) = try await CertificateTests.prove(network, spec)
+        #expect(verdict == .holds)
+        return (network, spec, lines)
+    }
+
+    @Test func aReLUSplitProofCertifies() async throws {
+        let (network, spec, lines) = try await Self.proof()
+        #expect(lines.first?.contains("\"version\":2") == true)
+        #expect(lines.contains { $0.contains("\"tree\":\"relu\"") }, "a ReLU-split tree")
+        #expect(lines.contains { $0.contains("\"t\":\"relu-split\"") }, "the proof needs a ReLU split")
+        #expect(lines.contains { $0.contains("\"t\":\"neuron\"") }, "the root's optimised bounds come with hints")
+        let report = try CertificateTests.certify(network, spec, lines)
+        #expect(report.isValid, "\(report.failure ?? "")")
+        #expect(report.boundRefutations + report.solverRefutations >= 2)
+    }
+
+    /// A removed leaf leaves its case open at a node: a hole in the cover.
+    @Test func aRemovedLeafIsAHole() async throws {
+        let (network, spec, lines) = try await Self.proof()
+        let leaf = try #require(lines.lastIndex { $0.contains("\"t\":\"refute\"") || $0.contains("\"t\":\"z3\"") })
+        var holed = lines
+        holed.remove(at: leaf)
+        let report = try CertificateTests.certify(network, spec, holed)
+        #expect(report.failure?.contains("unrefuted") == true, "\(report.failure ?? "accepted")")
+    }
+
+    /// β and slopes are only hints, but the bound is recomputed with them: a huge β at a split
+    /// neuron, or β at a neuron the node does not split, or a negative β, fails the leaf.
+    @Test func changedSplitMultipliersAreRejected() async throws {
+        let (network, spec, lines) = try await Self.proof()
+        let index = try #require(lines.firstIndex { $0.contains("\"betas\":[[") })
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(lines[index].utf8)) as? [String: Any])
+        let betas = try #require(record["betas"] as? [[Any]])
+        let (layer, neuron) = (try #require(betas[0][0] as? Int), try #require(betas[0][1] as? Int))
+        let start = try #require(lines[index].range(of: "\"betas\":["))
+        func replacing(_ entry: String) -> [String] {
+            var copy = lines
+            copy[index] = String(lines[index][..<start.upperBound]) + entry + "]}"
+            return copy
+        }
+        let huge = try CertificateTests.certify(network, spec, replacing("[\(layer),\(neuron),\"0x1p+20\"]"))
+        #expect(huge.failure?.contains("does not refute") == true, "\(huge.failure ?? "accepted")")
+        #expect(huge.failure?.contains("line \(index + 1)") == true, "the failing record is named")
+        let negative = try CertificateTests.certify(network, spec, replacing("[\(layer),\(neuron),\"-0x1p+0\"]"))
+        #expect(negative.failure?.contains("negative split multiplier") == true, "\(negative.failure ?? "accepted")")
+        let elsewhere = try CertificateTests.certify(network, spec, replacing("[\(layer),\(neuron + 1),\"0x1p+0\"]"))
+        #expect(elsewhere.failure?.contains("does not split") == true, "\(elsewhere.failure ?? "accepted")")
+    }
+
+    /// The root's intermediate bounds are recomputed from the hints, not trusted: slopes of 0
+    /// everywhere in the hints loosen them until some leaf fails.
+    @Test func changedIntermediateSlopesAreRejected() async throws {
+        let (network, spec, lines) = try await Self.proof()
+        let zeroed = lines.map { line -> String in
+            guard line.contains("\"t\":\"neuron\"") else { return line }
+            return line.replacingOccurrences(of: #",(\d+)\]"#, with: ",0]", options: .regularExpression)
+        }
+        #expect(zeroed != lines)
+        let report = try CertificateTests.certify(network, spec, zeroed)
+        #expect(report.failure?.contains("does not refute") == true, "\(report.failure ?? "accepted")")
+    }
+
+    /// The same certificate against the network with one output weight changed (1 → 1.125, so
+    /// y reaches 2.125 and the property fails) does not check.
+    @Test func aChangedWeightFailsTheCertificate() async throws {
+        let (_, spec, lines) = try await Self.proof()
+        let changed = try ONNXLoader.load(contentsOf: Self.changedNetwork)
+        let report = try CertificateTests.certify(changed, spec, lines)
+        #expect(report.isValid == false)
+    }
+
+    /// A version 2 certificate names its files' SHA-256: checked against other files, it is
+    /// rejected before any record is read.
+    @Test func aCertificateForOtherFilesIsRejected() async throws {
+        let (network, spec, lines) = try await Self.proof()
+        var header = lines[0]
+        header.removeLast()
+        header += ",\"onnx_sha256\":\"\(try #require(FileDigest.sha256(path: Self.network.path)))\",\"vnnlib_sha256\":\"00\"}"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("certify-test-\(UUID().uuidString).cert").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(([header] + lines.dropFirst()).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        var options = CertificateChecker.Options()
+        options.fileDigests = (try #require(FileDigest.sha256(path: Self.changedNetwork.path)), "00")
+        let other = try CertificateChecker(network: network, specification: spec, options: options).check(path: path)
+        #expect(other.failure?.contains("another ONNX file") == true, "\(other.failure ?? "accepted")")
+        options.fileDigests = (try #require(FileDigest.sha256(path: Self.network.path)), "00")
+        let same = try CertificateChecker(network: network, specification: spec, options: options).check(path: path)
+        #expect(same.isValid, "\(same.failure ?? "")")
+    }
+
+    /// Version 1 certificates (input-split trees, no file digests) still check.
+    @Test func aVersionOneCertificateStillChecks() async throws {
+        let network = try ONNXLoader.load(contentsOf: CertificateTests.network)
+        let spec = try CertificateTests.property("(assert (>= (+ Y_0 Y_1) 2.1))")
+        let (_, lines) = try await CertificateTests.prove(network, spec)
+        var versionOne = lines
+        versionOne[0] = lines[0].replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
+        #expect(versionOne[0] != lines[0])
+        let report = try CertificateTests.certify(network, spec, versionOne)
+        #expect(report.isValid, "\(report.failure ?? "")")
+    }
+}
