@@ -69,12 +69,13 @@ let package = Package(
         // Independent of Verifier and Z3Backend: it tests verifiers, Certus included, from outside.
         .target(
             name: "SoundnessBench",
-            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds", "ResultCodec",
+            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds", "ResultCodec", "Certify",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "BigInt", package: "BigInt")]
         ),
         .testTarget(name: "SoundnessBenchTests",
-                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "ResultCodec", "TestSupport"]),
+                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "ResultCodec", "TestSupport",
+                                   "Certify"]),
         .testTarget(name: "ResultCodecTests", dependencies: ["ResultCodec"]),
         .testTarget(name: "CertusKitTests", dependencies: ["CertusKit", "Verifier", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),

@@ -52,26 +52,33 @@ struct ReLUSplitCertificateTests {
         #expect(report.failure?.contains("unrefuted") == true, "\(report.failure ?? "accepted")")
     }
 
-    /// β and slopes are only hints, but the bound is recomputed with them: a huge β at a split
-    /// neuron, or β at a neuron the node does not split, or a negative β, fails the leaf.
+    /// β is only a hint, but the bound is recomputed with it: β = 0 at the node's split neuron
+    /// changes nothing, while a huge β there fails the leaf, and a negative β, or β at a neuron
+    /// the node does not split, is rejected outright (those terms would not be valid).
     @Test func changedSplitMultipliersAreRejected() async throws {
         let (network, spec, lines) = try await Self.proof()
-        let index = try #require(lines.firstIndex { $0.contains("\"betas\":[[") })
-        let record = try #require(try JSONSerialization.jsonObject(with: Data(lines[index].utf8)) as? [String: Any])
-        let betas = try #require(record["betas"] as? [[Any]])
-        let (layer, neuron) = (try #require(betas[0][0] as? Int), try #require(betas[0][1] as? Int))
-        let start = try #require(lines[index].range(of: "\"betas\":["))
-        func replacing(_ entry: String) -> [String] {
+        // A refutation at a child of the root's split: the node fixes exactly that neuron.
+        let split = try #require(lines.first { $0.contains("\"t\":\"relu-split\",\"node\":0,") })
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(split.utf8)) as? [String: Any])
+        let layer = try #require(fields["layer"] as? Int), neuron = try #require(fields["neuron"] as? Int)
+        let children = try #require(fields["children"] as? [Int])
+        let index = try #require(lines.firstIndex { line in
+            line.contains("\"t\":\"refute\"") && children.contains { line.contains("\"node\":\($0),") } && !line.contains("betas")
+        })
+        func withBetas(_ entry: String) -> [String] {
             var copy = lines
-            copy[index] = String(lines[index][..<start.upperBound]) + entry + "]}"
+            copy[index] = String(lines[index].dropLast()) + ",\"betas\":[\(entry)]}"
             return copy
         }
-        let huge = try CertificateTests.certify(network, spec, replacing("[\(layer),\(neuron),\"0x1p+20\"]"))
+        let zero = try CertificateTests.certify(network, spec, withBetas("[\(layer),\(neuron),\"0x0p+0\"]"))
+        #expect(zero.isValid, "\(zero.failure ?? "")")
+        let huge = try CertificateTests.certify(network, spec, withBetas("[\(layer),\(neuron),\"0x1p+20\"]"))
         #expect(huge.failure?.contains("does not refute") == true, "\(huge.failure ?? "accepted")")
         #expect(huge.failure?.contains("line \(index + 1)") == true, "the failing record is named")
-        let negative = try CertificateTests.certify(network, spec, replacing("[\(layer),\(neuron),\"-0x1p+0\"]"))
+        let negative = try CertificateTests.certify(network, spec, withBetas("[\(layer),\(neuron),\"-0x1p+0\"]"))
         #expect(negative.failure?.contains("negative split multiplier") == true, "\(negative.failure ?? "accepted")")
-        let elsewhere = try CertificateTests.certify(network, spec, replacing("[\(layer),\(neuron + 1),\"0x1p+0\"]"))
+        let other = (neuron + 1) % network.layerSizes[layer]
+        let elsewhere = try CertificateTests.certify(network, spec, withBetas("[\(layer),\(other),\"0x1p+0\"]"))
         #expect(elsewhere.failure?.contains("does not split") == true, "\(elsewhere.failure ?? "accepted")")
     }
 
