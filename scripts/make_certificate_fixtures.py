@@ -10,7 +10,8 @@ Over [0, 1]^20, relu(a) + relu(b) is 2*x0 when x0 >= x1 and x0 + x1 otherwise, a
 p, q <= 1 and y <= 2,
 while the root's linear relaxation allows y up to about 3: proving y < 2.05 needs ReLU splits.
 And relu_split_20_changed.onnx, the same with the output weight on relu(p) 1.125 instead of 1
-(then y reaches 2.125, so the property no longer holds). Weights are small dyadic numbers, exact
+(then y reaches 2.125, so the property no longer holds). And relu_hint_20.onnx (see
+save_hinted), whose proof needs the root's optimised intermediate bounds. Weights are small dyadic numbers, exact
 in float32. Deterministic; Certus does not need Python.
 """
 import os
@@ -30,8 +31,34 @@ def save(name, output_weight):
     w0[3, 2], w0[3, 3] = 1, -1
     w2 = np.array([[1, 1, 0, 0], [0, 0, 1, 1]], dtype=np.float32)
     w4 = np.array([[output_weight, 1]], dtype=np.float32)
-    tensors = [numpy_helper.from_array(w0, "W0"), numpy_helper.from_array(np.zeros(4, dtype=np.float32), "B0"),
-               numpy_helper.from_array(w2, "W2"), numpy_helper.from_array(np.full(2, -1, dtype=np.float32), "B2"),
+    write(name, w0, np.zeros(4, dtype=np.float32), w2, np.full(2, -1, dtype=np.float32), w4)
+
+
+def save_hinted():
+    """relu_hint_20.onnx: a network whose proof needs the root's optimised intermediate bounds.
+
+        a = x0 + x1, c = x0 + 1, b = x0 - x1                     (layer 0, then ReLU)
+        p = relu(a) - relu(c) + 2*relu(b) - 0.5 = x1 - 1.5 + 2*relu(x0 - x1),  m = -p   (layer 2)
+        y = 0.5*relu(p) + 0.5*relu(m) = |p| / 2                  (layer 4)
+
+    p lies in [-1.5, 0.5], so y <= 0.75. CROWN's adaptive slope 1 at b gives p >= -2.5, and with
+    that the relaxation of relu(p) and relu(m) allows y up to about 0.92; a slope of at most 1/2
+    (what α-CROWN finds) gives p >= -1.5 and proves y < 0.8 at the root.
+    """
+    w0 = np.zeros((3, INPUTS), dtype=np.float32)
+    w0[0, 0], w0[0, 1] = 1, 1
+    w0[1, 0] = 1
+    w0[2, 0], w0[2, 1] = 1, -1
+    b0 = np.array([0, 1, 0], dtype=np.float32)
+    w2 = np.array([[1, -1, 2], [-1, 1, -2]], dtype=np.float32)
+    b2 = np.array([-0.5, 0.5], dtype=np.float32)
+    w4 = np.array([[0.5, 0.5]], dtype=np.float32)
+    write("relu_hint_20", w0, b0, w2, b2, w4)
+
+
+def write(name, w0, b0, w2, b2, w4):
+    tensors = [numpy_helper.from_array(w0, "W0"), numpy_helper.from_array(b0, "B0"),
+               numpy_helper.from_array(w2, "W2"), numpy_helper.from_array(b2, "B2"),
                numpy_helper.from_array(w4, "W4"), numpy_helper.from_array(np.zeros(1, dtype=np.float32), "B4")]
     nodes = [helper.make_node("Gemm", ["x", "W0", "B0"], ["h0"], transB=1, name="gemm0"),
              helper.make_node("Relu", ["h0"], ["r0"], name="relu0"),
@@ -52,6 +79,7 @@ def save(name, output_weight):
 def main():
     save("relu_split_20", 1.0)
     save("relu_split_20_changed", 1.125)
+    save_hinted()
 
 
 if __name__ == "__main__":

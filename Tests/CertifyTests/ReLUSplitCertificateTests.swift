@@ -52,19 +52,29 @@ struct ReLUSplitCertificateTests {
         #expect(report.failure?.contains("unrefuted") == true, "\(report.failure ?? "accepted")")
     }
 
-    /// β is only a hint, but the bound is recomputed with it: β = 0 at the node's split neuron
+    /// β is only a hint, but the bound is recomputed with it: β = 0 at a neuron the node splits
     /// changes nothing, while a huge β there fails the leaf, and a negative β, or β at a neuron
     /// the node does not split, is rejected outright (those terms would not be valid).
     @Test func changedSplitMultipliersAreRejected() async throws {
         let (network, spec, lines) = try await Self.proof()
-        // A refutation at a child of the root's split: the node fixes exactly that neuron.
-        let split = try #require(lines.first { $0.contains("\"t\":\"relu-split\",\"node\":0,") })
-        let fields = try #require(try JSONSerialization.jsonObject(with: Data(split.utf8)) as? [String: Any])
-        let layer = try #require(fields["layer"] as? Int), neuron = try #require(fields["neuron"] as? Int)
-        let children = try #require(fields["children"] as? [Int])
-        let index = try #require(lines.firstIndex { line in
-            line.contains("\"t\":\"refute\"") && children.contains { line.contains("\"node\":\($0),") } && !line.contains("betas")
-        })
+        // The phases of every node, from the relu-split records.
+        var phases: [Int: [(layer: Int, neuron: Int)]] = [0: []]
+        for line in lines where line.contains("\"t\":\"relu-split\"") {
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let parent = try #require(fields["node"] as? Int), children = try #require(fields["children"] as? [Int])
+            let split = (layer: try #require(fields["layer"] as? Int), neuron: try #require(fields["neuron"] as? Int))
+            for child in children { phases[child] = (phases[parent] ?? []) + [split] }
+        }
+        // The deepest refuted node: its output box alone does not prove it, so its bound is the
+        // back-substituted one, which the split terms enter.
+        func node(_ line: String) -> Int? {
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["node"] as? Int
+        }
+        let refutations = lines.indices.filter { lines[$0].contains("\"t\":\"refute\"") && !lines[$0].contains("betas") }
+        let index = try #require(refutations.max { (phases[node(lines[$0]) ?? 0]?.count ?? 0) < (phases[node(lines[$1]) ?? 0]?.count ?? 0) })
+        let fixed = try #require(phases[node(lines[index]) ?? 0])
+        #expect(fixed.count >= 2)
+        let (layer, neuron) = try #require(fixed.last)
         func withBetas(_ entry: String) -> [String] {
             var copy = lines
             copy[index] = String(lines[index].dropLast()) + ",\"betas\":[\(entry)]}"
@@ -77,22 +87,44 @@ struct ReLUSplitCertificateTests {
         #expect(huge.failure?.contains("line \(index + 1)") == true, "the failing record is named")
         let negative = try CertificateTests.certify(network, spec, withBetas("[\(layer),\(neuron),\"-0x1p+0\"]"))
         #expect(negative.failure?.contains("negative split multiplier") == true, "\(negative.failure ?? "accepted")")
-        let other = (neuron + 1) % network.layerSizes[layer]
+        let other = try #require((0..<network.layerSizes[layer]).first { j in !fixed.contains { $0.layer == layer && $0.neuron == j } })
         let elsewhere = try CertificateTests.certify(network, spec, withBetas("[\(layer),\(other),\"0x1p+0\"]"))
         #expect(elsewhere.failure?.contains("does not split") == true, "\(elsewhere.failure ?? "accepted")")
     }
 
-    /// The root's intermediate bounds are recomputed from the hints, not trusted: slopes of 0
-    /// everywhere in the hints loosen them until some leaf fails.
-    @Test func changedIntermediateSlopesAreRejected() async throws {
-        let (network, spec, lines) = try await Self.proof()
-        let zeroed = lines.map { line -> String in
+    /// The root's intermediate bounds are recomputed from the hints, not trusted, and matter:
+    /// on relu_hint_20 the root is proved only with α-CROWN's optimised bound of p (slope at most
+    /// 1/2 at b); the hints replaced by slope 1 (CROWN's adaptive choice) fail the refutation
+    /// (y ≤ 0.92 instead of 0.75, against 0.8). A hint after the root was refuted (it is no longer
+    /// open), or one naming a ReLU layer, is rejected.
+    @Test func intermediateBoundsComeFromTheHints() async throws {
+        let network = try ONNXLoader.load(contentsOf: Fixtures.url("certify/relu_hint_20.onnx"))
+        let spec = try Self.property(threshold: "0.8")
+        let (verdict, lines) = try await CertificateTests.prove(network, spec)
+        #expect(verdict == .holds)
+        let hints = lines.indices.filter { lines[$0].contains("\"t\":\"neuron\"") }
+        #expect(!hints.isEmpty)
+        let valid = try CertificateTests.certify(network, spec, lines)
+        #expect(valid.isValid, "\(valid.failure ?? "")")
+
+        let ones = lines.map { line -> String in
             guard line.contains("\"t\":\"neuron\"") else { return line }
-            return line.replacingOccurrences(of: #",(\d+)\]"#, with: ",0]", options: .regularExpression)
+            return line.replacingOccurrences(of: #",(\d+)\]"#, with: ",1099511627776]", options: .regularExpression)
         }
-        #expect(zeroed != lines)
-        let report = try CertificateTests.certify(network, spec, zeroed)
-        #expect(report.failure?.contains("does not refute") == true, "\(report.failure ?? "accepted")")
+        #expect(ones != lines)
+        let loosened = try CertificateTests.certify(network, spec, ones)
+        #expect(loosened.failure?.contains("does not refute") == true, "\(loosened.failure ?? "accepted")")
+
+        var late = lines
+        late.insert(lines[try #require(hints.first)], at: late.count - 1)
+        let misplaced = try CertificateTests.certify(network, spec, late)
+        #expect(misplaced.failure?.contains("node 0 is not an open node") == true, "\(misplaced.failure ?? "accepted")")
+
+        var relu = lines
+        relu[hints[0]] = lines[hints[0]].replacingOccurrences(of: "\"layer\":2,", with: "\"layer\":1,")
+        #expect(relu != lines)
+        let wrongLayer = try CertificateTests.certify(network, spec, relu)
+        #expect(wrongLayer.failure?.contains("affine layer") == true, "\(wrongLayer.failure ?? "accepted")")
     }
 
     /// The same certificate against the network with one output weight changed (1 → 1.125, so
