@@ -6,16 +6,45 @@ import TestSupport
 /// An `unsat` that comes with a proof certificate is checked by the exact checker: a valid
 /// certificate adds nothing to the report, a tampered one makes the claim unsound.
 @Suite struct CertificateCrossCheckTests {
-    @Test func aTamperedCertificateIsReportedAsAnUnsoundClaim() throws {
+    /// A one-instance benchmark: y0 = relu(x0 + x1), y1 = relu(x0 − x1) over [0, 1]², where
+    /// y0 + y1 ≤ 2, so y0 + y1 ≥ 2.1 is unsat.
+    static func bench() throws -> URL {
         let bench = BenchFixture.temporaryDirectory("certificate-bench")
-        defer { try? FileManager.default.removeItem(at: bench) }
         try FileManager.default.createDirectory(at: bench, withIntermediateDirectories: true)
-        // y0 = relu(x0 + x1), y1 = relu(x0 − x1) over [0, 1]²: y0 + y1 ≤ 2, so ≥ 2.1 is unsat.
         try FileManager.default.copyItem(at: Fixtures.url("cli/relu_sum_diff.onnx"), to: bench.appendingPathComponent("net.onnx"))
         let property = "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n"
             + "(assert (>= X_0 0.0))\n(assert (<= X_0 1.0))\n(assert (>= X_1 0.0))\n(assert (<= X_1 1.0))\n"
             + "(assert (>= (+ Y_0 Y_1) 2.1))\n"
         try property.write(to: bench.appendingPathComponent("prop.vnnlib"), atomically: true, encoding: .utf8)
+        try "net.onnx,prop.vnnlib,30\n".write(to: bench.appendingPathComponent("instances.csv"), atomically: true, encoding: .utf8)
+        return bench
+    }
+
+    /// `soundness run` with `{proof}`: Certus's own certificate checks; a verifier that deletes
+    /// the refutations from its certificate before answering is reported as unsound.
+    @Test func theRunnerChecksCertificatesOfTemplatesWithProof() async throws {
+        let certus = try #require(CertusExecutable.url).path
+        let bench = try Self.bench()
+        defer { try? FileManager.default.removeItem(at: bench) }
+        let honest = try VerifierSpec.parse(template: "honest=\(VerifierSpec.shellQuote(certus)) verify {onnx} {vnnlib} --proof {proof}")
+        let tampering = try VerifierSpec.parse(template: "tampering=\(VerifierSpec.shellQuote(certus)) verify {onnx} {vnnlib} --proof {proof}"
+                                                + " && grep -v '\"t\":\"refute\"' {proof} > {proof}.cut; mv {proof}.cut {proof}")
+        #expect(honest.writesCertificates && tampering.writesCertificates)
+        let runner = try BenchRunner(benchmark: try Benchmark(directory: bench), options: RunnerOptions(
+            verifiers: [honest, tampering], output: bench.appendingPathComponent("results")))
+        let records = try await runner.run()
+        let byName = Dictionary(uniqueKeysWithValues: records.map { ($0.verifier, $0) })
+        #expect(byName["honest"]?.verdict == .unsat && byName["tampering"]?.verdict == .unsat)
+        #expect(byName["honest"]?.certificate?.status == .valid, "\(byName["honest"]?.certificate?.detail ?? "")")
+        #expect(byName["tampering"]?.certificate?.status == .invalid)
+        let report = runner.report(records)
+        #expect(report.unsoundClaims.map(\.verifier) == ["tampering"])
+        #expect(report.unsoundClaims.first?.detail.contains("proof certificate is invalid") == true)
+    }
+
+    @Test func aTamperedCertificateIsReportedAsAnUnsoundClaim() throws {
+        let bench = try Self.bench()
+        defer { try? FileManager.default.removeItem(at: bench) }
         let results = bench.appendingPathComponent("results")
         for name in ["A", "B"] {
             try FileManager.default.createDirectory(at: results.appendingPathComponent(name), withIntermediateDirectories: true)
