@@ -134,6 +134,37 @@ public final class ProofRecorder: Sendable {
         return id
     }
 
+    /// Records the cheap root proofs of cases that share one box (interval or plain linear
+    /// bounds, `Verifier.cheapProofs`) as one tree of a single node, marked a ReLU-split tree so
+    /// that the checker bounds it as those bounds were computed: interval propagation, then
+    /// back-substitution with CROWN's adaptive slopes, no forward symbolic pass. Returns the
+    /// cases it recorded; a proof by an equality constraint (either side may be the one) or of
+    /// an empty box is not recorded, and its case goes to branch and bound.
+    func rootProofs(_ proofs: [(caseIndex: Int, proof: BoundsProof)], specification: Specification) -> [Int] {
+        var refutations: [(caseIndex: Int, body: String)] = []
+        for (caseIndex, proof) in proofs {
+            let specCase = specification.cases[caseIndex]
+            let constraints = specCase.inputConstraints + specCase.outputConstraints
+            switch proof {
+            case let .constraint(index) where constraints.indices.contains(index) && constraints[index].relation != .equal:
+                let atom = constraints[..<index].reduce(0) { $0 + ($1.relation == .equal ? 2 : 1) }
+                refutations.append((caseIndex, "\"atom\":\(atom),\"slopes\":[]"))
+            case let .combination(weights) where weights.count == constraints.count && weights.contains(where: { $0 != 0 }):
+                let entries = weights.enumerated().filter { $0.element != 0 }.map { "[\($0.offset),\(Self.hex($0.element))]" }
+                refutations.append((caseIndex, "\"weights\":[\(entries.joined(separator: ","))],\"slopes\":[]"))
+            default:
+                continue
+            }
+        }
+        guard let first = refutations.first else { return [] }
+        let box = specification.cases[first.caseIndex].box
+        let doubles = IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles)
+        guard doubles.isFinite else { return [] }
+        let id = group(cases: refutations.map(\.caseIndex), box: doubles, splitsReLUs: true)
+        for (caseIndex, body) in refutations { write("{\"t\":\"refute\",\"node\":\(id),\"case\":\(caseIndex),\(body)}") }
+        return refutations.map(\.caseIndex)
+    }
+
     /// Records the slopes of a ReLU-split root's optimised intermediate bounds, one record per
     /// neuron, before any other record of the tree's nodes.
     func hints(node: Int, _ hints: [IntermediateSlopeHint]) {
