@@ -8,11 +8,16 @@ import VNNLIB
 /// verifier code, reads the stored weights as exact dyadic rationals, and uses integer
 /// arithmetic only (`Fixed`, `Rational`).
 ///
-/// It checks, in one pass over the records:
+/// It checks, in one pass over the records (format versions 1 and 2):
+/// - the header: the network's and property's sizes and (version 2) the SHA-256 of their files;
 /// - cover: every case of the property is the case of exactly one tree whose root box contains
 ///   the case's exact box; a split's two children cover its box exactly (they share the
-///   midpoint), a retry keeps its box; every node a record names exists and is open; at the end
-///   no node has an open case left (a removed leaf leaves its case open, and fails here);
+///   midpoint), a ReLU split's children cover its node by `z ≤ 0 ∨ z ≥ 0`, a retry keeps its
+///   node; every node a record names exists and is open; at the end no node has an open case
+///   left (a removed leaf leaves its case open, and fails here);
+/// - in ReLU-split trees, the root's bounds recomputed from the certificate's slope hints and
+///   each node's bounds as the root's restricted to its phases (`LeafBounds+ReLUSplits`), and
+///   the split multipliers β of a refutation used only at neurons the node fixes, with β ≥ 0;
 /// - every bound refutation: recomputes the bound of the named atom or combination over the
 ///   node's box in exact arithmetic (`LeafBounds`, slopes as hints) and requires it above 0
 ///   (at least 0 for a strict constraint);
