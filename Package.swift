@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Thin C shim exposing <z3.h>; flags from z3.pc via pkg-config.
@@ -41,8 +42,10 @@ let package = Package(
                                                .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR"]),
         // The proof-certificate checker: deliberately independent of Bounds, Search and Verifier.
+        // SHA-256 (swift-crypto) binds a certificate to its ONNX and VNN-LIB files.
         .target(name: "Certify", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "SMT",
-                                                .product(name: "BigInt", package: "BigInt")]),
+                                                .product(name: "BigInt", package: "BigInt"),
+                                                .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "certus",
             dependencies: [
@@ -66,12 +69,13 @@ let package = Package(
         // Independent of Verifier and Z3Backend: it tests verifiers, Certus included, from outside.
         .target(
             name: "SoundnessBench",
-            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds", "ResultCodec",
+            dependencies: ["NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "Bounds", "ResultCodec", "Certify",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "BigInt", package: "BigInt")]
         ),
         .testTarget(name: "SoundnessBenchTests",
-                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "ResultCodec", "TestSupport"]),
+                    dependencies: ["SoundnessBench", "NetworkIR", "ONNXImport", "VNNLIB", "Search", "ExactArithmetic", "ResultCodec", "TestSupport",
+                                   "Certify"]),
         .testTarget(name: "ResultCodecTests", dependencies: ["ResultCodec"]),
         .testTarget(name: "CertusKitTests", dependencies: ["CertusKit", "Verifier", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),

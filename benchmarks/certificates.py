@@ -6,6 +6,8 @@ verification time, and whether every `unsat` was certified. Standard library onl
 Examples (from the repository root, after `swift build -c release`):
   python3 benchmarks/certificates.py acasxu --timeout 60
   python3 benchmarks/certificates.py acasxu --select 'prop_[34]' --nets '1_[1-9]'
+  python3 benchmarks/certificates.py mnistfc --every 2 --timeout 60      # ReLU-split trees
+  python3 benchmarks/certificates.py mnistfc --every 2 --timeout 60 --baseline   # + verify without --proof
 """
 import argparse
 import csv
@@ -23,13 +25,16 @@ def main():
     p.add_argument("--out", default=None, help="per-instance CSV (default benchmarks/out/<category>-certificates.csv)")
     p.add_argument("--certify-limit", type=float, default=None,
                    help="kill certify after this many seconds (default: 5 times the verification time plus 30 s)")
+    p.add_argument("--baseline", action="store_true",
+                   help="for each unsat, also time verify without --proof (the cost of recording)")
     args = p.parse_args()
 
     base = category_dir(args)
     rows = load_instances(args)
     out = args.out or os.path.join(ROOT, "benchmarks", "out", f"{args.category}-certificates.csv")
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    fields = ["onnx", "vnnlib", "verdict", "verify_s", "certificate_bytes", "records", "z3_leaves", "certify", "certify_s", "ratio", "note"]
+    fields = ["onnx", "vnnlib", "verdict", "verify_s", "certificate_bytes", "records", "z3_leaves", "certify", "certify_s", "ratio",
+              "verify_plain_s", "note"]
     results = []
     with open(out, "w", newline="") as f, tempfile.TemporaryDirectory() as tmp:
         writer = csv.DictWriter(f, fieldnames=fields)
@@ -43,7 +48,8 @@ def main():
             run = run_limited([args.certus, "verify", onnx_path, vnnlib_path, "--timeout", str(t), "--proof", proof], t + 30)
             verdict = first_line(run.stdout) if not run.killed else "killed"
             row = {"onnx": onnx, "vnnlib": vnnlib, "verdict": verdict, "verify_s": f"{run.elapsed:.2f}",
-                   "certificate_bytes": "", "records": "", "z3_leaves": "", "certify": "", "certify_s": "", "ratio": "", "note": ""}
+                   "certificate_bytes": "", "records": "", "z3_leaves": "", "certify": "", "certify_s": "", "ratio": "",
+                   "verify_plain_s": "", "note": ""}
             if verdict == "unsat":
                 if not os.path.exists(proof):
                     row["certify"] = "missing"
@@ -62,6 +68,9 @@ def main():
                     row["ratio"] = f"{check.elapsed / max(run.elapsed, 1e-3):.2f}"
                     if word != "valid":
                         row["note"] = word
+                if args.baseline:
+                    plain = run_limited([args.certus, "verify", onnx_path, vnnlib_path, "--timeout", str(t)], t + 30)
+                    row["verify_plain_s"] = f"{plain.elapsed:.2f}" if first_line(plain.stdout) == "unsat" else "not unsat"
             elif not os.path.exists(proof) and verdict != "killed":
                 row["note"] = "no certificate (as it should be)"
             elif os.path.exists(proof):
@@ -85,6 +94,11 @@ def summarize(results):
         print(f"certificate size: median {sizes[len(sizes) // 2] / 1e6:.3f} MB, largest {sizes[-1] / 1e6:.1f} MB")
         print(f"certify/verify time: median {ratios[len(ratios) // 2]:.2f}, largest {ratios[-1]:.2f}; "
               f"totals {certify:.1f} s against {verify:.1f} s")
+        plain = [(float(r["verify_s"]), float(r["verify_plain_s"])) for r in valid
+                 if r["verify_plain_s"] not in ("", "not unsat")]
+        if plain:
+            print(f"verify with --proof {sum(a for a, _ in plain):.1f} s, without {sum(b for _, b in plain):.1f} s "
+                  f"({len(plain)} instances)")
     for r in unsat:
         if r["certify"] != "valid":
             print(f"NOT CERTIFIED: {r['onnx']} {r['vnnlib']}: {r['certify']} {r['note']}")

@@ -144,6 +144,16 @@ public struct LinearRelaxation: Sendable {
     static func bounds(of network: Network, input: IntervalVector, phases: PhaseAssignment, forwardFilter: Bool = false,
                        known: NetworkBounds? = nil,
                        intermediate: IntermediateOptimisation? = nil) -> (bounds: NetworkBounds, engine: BackSubstitution) {
+        var hints: [IntermediateSlopeHint] = []
+        return bounds(of: network, input: input, phases: phases, forwardFilter: forwardFilter, known: known,
+                      intermediate: intermediate, hints: &hints)
+    }
+
+    /// As above; `hints` receives the slopes of every optimised intermediate bound when
+    /// `intermediate.recordsHints` is set (for proof certificates).
+    static func bounds(of network: Network, input: IntervalVector, phases: PhaseAssignment, forwardFilter: Bool = false,
+                       known: NetworkBounds? = nil, intermediate: IntermediateOptimisation?,
+                       hints: inout [IntermediateSlopeHint]) -> (bounds: NetworkBounds, engine: BackSubstitution) {
         let layers = network.layers
         let start = known.map { input.intersection($0.input) } ?? input
         var engine = BackSubstitution(network: network,
@@ -191,7 +201,7 @@ public struct LinearRelaxation: Sendable {
                             for (r, j) in needUpper.enumerated() { box.tighten(j, lower: -.infinity, upper: -negatives[r]) }
                         }
                         if let intermediate, feedsReLU, k > 1 {
-                            intermediate.tighten(&box, layer: k, candidates: candidates, engine: engine)
+                            hints += intermediate.tighten(&box, layer: k, candidates: candidates, engine: engine)
                         }
                     }
                 }
@@ -216,15 +226,19 @@ struct IntermediateOptimisation: Sendable {
     var slopeStep = 0.3
     /// No layer starts its optimisation after this instant (its plain bounds are kept).
     var deadline: ContinuousClock.Instant?
+    /// Whether `tighten` returns the slopes of its bounds (`IntermediateSlopeHint`).
+    var recordsHints = false
 
     /// Optimises the lower and upper bounds of the neurons of layer `layer` that `box` still
     /// leaves unstable, in one batch of rows, and tightens `box` with them.
     /// - Soundness: every bound is a `BackSubstitution` evaluation (sound for any slopes); the
     ///   box is only ever intersected with them.
-    func tighten(_ box: inout IntervalVector, layer: Int, candidates: [Int], engine: BackSubstitution) {
-        guard iterations > 0, deadline.map({ ContinuousClock.now < $0 }) ?? true else { return }
+    /// - Returns: the slopes of each optimised neuron's bounds when `recordsHints` is set, else none.
+    @discardableResult
+    func tighten(_ box: inout IntervalVector, layer: Int, candidates: [Int], engine: BackSubstitution) -> [IntermediateSlopeHint] {
+        guard iterations > 0, deadline.map({ ContinuousClock.now < $0 }) ?? true else { return [] }
         let unstable = candidates.filter { box.lower[$0] < 0 && box.upper[$0] > 0 }
-        guard !unstable.isEmpty else { return }
+        guard !unstable.isEmpty else { return [] }
         let network = engine.network
         let size = network.layerSizes[layer]
         let zeros = [Double](repeating: 0, count: network.inputSize)
@@ -239,9 +253,22 @@ struct IntermediateOptimisation: Sendable {
         var ascent = DualAscent(iterations: iterations, slopeStep: slopeStep, shareStep: nil, deadline: deadline)
         ascent.start = layer
         let best = ascent.run(objectives, engine: engine).best
-        guard best.count == objectives.count else { return }
+        guard best.count == objectives.count else { return [] }
         for (r, j) in unstable.enumerated() {
             box.tighten(j, lower: best[r].lower, upper: -best[unstable.count + r].lower)
+        }
+        guard recordsHints else { return [] }
+        // Only the slopes at neurons unstable below this layer matter (the others are exact).
+        func compact(_ slopes: [Int: [Double]]) -> [IntermediateSlopeHint.Slope] {
+            slopes.keys.sorted().flatMap { k -> [IntermediateSlopeHint.Slope] in
+                guard let values = slopes[k], let relaxation = engine.cache(k).relaxation else { return [] }
+                return relaxation.unstableNeurons.compactMap { j in
+                    j < values.count ? IntermediateSlopeHint.Slope(layer: k, neuron: j, alpha: values[j]) : nil
+                }
+            }
+        }
+        return unstable.enumerated().map { r, j in
+            IntermediateSlopeHint(layer: layer, neuron: j, lower: compact(best[r].slopes), upper: compact(best[unstable.count + r].slopes))
         }
     }
 }

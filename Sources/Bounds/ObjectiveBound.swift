@@ -13,6 +13,16 @@ public struct ObjectiveBound: Sendable, Equatable {
     /// The lower ReLU slopes α (by ReLU layer) that produced the bound, so that further
     /// optimisation can continue from them (and proof certificates can record them).
     public internal(set) var slopes: [Int: [Double]] = [:]
+    /// The nonzero multipliers β of split constraints in the bound (β-CROWN, Wang et al. 2021,
+    /// eq. 4), for proof certificates; empty for a bound without split terms.
+    public internal(set) var splitTerms: [SplitTerm] = []
+
+    /// The multiplier β of the split constraint of `neuron` in ReLU layer `layer`.
+    public struct SplitTerm: Sendable, Equatable {
+        public var layer: Int
+        public var neuron: Int
+        public var beta: Double
+    }
 
     /// Creates a bound with its certificate.
     public init(lower: Double, inputCoefficients: [Double], inputConstant: Double, multipliers: [[Double]]) {

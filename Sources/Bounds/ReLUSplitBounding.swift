@@ -44,6 +44,9 @@ public struct ReLUSplitBounding: Sendable {
         /// most nodes of a hard MNIST tree are split whatever their bound, and their ascent is
         /// most of a node's cost; the children start again from this node's α and β.
         public var stallReach: Double? = 1
+        /// Whether the root keeps the slopes of its optimised intermediate bounds
+        /// (`intermediateSlopeHints`, for proof certificates).
+        public var recordsIntermediateSlopes = false
 
         /// Creates options.
         public init(intermediateIterations: Int = 20, rootIterations: Int = 40, nodeIterations: Int = 16,
@@ -80,6 +83,8 @@ public struct ReLUSplitBounding: Sendable {
     let rootSlopes: [[[Int: [Double]]]]
     /// The root's outcome per member.
     public let rootOutcomes: [RegionRefutation.Outcome]
+    /// The slopes of the root's optimised intermediate bounds, when `Options.recordsIntermediateSlopes`.
+    public let intermediateSlopeHints: [IntermediateSlopeHint]
     let options: Options
     let transposed: [PackedMatrix?]
 
@@ -91,10 +96,13 @@ public struct ReLUSplitBounding: Sendable {
         self.options = options
         let network = members[0].problem.network
         transposed = PackedMatrix.transposedWeights(of: network)
-        let intermediate = IntermediateOptimisation(iterations: options.intermediateIterations, deadline: options.deadline)
+        var intermediate = IntermediateOptimisation(iterations: options.intermediateIterations, deadline: options.deadline)
+        intermediate.recordsHints = options.recordsIntermediateSlopes
+        var hints: [IntermediateSlopeHint] = []
         let (bounds, engine) = LinearRelaxation.bounds(of: network, input: input, phases: PhaseAssignment(),
-                                                       intermediate: intermediate)
+                                                       intermediate: intermediate, hints: &hints)
         rootBounds = bounds
+        intermediateSlopeHints = hints
         let rows = Self.rows(of: members, positions: Array(members.indices))
         var ascent = SplitAscent(engine: engine, transposed: transposed, splits: [], rows: rows.map(\.objective))
         ascent.slopeStep = 0.3

@@ -20,15 +20,23 @@ extension RegionRefutation {
     ///   ascent only chooses β.
     /// - Returns: true when an atom of the case is proved unreachable on the node.
     public func refuteWithSplitMultipliers(over bounds: NetworkBounds, phases: PhaseAssignment, iterations: Int = 30) -> Bool {
+        splitMultiplierRefutation(over: bounds, phases: phases, iterations: iterations) != nil
+    }
+
+    /// As `refuteWithSplitMultipliers`, with what proved the node: the atom and its bound, whose
+    /// `splitTerms` carry the β (no atom for an empty node), for proof certificates; nil when
+    /// not proved.
+    public func splitMultiplierRefutation(over bounds: NetworkBounds, phases: PhaseAssignment, iterations: Int = 30) -> Outcome? {
         let network = problem.network
-        guard !bounds.isInfeasible, !problem.inputIsEmpty else { return true }
-        guard bounds.input.isFinite, iterations > 0 else { return false }
+        let proved = Outcome(proved: true, atomBounds: [], guide: nil)
+        guard !bounds.isInfeasible, !problem.inputIsEmpty else { return proved }
+        guard bounds.input.isFinite, iterations > 0 else { return nil }
         let splits = phases.splitConstraints
-        guard !splits.isEmpty else { return false }
+        guard !splits.isEmpty else { return nil }
         var engine = BackSubstitution(network: network, bounds: bounds)
         engine.prepare(through: network.layers.count - 1)
         let start = network.layers.count - 1
-        for atom in atoms {
+        for (a, atom) in atoms.enumerated() {
             let exact = problem.objective(atom)
             let objective = exact.objective
             let strict = !atom.negated && problem.constraints[atom.index].relation == .less
@@ -44,7 +52,17 @@ extension RegionRefutation {
                                         splitTerms: terms)
                 let lower = result.lower[0]
                 let sound = exact.soundLower(lower, bounds)
-                if sound > 0 || (strict && sound >= 0) { return true }
+                if sound > 0 || (strict && sound >= 0) {
+                    var bound = ObjectiveBound(lower: lower, inputCoefficients: [], inputConstant: -.infinity, multipliers: [])
+                    for (s, split) in splits.enumerated() where beta[s] > 0 {
+                        bound.splitTerms.append(.init(layer: split.layer, neuron: split.neuron, beta: beta[s]))
+                    }
+                    var atomBounds = atoms.map { _ in
+                        ObjectiveBound(lower: -.infinity, inputCoefficients: [], inputConstant: -.infinity, multipliers: [])
+                    }
+                    atomBounds[a] = bound
+                    return Outcome(proved: true, atomBounds: atomBounds, guide: a)
+                }
                 guard lower.isFinite else { break }
                 let vertex = bounds.input.lower.indices.map { i in
                     result.inputCoefficients[i] > 0 ? bounds.input.lower[i] : bounds.input.upper[i]
@@ -65,7 +83,7 @@ extension RegionRefutation {
                 if !moved { break }
             }
         }
-        return false
+        return nil
     }
 
     /// The pre-activations of the split neurons at `x`, with every split neuron's phase forced

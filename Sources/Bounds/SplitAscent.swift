@@ -96,6 +96,9 @@ struct SplitAscent {
                 }
                 var bound = LinearRelaxation.row(r, of: result, network: network)
                 bound.slopes = rowSlopes
+                for (s, split) in splits.enumerated() where beta[r * splitCount + s] != 0 {
+                    bound.splitTerms.append(.init(layer: split.layer, neuron: split.neuron, beta: beta[r * splitCount + s]))
+                }
                 let entry = Best(bound: bound, slopes: rowSlopes,
                                  splitMultipliers: Array(beta[(r * splitCount)..<((r + 1) * splitCount)]))
                 if first { best.append(entry) } else { best[r] = entry }

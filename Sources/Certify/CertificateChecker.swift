@@ -8,11 +8,16 @@ import VNNLIB
 /// verifier code, reads the stored weights as exact dyadic rationals, and uses integer
 /// arithmetic only (`Fixed`, `Rational`).
 ///
-/// It checks, in one pass over the records:
+/// It checks, in one pass over the records (format versions 1 and 2):
+/// - the header: the network's and property's sizes and (version 2) the SHA-256 of their files;
 /// - cover: every case of the property is the case of exactly one tree whose root box contains
 ///   the case's exact box; a split's two children cover its box exactly (they share the
-///   midpoint), a retry keeps its box; every node a record names exists and is open; at the end
-///   no node has an open case left (a removed leaf leaves its case open, and fails here);
+///   midpoint), a ReLU split's children cover its node by `z ≤ 0 ∨ z ≥ 0`, a retry keeps its
+///   node; every node a record names exists and is open; at the end no node has an open case
+///   left (a removed leaf leaves its case open, and fails here);
+/// - in ReLU-split trees, the root's bounds recomputed from the certificate's slope hints and
+///   each node's bounds as the root's restricted to its phases (`LeafBounds+ReLUSplits`), and
+///   the split multipliers β of a refutation used only at neurons the node fixes, with β ≥ 0;
 /// - every bound refutation: recomputes the bound of the named atom or combination over the
 ///   node's box in exact arithmetic (`LeafBounds`, slopes as hints) and requires it above 0
 ///   (at least 0 for a strict constraint);
@@ -25,6 +30,9 @@ public struct CertificateChecker {
         public var solverTimeoutSeconds = 120
         /// Whether cvc5 (when installed) must also answer `unsat` for every Z3 leaf.
         public var usesSecondSolver = true
+        /// SHA-256 digests (`FileDigest`) of the ONNX and VNN-LIB files being checked; a version 2
+        /// certificate must name the same ones. nil skips the comparison (the files are not at hand).
+        public var fileDigests: (onnx: String, vnnlib: String)?
         public init() {}
     }
 
@@ -59,6 +67,10 @@ public struct CertificateChecker {
         var lower: [Rational]
         var upper: [Rational]
         var cases: [Int]
+        /// In a ReLU-split tree: the root's id (every node keeps the root's box).
+        var root: Int?
+        /// In a ReLU-split tree: the fixed phases, layer → neuron → active (`z ≥ 0`) or not (`z ≤ 0`).
+        var phases: [Int: [Int: Bool]] = [:]
         /// The parent's bounds, which the verifier intersects into the node's (and so does the
         /// checker: they are sound over a region containing the node's box).
         var known: LeafBounds?
@@ -81,13 +93,17 @@ public struct CertificateChecker {
               header["format"] as? String == "certus-certificate" else {
             throw .unreadable("\(path): line 1: not a Certus certificate header")
         }
-        guard header["version"] as? Int == 1 else {
-            throw .unreadable("\(path): line 1: certificate format version \(header["version"] ?? "?") (this checker reads version 1)")
+        guard let version = header["version"] as? Int, version == 1 || version == 2 else {
+            throw .unreadable("\(path): line 1: certificate format version \(header["version"] ?? "?") (this checker reads versions 1 and 2)")
         }
         let slopeBits = header["slope_bits"] as? Int ?? 24
         // The solvers are looked up at the first Z3 leaf (most certificates have none).
         var solvers: [String]?
         var open: [Int: Node] = [:]
+        // ReLU-split trees: slope hints of each root's intermediate bounds (until they are
+        // used), then the root's bounds, by root id.
+        var hints: [Int: [Int: [Int: LeafBounds.NeuronHint]]] = [:]
+        var rootBounds: [Int: LeafBounds] = [:]
         var seen = Set<Int>()
         var covered = Set<Int>()
         var ended = false
@@ -96,6 +112,14 @@ public struct CertificateChecker {
             if header["inputs"] as? Int != network.inputSize || header["outputs"] as? Int != network.outputSize
                 || header["cases"] as? Int != specification.cases.count {
                 throw Failure(message: "line 1: the header's inputs, outputs or case count do not match the network and property")
+            }
+            if version >= 2, let digests = options.fileDigests {
+                guard header["onnx_sha256"] as? String == digests.onnx else {
+                    throw Failure(message: "line 1: the certificate is for another ONNX file (SHA-256 \(header["onnx_sha256"] ?? "missing"), the model's is \(digests.onnx))")
+                }
+                guard header["vnnlib_sha256"] as? String == digests.vnnlib else {
+                    throw Failure(message: "line 1: the certificate is for another VNN-LIB file (SHA-256 \(header["vnnlib_sha256"] ?? "missing"), the property's is \(digests.vnnlib))")
+                }
             }
             while let line = reader.next() {
                 lineNumber += 1
@@ -124,7 +148,19 @@ public struct CertificateChecker {
                 func bounds(of id: Int, place: String) throws(Failure) -> LeafBounds {
                     guard var node = open[id] else { throw Failure(message: "\(place): node \(id) is not an open node") }
                     if let computed = node.bounds { return computed }
-                    let computed = try leafBounds(node, place: place)
+                    let computed: LeafBounds
+                    if let root = node.root {
+                        if rootBounds[root] == nil {
+                            rootBounds[root] = try splitRootBounds(node, hints: hints.removeValue(forKey: root) ?? [:], place: place)
+                        }
+                        do {
+                            computed = try rootBounds[root]!.restricted(to: node.phases)
+                        } catch {
+                            throw Failure(message: "\(place): numbers out of the checker's range while bounding the node")
+                        }
+                    } else {
+                        computed = try leafBounds(node, place: place)
+                    }
                     node.bounds = computed
                     open[id] = node
                     return computed
@@ -157,10 +193,45 @@ public struct CertificateChecker {
                         }
                         covered.insert(c)
                     }
-                    try newNode(id, Node(lower: lower, upper: upper, cases: cases, known: nil, bounds: nil))
+                    let splitsReLUs = record["tree"] as? String == "relu"
+                    guard version >= 2 || !splitsReLUs else { throw Failure(message: "\(place): a ReLU-split tree in a version 1 certificate") }
+                    try newNode(id, Node(lower: lower, upper: upper, cases: cases, root: splitsReLUs ? id : nil, known: nil, bounds: nil))
+                case "neuron":
+                    // A slope hint for one of the root's intermediate bounds: only before the
+                    // root's bounds are first used.
+                    let id = try integer("node"), layer = try integer("layer"), neuron = try integer("neuron")
+                    let node = try openNode(id)
+                    guard node.root == id, node.phases.isEmpty, rootBounds[id] == nil else {
+                        throw Failure(message: "\(place): a neuron hint for node \(id), which is not a ReLU-split root whose bounds are still to compute")
+                    }
+                    guard exact.layers.indices.contains(layer), !exact.isReLU(layer), neuron >= 0, neuron < exact.sizes[layer] else {
+                        throw Failure(message: "\(place): a neuron hint names no neuron of an affine layer")
+                    }
+                    let lowerSlopes = try slopeTable(record["lower_slopes"], slopeBits: slopeBits, place: place)
+                    let upperSlopes = try slopeTable(record["upper_slopes"], slopeBits: slopeBits, place: place)
+                    hints[id, default: [:]][layer, default: [:]][neuron] = LeafBounds.NeuronHint(lower: lowerSlopes, upper: upperSlopes)
+                case "relu-split":
+                    // The cover: every point has z ≤ 0 (first child) or z ≥ 0 (second child).
+                    let id = try integer("node"), layer = try integer("layer"), neuron = try integer("neuron")
+                    let node = try openNode(id)
+                    guard node.root != nil else { throw Failure(message: "\(place): a ReLU split in an input-split tree") }
+                    guard let children = record["children"] as? [Int], children.count == 2,
+                          exact.layers.indices.contains(layer), exact.isReLU(layer), neuron >= 0, neuron < exact.sizes[layer],
+                          node.phases[layer]?[neuron] == nil else {
+                        throw Failure(message: "\(place): a ReLU split needs two children and an unfixed neuron of a ReLU layer")
+                    }
+                    open[id] = nil
+                    var inactive = node, active = node
+                    inactive.bounds = nil
+                    active.bounds = nil
+                    inactive.phases[layer, default: [:]][neuron] = false
+                    active.phases[layer, default: [:]][neuron] = true
+                    try newNode(children[0], inactive)
+                    try newNode(children[1], active)
                 case "split":
                     let id = try integer("node"), dim = try integer("dim")
                     let node = try openNode(id)
+                    guard node.root == nil else { throw Failure(message: "\(place): an input split in a ReLU-split tree") }
                     guard let children = record["children"] as? [Int], children.count == 2,
                           let midText = record["mid"] as? String, let mid = HexFloat.parse(midText),
                           node.lower.indices.contains(dim), node.lower[dim] <= mid, mid <= node.upper[dim] else {
@@ -188,12 +259,18 @@ public struct CertificateChecker {
                     let node = try openNode(id)
                     guard node.cases.contains(caseIndex) else { throw Failure(message: "\(place): case \(caseIndex) is not open at node \(id)") }
                     if record["empty"] as? Bool == true {
-                        guard specification.cases[caseIndex].box.isEmpty else {
-                            throw Failure(message: "\(place): node \(id), case \(caseIndex): claimed empty, but the case's box is not")
+                        // An empty case box, or (ReLU-split trees) phases the node's bounds contradict.
+                        let infeasible = try node.root != nil && bounds(of: id, place: place).isInfeasible
+                        guard specification.cases[caseIndex].box.isEmpty || infeasible else {
+                            throw Failure(message: "\(place): node \(id), case \(caseIndex): claimed empty, but neither the case's box nor the node's bounds are")
                         }
                     } else {
                         let bounds = try bounds(of: id, place: place)
-                        try checkBound(record, caseIndex: caseIndex, bounds: bounds, slopeBits: slopeBits, place: "\(place), node \(id), case \(caseIndex)")
+                        if !bounds.isInfeasible {
+                            let splitTerms = try self.splitTerms(record, phases: node.phases, place: "\(place), node \(id), case \(caseIndex)")
+                            try checkBound(record, caseIndex: caseIndex, bounds: bounds, slopeBits: slopeBits, splitTerms: splitTerms,
+                                           place: "\(place), node \(id), case \(caseIndex)")
+                        }
                     }
                     report.boundRefutations += 1
                     try close(id, caseIndex: caseIndex)
@@ -202,6 +279,12 @@ public struct CertificateChecker {
                     let node = try openNode(id)
                     guard node.cases.contains(caseIndex) else { throw Failure(message: "\(place): case \(caseIndex) is not open at node \(id)") }
                     let bounds = try bounds(of: id, place: place)
+                    if bounds.isInfeasible {
+                        // The node's phases contradict its bounds: no point to decide.
+                        report.solverRefutations += 1
+                        try close(id, caseIndex: caseIndex)
+                        continue
+                    }
                     let query = LeafQuery(network: exact, bounds: bounds, box: (node.lower, node.upper),
                                           specCase: specification.cases[caseIndex])
                     if solvers == nil {
@@ -238,6 +321,53 @@ public struct CertificateChecker {
         return report
     }
 
+    /// The root bounds of a ReLU-split tree over the root's box, from the certificate's hints.
+    private func splitRootBounds(_ node: Node, hints: [Int: [Int: LeafBounds.NeuronHint]], place: String) throws(Failure) -> LeafBounds {
+        do {
+            let lower = try node.lower.map { q throws(ArithmeticOverflow) in try Fixed.floor(q) }
+            let upper = try node.upper.map { q throws(ArithmeticOverflow) in try Fixed.ceil(q) }
+            return try LeafBounds.reluSplitRoot(network: exact, inputLower: lower, inputUpper: upper, hints: hints)
+        } catch {
+            throw Failure(message: "\(place): numbers out of the checker's range while bounding the tree's root")
+        }
+    }
+
+    /// Slopes `[[layer, neuron, n], …]` (`n / 2^slopeBits`) by ReLU layer and neuron, clamped to
+    /// [0, 1] (any slope gives a valid bound; clamping keeps the numbers small).
+    private func slopeTable(_ value: Any?, slopeBits: Int, place: String) throws(Failure) -> [Int: [Int: Fixed]] {
+        var slopes: [Int: [Int: Fixed]] = [:]
+        for entry in value as? [[Int]] ?? [] {
+            guard entry.count == 3, entry[0] >= 0, entry[0] < exact.layers.count, exact.isReLU(entry[0]),
+                  entry[1] >= 0, entry[1] < exact.sizes[entry[0]], slopeBits >= 0, slopeBits <= Fixed.bits else {
+                throw Failure(message: "\(place): a slope is not [ReLU layer, neuron, numerator]")
+            }
+            let n = Int128(min(max(entry[2], 0), 1 << slopeBits))
+            slopes[entry[0], default: [:]][entry[1]] = Fixed(raw: n << (Fixed.bits - slopeBits))
+        }
+        return slopes
+    }
+
+    /// The split terms of a refutation (`betas`: `[[layer, neuron, β], …]`, β hexadecimal): for
+    /// each, `−β·s` on the neuron's pre-activation, `s` the sign of the node's own phase there
+    /// (+1 active, −1 inactive). A term is valid only at a neuron the node fixes and with
+    /// `β ≥ 0`; then any value gives a valid bound.
+    private func splitTerms(_ record: [String: Any], phases: [Int: [Int: Bool]], place: String) throws(Failure) -> [Int: [Int: Fixed]] {
+        var terms: [Int: [Int: Fixed]] = [:]
+        for entry in record["betas"] as? [[Any]] ?? [] {
+            guard entry.count == 3, let layer = entry[0] as? Int, let neuron = entry[1] as? Int,
+                  let text = entry[2] as? String, let beta = HexFloat.parse(text) else {
+                throw Failure(message: "\(place): a split multiplier is not [layer, neuron, hexadecimal β]")
+            }
+            guard let active = phases[layer]?[neuron] else {
+                throw Failure(message: "\(place): a split multiplier at layer \(layer), neuron \(neuron), which the node does not split")
+            }
+            guard beta.signum >= 0 else { throw Failure(message: "\(place): a negative split multiplier") }
+            guard let value = try? Fixed.floor(beta) else { throw Failure(message: "\(place): a split multiplier out of range") }
+            terms[layer, default: [:]][neuron] = active ? -value : value
+        }
+        return terms
+    }
+
     /// The checker's bounds over a node's box (rounded outward to the grid).
     private func leafBounds(_ node: Node, place: String) throws(Failure) -> LeafBounds {
         do {
@@ -251,7 +381,8 @@ public struct CertificateChecker {
 
     /// Recomputes a bound refutation: the objective `e` of the atom (or `Σ wᵢeᵢ` of the
     /// combination) must have a lower bound above 0 over the node (at least 0 when strict).
-    private func checkBound(_ record: [String: Any], caseIndex: Int, bounds: LeafBounds, slopeBits: Int, place: String) throws(Failure) {
+    private func checkBound(_ record: [String: Any], caseIndex: Int, bounds: LeafBounds, slopeBits: Int,
+                            splitTerms: [Int: [Int: Fixed]], place: String) throws(Failure) {
         let specCase = specification.cases[caseIndex]
         let constraints = specCase.inputConstraints + specCase.outputConstraints
         var expression = LinearExpression()
@@ -282,18 +413,9 @@ public struct CertificateChecker {
         } else {
             throw Failure(message: "\(place): a refutation names neither an atom nor combination weights")
         }
-        var slopes: [Int: [Int: Fixed]] = [:]
-        for entry in record["slopes"] as? [[Int]] ?? [] {
-            guard entry.count == 3, entry[0] >= 0, entry[0] < exact.layers.count, exact.isReLU(entry[0]),
-                  entry[1] >= 0, entry[1] < exact.sizes[entry[0]], slopeBits >= 0, slopeBits <= Fixed.bits else {
-                throw Failure(message: "\(place): a slope is not [ReLU layer, neuron, numerator]")
-            }
-            // Any slope gives a valid bound; clamping keeps the numbers small.
-            let n = Int128(min(max(entry[2], 0), 1 << slopeBits))
-            slopes[entry[0], default: [:]][entry[1]] = Fixed(raw: n << (Fixed.bits - slopeBits))
-        }
+        let slopes = try slopeTable(record["slopes"], slopeBits: slopeBits, place: place)
         do {
-            let value = try objectiveLowerBound(expression, bounds: bounds, slopes: slopes)
+            let value = try objectiveLowerBound(expression, bounds: bounds, slopes: slopes, splitTerms: splitTerms)
             guard value > .zero || (strict && value >= .zero) else {
                 throw Failure(message: "\(place): the recomputed bound \(value.decimal) does not refute the case (needs \(strict ? "≥ 0" : "> 0"))")
             }
@@ -307,7 +429,7 @@ public struct CertificateChecker {
     /// A lower bound of the exact expression over the node: coefficients rounded down to the
     /// grid, their residual `r ∈ [0, ulp)` charged as `ulp·min(0, lower bound)` per variable.
     private func objectiveLowerBound(_ expression: LinearExpression, bounds: LeafBounds,
-                                     slopes: [Int: [Int: Fixed]]) throws -> Fixed {
+                                     slopes: [Int: [Int: Fixed]], splitTerms: [Int: [Int: Fixed]]) throws -> Fixed {
         let last = exact.layers.count - 1
         var rows = [Fixed](repeating: .zero, count: network.outputSize)
         var inputRows = [Fixed](repeating: .zero, count: network.inputSize)
@@ -329,7 +451,8 @@ public struct CertificateChecker {
             inputRows[i] = try Fixed.floor(inputExact[i])
             if bounds.inputLower[i] < .zero { constant = try constant + Fixed.mulDown(.ulp, bounds.inputLower[i]) - .ulp }
         }
-        let back = try bounds.lowerBound(start: last, rows: rows, inputRows: inputRows, constant: constant, slopes: slopes)
+        let back = try bounds.lowerBound(start: last, rows: rows, inputRows: inputRows, constant: constant, slopes: slopes,
+                                         splitTerms: splitTerms)
         let box = try bounds.boxLowerBound(rows: rows, inputRows: inputRows, constant: constant)
         return max(back, box)
     }

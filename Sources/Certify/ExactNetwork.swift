@@ -32,7 +32,7 @@ struct ExactNetwork: Sendable {
     ///   and for weights that are not finite.
     init(_ network: Network) throws(CertifyError) {
         func exact(_ value: Double, _ place: String) throws(CertifyError) -> Dyadic {
-            guard let q = Rational(exactly: value), let d = Dyadic(q) else {
+            guard let d = Dyadic(exactly: value) else {
                 throw .unsupported("\(place) is not a finite stored number")
             }
             return d

@@ -143,6 +143,27 @@ struct Dyadic: Sendable, Hashable {
         self.init(mantissa: mantissa, exponent: exponent)
     }
 
+    /// The dyadic equal to the finite double `value` (nil when it is not finite or its
+    /// integer part needs more than 63 bits), from its bits alone: the same value and form as
+    /// `init?(Rational(exactly: value))`, without big-integer arithmetic (a network has hundreds of
+    /// thousands of weights).
+    init?(exactly value: Double) {
+        guard value.isFinite else { return nil }
+        if value == 0 { self.init(mantissa: 0, exponent: 0); return }
+        var significand = Int64(value.significandBitPattern | (value.isNormal ? (1 << 52) : 0))
+        var exponent = (value.isNormal ? Int(value.exponent) : -1022) - 52
+        if exponent >= 0 {
+            guard exponent < 63, significand.leadingZeroBitCount > exponent else { return nil }
+            significand <<= exponent
+            exponent = 0
+        } else {
+            let shift = min(significand.trailingZeroBitCount, -exponent)
+            significand >>= shift
+            exponent += shift
+        }
+        self.init(mantissa: value.sign == .minus ? -significand : significand, exponent: exponent)
+    }
+
     init(mantissa: Int64, exponent: Int) {
         self.mantissa = mantissa
         self.exponent = exponent

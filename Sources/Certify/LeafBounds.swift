@@ -20,9 +20,21 @@ struct LeafBounds {
     /// The input box (grid numbers enclosing the node's box).
     let inputLower: [Fixed]
     let inputUpper: [Fixed]
-    /// Bounds of each layer's output.
-    private(set) var lower: [[Fixed]] = []
-    private(set) var upper: [[Fixed]] = []
+    /// Bounds of each layer's output (set by the initialisers here and in `LeafBounds+ReLUSplits`).
+    var lower: [[Fixed]] = []
+    var upper: [[Fixed]] = []
+    /// True when the bounds prove the region empty (a ReLU-split node whose phases contradict
+    /// them); the layer bounds are then meaningless.
+    var isInfeasible = false
+
+    /// Bounds given layer by layer (`lower`, `upper` may start empty and be filled in order).
+    init(network: ExactNetwork, inputLower: [Fixed], inputUpper: [Fixed], lower: [[Fixed]], upper: [[Fixed]]) {
+        self.network = network
+        self.inputLower = inputLower
+        self.inputUpper = inputUpper
+        self.lower = lower
+        self.upper = upper
+    }
 
     /// Bounds every layer over the box, each intersected with `known` (bounds of every layer
     /// over a region containing the box: the parent node's, as the verifier does) when given.
@@ -202,9 +214,12 @@ struct LeafBounds {
 
     /// A lower bound of `rows·z_start + inputRows·x + constant` over the box, where `z_start` is
     /// the output of layer `start`; `slopes[layer][neuron]` are lower ReLU slopes to use where a
-    /// neuron is unstable (else CROWN's adaptive choice).
+    /// neuron is unstable (else CROWN's adaptive choice). `splitTerms[layer][neuron]` is added to
+    /// the multiplier of that ReLU layer's input after the ReLU step: `−β·s` for a split
+    /// constraint `s·z ≥ 0` with `β ≥ 0` (β-CROWN, Wang et al. 2021, eq. 4), which makes the
+    /// result a lower bound only on the points meeting that constraint.
     func lowerBound(start: Int, rows: [Fixed], inputRows: [Fixed]? = nil, constant: Fixed,
-                    slopes: [Int: [Int: Fixed]] = [:]) throws(ArithmeticOverflow) -> Fixed {
+                    slopes: [Int: [Int: Fixed]] = [:], splitTerms: [Int: [Int: Fixed]] = [:]) throws(ArithmeticOverflow) -> Fixed {
         var lambda = rows
         var total = constant
         var k = start
@@ -245,7 +260,7 @@ struct LeafBounds {
                     if l >= .zero { μ = λ }
                     else if u <= .zero { μ = .zero }
                     else if λ > .zero {
-                        let α = layerSlopes?[j] ?? (u > -l ? Fixed.one : Fixed.zero)
+                        let α = layerSlopes?[j] ?? (u >= -l ? Fixed.one : Fixed.zero)
                         μ = try Fixed.mulDown(λ, α)
                     } else {
                         μ = try Fixed.mulDown(λ, try Fixed.divDown(u, try u - l))
@@ -258,6 +273,9 @@ struct LeafBounds {
                     if l < .zero && u > .zero { least = min(least, .zero) }
                     total = try total + least
                     lambda[j] = μ
+                }
+                for (j, term) in splitTerms[k] ?? [:] where lambda.indices.contains(j) {
+                    lambda[j] = try lambda[j] + term
                 }
             }
             k -= 1
@@ -272,7 +290,7 @@ struct LeafBounds {
     }
 
     /// The raws of `values` as 64-bit integers, or nil when one does not fit.
-    private static func int64s(_ values: [Fixed]) -> [Int64]? {
+    static func int64s(_ values: [Fixed]) -> [Int64]? {
         var result = [Int64](repeating: 0, count: values.count)
         for (i, v) in values.enumerated() {
             guard let x = Int64(exactly: v.raw) else { return nil }

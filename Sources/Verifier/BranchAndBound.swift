@@ -178,15 +178,14 @@ struct BranchAndBound: Sendable {
             recorder?.fail("a case without a finite box or with constraints the bounds cannot read")
             return await exactOnly(deadline: deadline)
         }
-        if let recorder {
-            if splitsInputs { root.id = recorder.group(cases: caseIndices, box: root.box) }
-            else { recorder.fail("certificates cover input-split branch and bound only (this network has \(network.inputSize) inputs)") }
-        }
+        if let recorder { root.id = recorder.group(cases: caseIndices, box: root.box, splitsReLUs: !splitsInputs) }
         // ReLU-split trees bound the root once with optimised intermediate bounds and reuse them
-        // in every node (`ReLUSplitBounding`).
+        // in every node (`ReLUSplitBounding`); a certificate records their slopes.
+        var splitOptions = ReLUSplitBounding.Options(deadline: Self.rootDeadline(deadline))
+        splitOptions.recordsIntermediateSlopes = recorder != nil
         let splitBounding = splitsInputs ? nil : ReLUSplitBounding(
-            members: refutations.compactMap { $0 }, input: root.box,
-            options: .init(deadline: Self.rootDeadline(deadline)))
+            members: refutations.compactMap { $0 }, input: root.box, options: splitOptions)
+        if let recorder, let splitBounding { recorder.hints(node: root.id, splitBounding.intermediateSlopeHints) }
         if let splitBounding {
             let lowers = splitBounding.rootOutcomes.map { o in o.guide.map { o.atomBounds[$0].lower } ?? .infinity }
             progress?("\(groupName): root bounds \(lowers.map { String(format: "%.4f", $0) }.joined(separator: " ")), unstable \(splitBounding.rootBounds.unstableCounts)")
@@ -346,7 +345,7 @@ struct BranchAndBound: Sendable {
         }
         var open: [(position: Int, outcome: RegionRefutation.Outcome)] = []
         for (position, outcome) in zip(node.openCases, outcomes) where !outcome.proved { open.append((position, outcome)) }
-        if let recorder, splitBounding == nil {
+        if let recorder {
             for (position, outcome) in zip(node.openCases, outcomes) where outcome.proved {
                 recorder.refuted(node: node.id, caseIndex: caseIndices[position], outcome: outcome, bounds: bounds)
             }
@@ -356,7 +355,11 @@ struct BranchAndBound: Sendable {
         if unstable == 0 && !node.phases.isEmpty {
             // A leaf of ReLU splits: its split constraints may refute what the bounds leave open
             // (a linear program, cheap next to an exact Z3 check of a wide network).
-            open.removeAll { refutations[$0.position]?.refuteWithSplitMultipliers(over: bounds, phases: node.phases) ?? false }
+            open.removeAll { entry in
+                guard let proof = refutations[entry.position]?.splitMultiplierRefutation(over: bounds, phases: node.phases) else { return false }
+                recorder?.refuted(node: node.id, caseIndex: caseIndices[entry.position], outcome: proof, bounds: bounds)
+                return true
+            }
             if open.isEmpty { return .pruned }
         }
         let (found, promise) = tryCandidates(node, open: open)
@@ -381,7 +384,7 @@ struct BranchAndBound: Sendable {
         }
         var children = split(next, bounds: bounds, objectiveBounds: hardest.outcome.atomBounds, guide: hardest.outcome.guide,
                              refutation: refutations[hardest.position], chosen: chosenSplit)
-        if splitsInputs { recorder?.split(next, into: &children) }
+        if splitsInputs { recorder?.split(next, into: &children) } else { recorder?.reluSplit(next, into: &children, reluLayers: reluLayers) }
         let parts = children.count
         return .children(children.map { child in
             var child = child

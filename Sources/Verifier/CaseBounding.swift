@@ -14,6 +14,8 @@ struct CaseBounding: Sendable {
         var neuronBounds: NetworkBounds?
         /// Unstable ReLUs per ReLU layer under those bounds.
         var unstableReLUs: [Int]
+        /// What proved the case, when it is proved (for proof certificates).
+        var proof: BoundsProof?
     }
 
     var network: Network
@@ -58,7 +60,8 @@ struct CaseBounding: Sendable {
             return Analysis(provedBy: nil, neuronBounds: nil, unstableReLUs: [])
         }
         if let proof = last.proof {
-            return Analysis(provedBy: "\(last.method.rawValue) (\(proof))", neuronBounds: nil, unstableReLUs: last.unstableCounts)
+            return Analysis(provedBy: "\(last.method.rawValue) (\(proof))", neuronBounds: nil, unstableReLUs: last.unstableCounts,
+                            proof: proof)
         }
         // The tightest network bounds are the last method's; all are sound, so any may feed Z3.
         let tightest = results.max { $0.method < $1.method } ?? last

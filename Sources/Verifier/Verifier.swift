@@ -54,8 +54,9 @@ public struct Verifier: Sendable {
                 return finish(.violated(cex), outcomes)
             }
         }
-        // A certificate covers branch-and-bound trees only, so with a recorder every case goes there.
-        let settled = options.usesBounds && options.proofRecorder == nil ? await cheapProofs(deadline: deadline) : [:]
+        // With a recorder, a cheap proof is recorded as a tree of one node; a proof it cannot
+        // record leaves its case to branch and bound.
+        let settled = options.usesBounds ? await cheapProofs(deadline: deadline) : [:]
         meter.close(cases: settled.count)
         let open = specification.cases.indices.filter { settled[$0] == nil }
         if options.usesAttack && !attackFirst && !open.isEmpty {
@@ -90,8 +91,14 @@ public struct Verifier: Sendable {
             let analyses = CaseBounding.analyse(cases: members.map { self.specification.cases[$0] }, of: self.network,
                                                 methods: [.interval, .linear], quick: true, deadline: deadline)
             let seconds = Self.seconds(.now - start) / Double(members.count)
+            let recorded = self.options.proofRecorder.map { recorder in
+                Set(recorder.rootProofs(zip(members, analyses).compactMap { index, analysis in analysis.proof.map { (index, $0) } },
+                                        specification: self.specification))
+            }
             return CheapGroup(stages: zip(members, analyses).map { index, analysis in
-                guard let method = analysis.provedBy else { return (index, FirstStage.open(analysis.unstableReLUs)) }
+                guard let method = analysis.provedBy, recorded?.contains(index) ?? true else {
+                    return (index, FirstStage.open(analysis.unstableReLUs))
+                }
                 return (index, .decided(.proved, CaseOutcome(caseIndex: index, status: .proved(method: method),
                                                              seconds: seconds, unstableReLUs: analysis.unstableReLUs)))
             })

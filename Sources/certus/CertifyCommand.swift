@@ -35,6 +35,11 @@ struct CertifyCommand: AsyncParsableCommand {
             var options = CertificateChecker.Options()
             options.solverTimeoutSeconds = solverTimeout
             options.usesSecondSolver = !noSecondSolver
+            // A version 2 certificate names the SHA-256 of the files it was written for.
+            guard let onnx = FileDigest.sha256(path: model), let vnnlib = FileDigest.sha256(path: property) else {
+                throw InputError(description: "\(model): cannot read the model and property again to fingerprint them")
+            }
+            options.fileDigests = (onnx, vnnlib)
             do {
                 let checker = try CertificateChecker(network: instance.network, specification: instance.specification, options: options)
                 return try checker.check(path: proof)

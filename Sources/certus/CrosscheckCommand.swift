@@ -11,9 +11,10 @@ struct CrosscheckCommand: AsyncParsableCommand {
         discussion: """
         Each CSV (category,onnx,vnnlib,prepare_time,result,run_time) names one verifier by its file name; its \
         counterexamples are read from the folder of the same name next to it (<onnx stem>_<vnnlib stem>.counterexample, \
-        as certus soundness run writes them). Result words are matched exactly (sat/violated, unsat/holds, unknown, \
+        as certus soundness run writes them). An unsat with a proof certificate there (<onnx stem>_<vnnlib stem>.proof.jsonl) \
+        has it checked as certus certify does. Result words are matched exactly (sat/violated, unsat/holds, unknown, \
         timeout, error). The report goes to standard output as Markdown. Exit status 1 when an unsat claim is \
-        refuted by a valid counterexample or a counterexample is invalid, 2 for bad input.
+        refuted by a valid counterexample or by its own invalid certificate, or a counterexample is invalid, 2 for bad input.
         """
     )
 

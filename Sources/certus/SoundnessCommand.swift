@@ -77,8 +77,10 @@ struct SoundnessCommand: AsyncParsableCommand {
             commandName: "run",
             abstract: "Run verifiers on a benchmark, validate their counterexamples, and report unsound claims.",
             discussion: """
-            A command template may use {onnx} {vnnlib} {result} {timeout}; without {result} the command's standard \
+            A command template may use {onnx} {vnnlib} {result} {timeout} {proof}; without {result} the command's standard \
             output is read as the result. Example: --verifier 'certus=certus verify {onnx} {vnnlib} --timeout {timeout}'. \
+            With {proof} (a path for a proof certificate, e.g. certus verify ... --proof {proof}) every unsat answer's \
+            certificate is checked by the exact checker of certus certify; an invalid one counts as an unsound claim. \
             --vnncomp-scripts DIR runs a VNN-COMP tool folder (prepare_instance.sh, run_instance.sh). Results go to \
             OUT/<name>.csv (VNN-COMP form) and OUT/<name>/; the report to OUT/report.{md,json,html}. Exit status 1 \
             when any verifier makes an unsound claim or states an invalid counterexample, 2 for bad input.

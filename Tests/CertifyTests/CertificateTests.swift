@@ -64,7 +64,7 @@ struct CertificateTests {
         let spec = try Self.property("(assert (>= (+ Y_0 Y_1) 2.1))")
         let (verdict, lines) = try await Self.prove(network, spec)
         #expect(verdict == .holds)
-        #expect(lines.first?.contains("\"version\":1") == true)
+        #expect(lines.first?.contains("\"version\":2") == true)
         #expect(lines.last?.hasPrefix("{\"t\":\"end\"") == true)
         let valid = try Self.certify(network, spec, lines)
         #expect(valid.isValid, "\(valid.failure ?? "")")

@@ -4,6 +4,24 @@ import Testing
 
 /// The grid arithmetic rounds in the direction asked, exactly.
 struct FixedTests {
+    /// Weights are read from a double's bits without big integers: the same dyadic as through
+    /// the exact rational, for normal, subnormal, integer and float32 values of both signs; nil
+    /// where the rational route gives none (integers beyond 63 bits, non-finite values).
+    @Test func dyadicsFromDoubleBitsMatchTheRationalRoute() {
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 3, 1024, -1e-3, 0.1, Double(Float(0.1)), 1e-310, -5e-324,
+                                Double.leastNormalMagnitude, 4.5e15, 9.2e18, 1e19, -1e300, .infinity, .nan]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            values.append(Double(Float(bitPattern: UInt32(truncatingIfNeeded: state >> 32))))
+        }
+        for value in values {
+            let route = Rational(exactly: value).flatMap { Dyadic($0) }
+            let direct = Dyadic(exactly: value)
+            #expect(direct == route, "\(value)")
+        }
+    }
+
     @Test func productsRoundDownAndUp() throws {
         let third = try Fixed.floor(Rational(1) / Rational(3))
         let two = Fixed.one.scaledHalf

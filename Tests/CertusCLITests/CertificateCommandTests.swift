@@ -26,6 +26,14 @@ import TestSupport
         let invalid = try CertusExecutable.run(["certify", Self.network, scratch.path("p.vnnlib"), holed])
         #expect(invalid.status == 1 && invalid.standardOutput.hasPrefix("invalid: "), "\(invalid.standardOutput)")
 
+        // The same property in another file (one comment more): the certificate names the
+        // SHA-256 of the file it was written for, so it is invalid here.
+        let property = try String(contentsOfFile: scratch.path("p.vnnlib"), encoding: .utf8)
+        let other = try scratch.write("other.vnnlib", "; the same property\n" + property)
+        let elsewhere = try CertusExecutable.run(["certify", Self.network, other, proof])
+        #expect(elsewhere.status == 1 && elsewhere.standardOutput.hasPrefix("invalid: line 1: the certificate is for another VNN-LIB file"),
+                "\(elsewhere.standardOutput)")
+
         // Not a certificate: bad input, status 2.
         let junk = try scratch.write("junk.jsonl", "hello\n")
         let bad = try CertusExecutable.run(["certify", Self.network, scratch.path("p.vnnlib"), junk])

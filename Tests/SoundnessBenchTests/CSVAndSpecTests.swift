@@ -44,7 +44,7 @@ import Testing
         let bad: [(String, String)] = [
             ("no-equals", "expected NAME=COMMAND_TEMPLATE"),
             ("t=", "the command template is empty"),
-            ("t=run {model}", "unknown placeholder {model}; use {onnx}, {vnnlib}, {result}, {timeout}"),
+            ("t=run {model}", "unknown placeholder {model}; use {onnx}, {vnnlib}, {result}, {timeout}, {proof}"),
             ("t=run {onnx", "unclosed '{' in the command template"),
             ("t=echo unsat > {result}", "the command template uses neither {onnx} nor {vnnlib}, so it never sees the instance"),
             ("bad name=run {onnx}", "the name must be 1–64 ASCII letters, digits, '.', '_' or '-'"),

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Certus's soundness self-test: generate a small soundness bench with a
 # fixed seed, run Certus on it through its VNN-COMP scripts (vnncomp/) with `certus soundness
-# run`, and fail on any unsound claim (unsat where a counterexample is planted) or invalid
-# counterexample: the runner then exits with status 1, and so does this script. Status 2 is a
-# setup problem (no binary, bad bench). About 2-3 minutes on 2 cores with the debug build.
+# run`, and again with `--proof {proof}` so that every unsat's proof certificate is checked, and
+# fail on any unsound claim (unsat where a counterexample is planted, or whose certificate does
+# not check) or invalid counterexample: the runner then exits with status 1, and so does this
+# script. Status 2 is a setup problem (no binary, bad bench). About 3-5 minutes on 2 cores with
+# the debug build.
 #
 #   swift build            # or swift test, which builds the same debug products
 #   benchmarks/soundness/selftest.sh [WORKDIR]
@@ -39,7 +41,8 @@ START=$(date +%s)
     --models mlp:8:16x16:2:trained:2+1 mlp:5:12x12:2:pocket:2+1 mlp:10:16x16:3:pocket:2+1 \
              cnn:1x6x6:2k3s1:12:2:pocket:2+1
 status=0
-"$CERTUS_BIN" soundness run --bench "$WORK/bench" --vnncomp-scripts "certus=$ROOT/vnncomp" --out "$WORK/results" \
-    --jobs 2 || status=$?
+"$CERTUS_BIN" soundness run --bench "$WORK/bench" --vnncomp-scripts "certus=$ROOT/vnncomp" \
+    --verifier "certus-proof='$CERTUS_BIN' verify {onnx} {vnnlib} --timeout {timeout} --proof {proof}" \
+    --out "$WORK/results" --jobs 2 || status=$?
 echo "selftest.sh: $(($(date +%s) - START)) s, runner exit status $status"
 exit "$status"

@@ -12,7 +12,9 @@ import ResultCodec
 /// property paths in the CSV are resolved against the benchmark folder as written, or else by
 /// file name anywhere below it (VNN-COMP CSVs carry paths such as
 /// `./benchmarks/acasxu/prop_1.vnnlib`). Rows naming files that are not in the benchmark are
-/// skipped and counted.
+/// skipped and counted. An `unsat` with a proof certificate in that folder
+/// (`<onnx stem>_<vnnlib stem>.proof.jsonl`, as the runner writes for a template with `{proof}`)
+/// has it checked; one that fails counts as an unsound claim.
 public struct CrossCheck {
     /// What a cross-check produced.
     public struct Outcome: Sendable {
@@ -84,6 +86,11 @@ public struct CrossCheck {
                     } else {
                         record.witness = .invalid("sat, but no counterexample file \(InstanceKey(onnx: row.onnx, vnnlib: row.vnnlib).stem).counterexample")
                     }
+                }
+                let proof = folder.appendingPathComponent(CertificateCheck.fileName(stem: InstanceKey(onnx: row.onnx, vnnlib: row.vnnlib).stem))
+                if verdict == .unsat, hasFolder, FileManager.default.fileExists(atPath: proof.path) {
+                    record.certificate = CertificateCheck.check(proof: proof, onnx: directory.appendingPathComponent(onnx),
+                                                                vnnlib: directory.appendingPathComponent(vnnlib))
                 }
                 records.append(record)
             }

@@ -55,6 +55,10 @@ public struct SoundnessReport: Sendable, Equatable, Codable {
             if record.verdict == .unsat, let why = refutation(record.key) {
                 unsound.append(Finding(verifier: record.verifier, onnx: record.onnx, vnnlib: record.vnnlib, verdict: .unsat,
                                        detail: "unsat, but \(why)"))
+            } else if record.hasInvalidCertificate {
+                // The verifier's own proof does not check: the claim stands on nothing.
+                unsound.append(Finding(verifier: record.verifier, onnx: record.onnx, vnnlib: record.vnnlib, verdict: .unsat,
+                                       detail: "unsat, but its proof certificate is invalid: \(record.certificate?.detail ?? "")"))
             }
             if record.isInvalidSat {
                 invalid.append(Finding(verifier: record.verifier, onnx: record.onnx, vnnlib: record.vnnlib, verdict: .sat,

@@ -9,7 +9,9 @@ import ResultCodec
 /// OUT/<verifier>.csv                             category,onnx,vnnlib,prepare_time,result,run_time
 /// OUT/<verifier>/<onnx stem>_<vnnlib stem>.counterexample   the result file as the verifier wrote it
 /// OUT/<verifier>/logs/<stem>.{out,err}           standard output and error
+/// OUT/<verifier>/<stem>.proof.jsonl              the proof certificate, for a template with {proof}
 /// ```
+/// Every `unsat` of a verifier whose template has `{proof}` has its certificate checked.
 /// `CrossCheck` reads the same layout back, so a run can be re-scored later.
 public struct BenchRunner: Sendable {
     public let benchmark: Benchmark
@@ -96,7 +98,9 @@ public struct BenchRunner: Sendable {
         let resultURL = folder.appendingPathComponent("\(instance.stem).counterexample")
         let outURL = folder.appendingPathComponent("logs/\(instance.stem).out")
         let errURL = folder.appendingPathComponent("logs/\(instance.stem).err")
+        let proofURL = folder.appendingPathComponent(CertificateCheck.fileName(stem: instance.stem))
         try? FileManager.default.removeItem(at: resultURL)
+        try? FileManager.default.removeItem(at: proofURL)
         let onnx = benchmark.onnxURL(instance).standardizedFileURL.path
         let vnnlib = benchmark.vnnlibURL(instance).standardizedFileURL.path
         let shell = URL(fileURLWithPath: "/bin/sh")
@@ -105,7 +109,8 @@ public struct BenchRunner: Sendable {
         let outcome: ProcessOutcome
         switch verifier.invocation {
         case let .template(template):
-            let command = VerifierSpec.command(template, onnx: onnx, vnnlib: vnnlib, result: resultURL.path, timeout: timeout)
+            let command = VerifierSpec.command(template, onnx: onnx, vnnlib: vnnlib, result: resultURL.path, timeout: timeout,
+                                               proof: proofURL.path)
             outcome = await ProcessRunner.run(shell, arguments: ["-c", command], environment: options.environment,
                                               standardOutput: outURL, standardError: errURL,
                                               timeLimit: timeout + options.killGrace)
@@ -160,6 +165,10 @@ public struct BenchRunner: Sendable {
             notes.append(String(format: "answered after the %@ s timeout", VerifierSpec.timeoutText(timeout)))
         }
         record.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        if record.verdict == .unsat && verifier.writesCertificates {
+            record.certificate = CertificateCheck.check(proof: proofURL, onnx: benchmark.onnxURL(instance),
+                                                        vnnlib: benchmark.vnnlibURL(instance))
+        }
         return (record, reading.witness, reading.witnessProblem)
     }
 }

@@ -21,10 +21,12 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var note: String?
     /// For `sat`: the stated counterexample run through the network.
     public var witness: WitnessCheck?
+    /// For `unsat` from a verifier that writes proof certificates: what checking it found.
+    public var certificate: CertificateCheck?
 
     public init(verifier: String, onnx: String, vnnlib: String, verdict: ResultWord, word: String, seconds: Double,
                 prepareSeconds: Double = 0, killed: Bool = false, exitStatus: Int32? = nil, note: String? = nil,
-                witness: WitnessCheck? = nil) {
+                witness: WitnessCheck? = nil, certificate: CertificateCheck? = nil) {
         self.verifier = verifier
         self.onnx = onnx
         self.vnnlib = vnnlib
@@ -36,7 +38,11 @@ public struct RunRecord: Sendable, Equatable, Codable {
         self.exitStatus = exitStatus
         self.note = note
         self.witness = witness
+        self.certificate = certificate
     }
+
+    /// `unsat` whose proof certificate was checked and failed (a missing one does not count).
+    public var hasInvalidCertificate: Bool { verdict == .unsat && certificate?.status == .invalid }
 
     /// The instance.
     public var key: InstanceKey { InstanceKey(onnx: onnx, vnnlib: vnnlib) }

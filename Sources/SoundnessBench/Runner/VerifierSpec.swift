@@ -3,9 +3,11 @@ import Foundation
 /// A verifier the runner drives: a name and how to call it.
 ///
 /// - A command template, run by `/bin/sh -c` after substituting the placeholders `{onnx}`,
-///   `{vnnlib}`, `{result}` and `{timeout}` with shell-quoted values; `{onnx}` or `{vnnlib}` must
-///   appear. Without `{result}`, the command's standard output is taken as the result
-///   file (so `certus verify {onnx} {vnnlib} --timeout {timeout}` works as is).
+///   `{vnnlib}`, `{result}`, `{timeout}` and `{proof}` with shell-quoted values; `{onnx}` or
+///   `{vnnlib}` must appear. Without `{result}`, the command's standard output is taken as the
+///   result file (so `certus verify {onnx} {vnnlib} --timeout {timeout}` works as is). With
+///   `{proof}` (a path where the verifier writes a proof certificate, as Certus's `--proof`
+///   does), every `unsat` answer's certificate is checked (`CertificateCheck`).
 /// - A VNN-COMP tool folder holding `prepare_instance.sh` and `run_instance.sh`, called as the
 ///   competition does: `prepare_instance.sh v1 CATEGORY ONNX VNNLIB`, then
 ///   `run_instance.sh v1 CATEGORY ONNX VNNLIB RESULT_FILE TIMEOUT` (VNN-COMP's tool interface).
@@ -21,7 +23,7 @@ public struct VerifierSpec: Sendable, Hashable, Codable {
     public var invocation: Invocation
 
     /// The placeholders a template may use.
-    public static let placeholders: Set<String> = ["onnx", "vnnlib", "result", "timeout"]
+    public static let placeholders: Set<String> = ["onnx", "vnnlib", "result", "timeout", "proof"]
 
     /// Creates a spec after checking it.
     /// - Throws: `SoundnessBenchError.invalidVerifier` for a bad name or template.
@@ -95,7 +97,7 @@ public struct VerifierSpec: Sendable, Hashable, Codable {
             let name = String(rest[rest.index(after: open)..<close])
             guard placeholders.contains(name) else {
                 throw SoundnessBenchError.invalidVerifier(
-                    spec: spec, reason: "unknown placeholder {\(name)}; use {onnx}, {vnnlib}, {result}, {timeout}")
+                    spec: spec, reason: "unknown placeholder {\(name)}; use {onnx}, {vnnlib}, {result}, {timeout}, {proof}")
             }
             used.insert(name)
             rest = rest[rest.index(after: close)...]
@@ -111,9 +113,16 @@ public struct VerifierSpec: Sendable, Hashable, Codable {
         }
     }
 
+    /// Whether the template asks for a proof certificate (`{proof}`).
+    public var writesCertificates: Bool {
+        if case let .template(t) = invocation { return (try? Self.placeholders(in: t, spec: name))?.contains("proof") ?? false }
+        return false
+    }
+
     /// The shell command for one instance (template form).
-    public static func command(_ template: String, onnx: String, vnnlib: String, result: String, timeout: Double) -> String {
-        let values = ["onnx": onnx, "vnnlib": vnnlib, "result": result, "timeout": timeoutText(timeout)]
+    public static func command(_ template: String, onnx: String, vnnlib: String, result: String, timeout: Double,
+                               proof: String = "") -> String {
+        let values = ["onnx": onnx, "vnnlib": vnnlib, "result": result, "timeout": timeoutText(timeout), "proof": proof]
         var output = ""
         var rest = template[...]
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
