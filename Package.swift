@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic", "Bounds"]),
         .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic", "ResultCodec",
                                                .product(name: "HeapModule", package: "swift-collections")]),
-        .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR"]),
+        .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Search"]),
         // The proof-certificate checker: deliberately independent of Bounds, Search and Verifier.
         .target(name: "Certify", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "SMT",
                                                 .product(name: "BigInt", package: "BigInt")]),
