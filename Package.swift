@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "CertusKitTests", dependencies: ["CertusKit", "Verifier", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "Bounds", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Encoding", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "CertifyTests", dependencies: ["Certify", "Verifier", "ONNXImport", "VNNLIB", "NetworkIR", "ExactArithmetic",
                                                          "Z3Backend", "SMT", "TestSupport"]),

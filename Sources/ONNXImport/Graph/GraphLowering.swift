@@ -254,6 +254,18 @@ struct GraphLowering {
     /// One affine layer with the pre-activations of `relus` and the tensors that cross, then a
     /// ReLU layer; afterwards every live tensor is an expression over the ReLU's outputs.
     private mutating func crossReLU(_ relus: [Int]) throws {
+        let crossing = expressions.keys.sorted().filter { index in
+            index == output || pendingConsumers[index].contains { nodes[$0].operation != .relu }
+        }
+        // An offset needs `bias − offset` exact; when a bias makes that impossible, the live
+        // values are stored first, after which every bias is 0 and any offset is exact.
+        let origin = relus.first.flatMap { nodes[$0].origin } ?? nodes[output].origin
+        let needsStoring = crossing.contains { index in
+            let e = expressions[index]!
+            let (lower, _) = IntervalBounds.affine(e.weights, e.bias, lower: stateLower, upper: stateUpper)
+            return lower.indices.contains { lower[$0] < 0 && lower[$0].isFinite && Self.exactOffset(below: lower[$0], bias: e.bias[$0]) == nil }
+        }
+        if needsStoring { _ = try materialize(extra: nil, origin: origin) }
         var rows: [(weights: ArraySlice<Double>, bias: Double)] = []
         var reluRows: [Int: Int] = [:]
         for relu in relus {
@@ -263,9 +275,6 @@ struct GraphLowering {
         }
         // Each crossing value: the rows it occupies (a second one when split) and its offset.
         var crossings: [Int: [(row: Int, negativeRow: Int?, offset: Double)]] = [:]
-        let crossing = expressions.keys.sorted().filter { index in
-            index == output || pendingConsumers[index].contains { nodes[$0].operation != .relu }
-        }
         for index in crossing {
             let e = expressions[index]!
             let (lower, _) = IntervalBounds.affine(e.weights, e.bias, lower: stateLower, upper: stateUpper)
@@ -286,7 +295,6 @@ struct GraphLowering {
             }
             crossings[index] = plan
         }
-        let origin = relus.first.flatMap { nodes[$0].origin } ?? nodes[output].origin
         try checkSize(rows: rows.count, columns: stateSize, origin: origin)
         var weights = Matrix.zeros(rows: rows.count, columns: stateSize)
         for (r, row) in rows.enumerated() { weights.storage.replaceSubrange(weights.row(r).indices, with: row.weights) }
@@ -313,7 +321,7 @@ struct GraphLowering {
     }
 
     /// A double `l′ ≤ lower` such that `bias − l′` is exact (so `relu(x − l′) + l′ = x` holds
-    /// for the stored numbers), or nil when none is found cheaply.
+    /// for the stored numbers), or nil when none is found cheaply. Always found for bias 0.
     static func exactOffset(below lower: Double, bias: Double) -> Double? {
         if ExactDouble.sum(bias, -lower) != nil { return lower }
         let unit = bias.ulp
