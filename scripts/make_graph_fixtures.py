@@ -4,7 +4,7 @@
 Writes into Tests/Fixtures/graph/:
   * small models whose graphs are not single chains: skip connections from the input and from
     hidden layers, Add/Sub of two computed tensors, Concat, Slice, Split, a convolutional residual
-    block, and a chain with Dropout (*.onnx);
+    block, LeakyRelu/Clip/Max/Min, MaxPool, and a chain with Dropout (*.onnx);
   * reference-outputs.json: for every model, its input box and onnxruntime outputs (float32) on
     random points of the box;
   * residual_unsat.vnnlib / residual_sat.vnnlib: properties of residual.onnx, one whose unsafe
@@ -147,12 +147,48 @@ def dropout_chain():
     ])
 
 
+def piecewise():
+    """LeakyRelu, Clip with both bounds and with one, Max with a constant, Min of two tensors."""
+    return model("piecewise", [
+        helper.make_node("Gemm", ["x", "W1", "b1"], ["g1"], transB=1),
+        helper.make_node("LeakyRelu", ["g1"], ["l1"], alpha=0.1),
+        helper.make_node("Clip", ["g1", "low", "high"], ["c1"]),
+        helper.make_node("Clip", ["l1", "", "high"], ["c2"]),
+        helper.make_node("Max", ["c2", "floor"], ["m1"]),
+        helper.make_node("Min", ["c1", "m1"], ["m2"]),
+        helper.make_node("Concat", ["l1", "m2"], ["joined"], axis=1),
+        helper.make_node("Gemm", ["joined", "W2", "b2"], ["y"], transB=1),
+    ], [1, 3], [1, 2], [
+        init("W1", weights(5, 3)), init("b1", weights(5)), init("low", np.asarray(-0.5, dtype=np.float32)),
+        init("high", np.asarray(0.75, dtype=np.float32)), init("floor", weights(5, scale=0.5)),
+        init("W2", weights(2, 10)), init("b2", weights(2)),
+    ])
+
+
+def maxpool_cnn():
+    """Conv, Relu, MaxPool 2x2 stride 2 with padding, MaxPool 3x3 stride 1 on the input added
+    back, Flatten, Gemm."""
+    return model("maxpool_cnn", [
+        helper.make_node("Conv", ["x", "K", "c"], ["k"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["k"], ["q"]),
+        helper.make_node("MaxPool", ["q"], ["p"], kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 1, 1]),
+        helper.make_node("MaxPool", ["x"], ["px"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+        helper.make_node("Concat", ["p", "px"], ["joined"], axis=1),
+        helper.make_node("Flatten", ["joined"], ["f"]),
+        helper.make_node("Gemm", ["f", "W", "b"], ["y"], transB=1),
+    ], [1, 1, 5, 5], [1, 2], [
+        init("K", weights(2, 1, 3, 3)), init("c", weights(2)), init("W", weights(2, 27)), init("b", weights(2)),
+    ])
+
+
 MODELS = [
     ("residual.onnx", residual, -1.0, 1.0),
     ("skip_concat.onnx", skip_concat, -0.5, 1.5),
     ("split_branches.onnx", split_branches, -2.0, 1.0),
     ("conv_residual.onnx", conv_residual, -1.0, 1.0),
     ("dropout_chain.onnx", dropout_chain, -1.0, 1.0),
+    ("piecewise.onnx", piecewise, -1.5, 1.5),
+    ("maxpool_cnn.onnx", maxpool_cnn, -1.0, 1.0),
 ]
 
 

@@ -18,7 +18,8 @@ import TestSupport
         let points: [Point]
     }
 
-    static let graphNames = ["residual.onnx", "skip_concat.onnx", "split_branches.onnx", "conv_residual.onnx"]
+    static let graphNames = ["residual.onnx", "skip_concat.onnx", "split_branches.onnx", "conv_residual.onnx", "piecewise.onnx",
+                             "maxpool_cnn.onnx"]
     static let allNames = graphNames + ["dropout_chain.onnx"]
 
     static func references() throws -> [String: Reference] {

@@ -4,10 +4,10 @@
 /// recorded steps become the node's operation, so both paths read an operator alike.
 extension GraphImporter {
     /// Operators that only the graph importer handles.
-    static let graphOperators: Set<String> = ["Concat", "Slice", "Split"]
+    static let graphOperators: Set<String> = Set(["Concat", "Slice", "Split"]).union(piecewiseOperators)
 
     /// Operators read on more than one computed tensor.
-    static let multipleVariableOperators: Set<String> = ["Add", "Sub", "Concat"]
+    static let multipleVariableOperators: Set<String> = ["Add", "Sub", "Concat", "Max", "Min"]
 
     /// Whether a failure of the chain import means the model needs the graph importer.
     static func callsForGraph(_ error: ONNXError) -> Bool {
@@ -130,6 +130,14 @@ extension GraphImporter {
             for (part, outputName) in zip(parts, node.proto.output) where !outputName.isEmpty {
                 try add(.gather(part.indices.map { .init(operand: 0, index: $0) }), operands: operandIDs, shape: part.shape, output: outputName)
             }
+        case _ where Self.piecewiseOperators.contains(node.opType):
+            if variables.count > 1, let different = shapes.first(where: { $0 != shapes[0] }) {
+                throw node.unsupported("the operands have shapes \(Shapes.describe(shapes[0])) and \(Shapes.describe(different)); \(node.opType) of computed tensors needs equal shapes")
+            }
+            let (nodes, result, shape) = try Self.piecewise(node, operands: operandIDs, shape: shapes[0], nodes: state.nodes)
+            state.nodes = nodes
+            state.producer[outputName] = result
+            state.shapes[outputName] = shape
         case _ where variables.count > 1:
             throw node.unsupported("the node reads \(variables.count) tensors computed from the network input; only \(Self.multipleVariableOperators.sorted().joined(separator: ", ")) may")
         case _ where Self.variableOperators.contains(node.opType):
