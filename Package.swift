@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic", "Bounds"]),
         .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic", "ResultCodec",
                                                .product(name: "HeapModule", package: "swift-collections")]),
-        .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR"]),
+        .target(name: "CertusKit", dependencies: ["Verifier", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "Search"]),
         // The proof-certificate checker: deliberately independent of Bounds, Search and Verifier.
         // SHA-256 (swift-crypto) binds a certificate to its ONNX and VNN-LIB files.
         .target(name: "Certify", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "SMT",
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "CertusKitTests", dependencies: ["CertusKit", "Verifier", "TestSupport"]),
         .testTarget(name: "VNNLIBTests", dependencies: ["VNNLIB", "TestSupport", "ExactArithmetic"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding", "Bounds", "SMT", "NetworkIR", "VNNLIB", "ExactArithmetic"]),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Bounds", "Encoding", "Search", "Z3Backend", "ONNXImport", "VNNLIB", "NetworkIR", "SMT", "ExactArithmetic", "TestSupport"]),
         .testTarget(name: "CertusCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "CertifyTests", dependencies: ["Certify", "Verifier", "ONNXImport", "VNNLIB", "NetworkIR", "ExactArithmetic",
                                                          "Z3Backend", "SMT", "TestSupport"]),

@@ -1,6 +1,7 @@
 import Foundation
 import NetworkIR
 import ONNXImport
+import Search
 import Verifier
 import VNNLIB
 import Z3Backend
@@ -20,8 +21,14 @@ import Z3Backend
 /// print(report.verdict.word)  // unsat
 /// ```
 public struct Instance: Sendable {
+    /// The chain every pass reads. For a model that is not a single chain, the graph lowered
+    /// over the hull of the property's input boxes (`NetworkGraph.chain(lower:upper:)`): exact
+    /// on every point of every case's box, and on sub-boxes of them.
     public var network: Network
     public var specification: Specification
+    /// The imported graph when the model is not a single chain (nil otherwise); counterexamples
+    /// are replayed on it before they are reported.
+    public var graph: NetworkGraph?
 
     /// Why the files do not make an instance; the description names the file (as given) and
     /// the problem in one line.
@@ -48,9 +55,9 @@ public struct Instance: Sendable {
 
     /// Reads the ONNX network at path `model` and the VNN-LIB property at path `property`.
     public init(model: String, property: String) throws(LoadError) {
-        let network: Network
+        let graph: NetworkGraph
         do {
-            network = try ONNXLoader.load(contentsOf: URL(fileURLWithPath: model), fileName: model)
+            graph = try ONNXLoader.loadGraph(contentsOf: URL(fileURLWithPath: model), fileName: model)
         } catch let error as ONNXError {
             throw LoadError(description: error.description)
         } catch let error as NetworkError {
@@ -66,15 +73,64 @@ public struct Instance: Sendable {
         } catch {
             throw LoadError(description: "\(property): \(error)")
         }
+        let network: Network
+        do {
+            network = try Self.lower(graph, over: specification)
+        } catch {
+            throw LoadError(description: "\(error)")
+        }
         try self.init(network: network, specification: specification, modelName: model, propertyName: property)
+        self.graph = graph.isChain ? nil : graph
+    }
+
+    /// `graph` as a chain, exact on the hull of the property's non-empty input boxes (every
+    /// input when the sizes disagree, which `init` then reports, or no box is bounded).
+    static func lower(_ graph: NetworkGraph, over specification: Specification) throws -> Network {
+        let boxes = specification.cases.map(\.box).filter { !$0.isEmpty && $0.count == graph.inputSize }
+        guard !graph.isChain, specification.inputCount == graph.inputSize, !boxes.isEmpty else { return try graph.chain() }
+        var lower = boxes[0].lowerDoubles, upper = boxes[0].upperDoubles
+        for box in boxes.dropFirst() {
+            lower = zip(lower, box.lowerDoubles).map { min($0, $1) }
+            upper = zip(upper, box.upperDoubles).map { max($0, $1) }
+        }
+        return try graph.chain(lower: lower, upper: upper)
     }
 
     /// Decides the property with Z3 as the exact solver: `unsat` (`.holds`) only with a proof,
     /// `sat` (`.violated`) only with a counterexample checked by running the network.
     /// - Parameter start: when the caller's clock started (the time limit counts from there).
+    /// For a graph model, a counterexample is replayed on the graph lowered without a box before
+    /// it is reported, so that its outputs are the model's, whatever rounding the box's offsets
+    /// add to the lowered chain; one the replay does not confirm makes the verdict `unknown`.
     public func verify(options: VerifierOptions = VerifierOptions(), startedAt start: ContinuousClock.Instant = .now) async -> VerificationReport {
-        await Verifier(network: network, specification: specification, options: options, makeSolver: { Z3Solver() })
+        var report = await Verifier(network: network, specification: specification, options: options, makeSolver: { Z3Solver() })
             .verify(startedAt: start)
+        if let graph, case let .violated(found) = report.verdict {
+            report.verdict = Self.replay(found, on: graph, specification: specification)
+        }
+        return report
+    }
+
+    /// The chain that computes the model on every input, inside the property's boxes or not:
+    /// `network` for a chain model, the graph lowered without a box otherwise (slower to bound,
+    /// but right for a witness from elsewhere).
+    /// - Throws: `ONNXError` when that lowering exceeds the dense size limit.
+    public func networkForEveryInput() throws -> Network {
+        try graph?.chain() ?? network
+    }
+
+    /// The counterexample re-measured on `graph` lowered for every input, if that confirms it.
+    static func replay(_ found: ValidatedCounterexample, on graph: NetworkGraph, specification: Specification) -> Verdict {
+        do {
+            let check = try CounterexampleCheck(network: graph.chain(), specification: specification)
+            let replayed = try check.assess(found.input, caseIndex: found.caseIndex)
+            guard ReportingPolicy.vnncomp.accepts(replayed) else {
+                return .unknown(reason: "a counterexample of the lowered network was not confirmed on the model's graph")
+            }
+            return .violated(ValidatedCounterexample(replayed, foundBy: found.foundBy))
+        } catch {
+            return .unknown(reason: "the counterexample could not be replayed on the model's graph: \(error)")
+        }
     }
 
     /// The first input, in a case with a non-empty region, that lacks a lower or an upper bound:

@@ -7,8 +7,10 @@ import SwiftProtobuf
 ///
 /// Supported: the operators of VNN-COMP's fully connected and small convolutional benchmarks
 /// (Gemm, MatMul, Add, Sub, Mul, Div with constant operands, Relu, Flatten, Reshape, Identity,
-/// Constant, Squeeze, Unsqueeze, Transpose, BatchNormalization, Conv with group 1), float32 or
-/// float64 weights, one real input, one output, and a graph that is a single chain.
+/// Constant, Squeeze, Unsqueeze, Transpose, BatchNormalization, Conv with group 1, Dropout at
+/// inference), float32 or float64 weights, one real input and one output. Graphs that are not
+/// single chains (skip connections, `Add`/`Sub` of two computed tensors, `Concat`, `Slice`,
+/// `Split`) are imported as a `NetworkGraph` and lowered to a chain exactly.
 ///
 /// The imported layers hold the stored weights exactly. Two linear operations are folded into
 /// one layer only when every folded entry is exactly representable; batch normalisation is the
@@ -30,6 +32,11 @@ public enum ONNXLoader {
     /// - Complexity: O(file size + entries of the dense layers built).
     public static func load(contentsOf url: URL, fileName: String? = nil) throws -> Network {
         let file = fileName ?? url.lastPathComponent
+        return try load(data: readModelFile(url, file: file), fileName: file)
+    }
+
+    /// The bytes of the model file at `url`, read under the protobuf size limit.
+    private static func readModelFile(_ url: URL, file: String) throws -> Data {
         let data: Data
         do {
             data = try FileReader.contents(of: url, limit: maximumFileSize)
@@ -40,7 +47,7 @@ public enum ONNXLoader {
         } catch let .unreadable(reason) {
             throw ONNXError.unreadableFile(file: file, reason: reason)
         }
-        return try load(data: data, fileName: file)
+        return data
     }
 
     /// Imports a model from its serialized bytes.
@@ -64,9 +71,31 @@ public enum ONNXLoader {
 
     /// Imports an already decoded model (for instance one built in memory by a writer).
     /// - Throws: `ONNXError`.
+    /// A graph that is not a single chain is lowered without a box (`NetworkGraph.chain()`);
+    /// use `loadGraph` and lower it over the property's box to keep bounds tight.
     public static func load(model: Onnx_ModelProto, fileName: String) throws -> Network {
-        var importer = try GraphImporter(model: model, file: fileName)
-        return try importer.importNetwork()
+        try loadGraph(model: model, fileName: fileName).chain()
+    }
+
+    /// Reads the model at `url` as a graph, to be lowered over an input box.
+    /// - Throws: `ONNXError`.
+    public static func loadGraph(contentsOf url: URL, fileName: String? = nil) throws -> NetworkGraph {
+        let file = fileName ?? url.lastPathComponent
+        return try loadGraph(model: decodeModel(data: readModelFile(url, file: file), fileName: file), fileName: file)
+    }
+
+    /// Imports an already decoded model as a graph: a chain when it is one (imported exactly as
+    /// by `load`), otherwise a graph of nodes.
+    /// - Throws: `ONNXError`.
+    public static func loadGraph(model: Onnx_ModelProto, fileName: String) throws -> NetworkGraph {
+        let importer = try GraphImporter(model: model, file: fileName)
+        var chainImporter = importer
+        do {
+            return NetworkGraph(chain: try chainImporter.importNetwork(), file: fileName)
+        } catch let error as ONNXError where GraphImporter.callsForGraph(error) {
+            var graphImporter = importer
+            return try graphImporter.importGraph()
+        }
     }
 
     /// What the protobuf decoder's error means, in words (its enum case names mean nothing to

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CertusKit
 import FileReading
+import NetworkIR
 import Foundation
 import ResultCodec
 import Search
@@ -76,8 +77,14 @@ struct CheckCommand: AsyncParsableCommand {
         case let .failure(problem): throw InputError(description: "\(result): \(problem)")
         }
         let check: CounterexampleCheck
+        let network: Network
         do {
-            check = try CounterexampleCheck(network: instance.network, specification: instance.specification)
+            network = try instance.networkForEveryInput()
+        } catch {
+            throw InputError(description: "\(error)")
+        }
+        do {
+            check = try CounterexampleCheck(network: network, specification: instance.specification)
         } catch {
             throw InputError(description: "\(property): \(error)")
         }
@@ -88,7 +95,7 @@ struct CheckCommand: AsyncParsableCommand {
             throw InputError(description: "\(result): \(error)")
         }
         guard let cex = found, ReportingPolicy.vnncomp.accepts(cex) else {
-            let outputs = instance.network.evaluate(input)
+            let outputs = network.evaluate(input)
             output.status = .invalid
             output.y = outputs
             output.reason = "the witness does not reach the unsafe set (network outputs \(outputs))"

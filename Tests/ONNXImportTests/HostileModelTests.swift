@@ -118,7 +118,8 @@ import Testing
         let model = M.model([M.node("Mat\nl\u{11}", ["x"], ["y"], name: "a\u{2028}b")], inputs: [M.valueInfo("x", [2])],
                             output: M.valueInfo("y", [2]))
         let error = #expect(throws: ONNXError.self) { try M.load(model) }
-        #expect(error?.description == #"test.onnx: node 0 'a\u{2028}b' (Mat\nl\u{11}): operator 'Mat\nl\u{11}' is not supported"#)
+        #expect(error?.description == #"test.onnx: node 0 'a\u{2028}b' (Mat\nl\u{11}): operator 'Mat\nl\u{11}' is not supported (supported: "#
+                + ONNXLoader.supportedOperators.joined(separator: ", ") + ")")
     }
 
     @Test func emptyStreamHasNoGraph() {

@@ -54,7 +54,7 @@ public enum ONNXError: Error, Sendable, Equatable, CustomStringConvertible {
                 ? "\(file): the graph has no input besides initializers; exactly one is supported"
                 : "\(file): the graph has \(inputs.count) real inputs (\(inputs.map { "'\($0)'" }.joined(separator: ", "))); exactly one is supported"
         case let .unsupportedOperator(file, node):
-            "\(file): \(node): operator '\(node.opType)' is not supported"
+            "\(file): \(node): operator '\(node.opType)' is not supported (supported: \(ONNXLoader.supportedOperators.joined(separator: ", ")))"
         case let .missingAttribute(file, node, attribute):
             "\(file): \(node): required attribute '\(attribute)' is missing"
         case let .unsupportedAttribute(file, node, attribute, value):

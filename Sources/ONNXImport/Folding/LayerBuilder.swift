@@ -13,6 +13,9 @@ struct LayerBuilder {
     private var layers: [Layer] = []
     /// The linear step not yet stored, with the node that produced it.
     private var pending: (step: AffineStep, origin: NodeLocation)?
+    /// Every linear step and division appended, unfolded, in order: what one node computes,
+    /// when the graph importer runs a single node through a fresh builder.
+    private(set) var recorded: [GraphNode.LinearOperation] = []
 
     init(file: String) {
         self.file = file
@@ -29,6 +32,7 @@ struct LayerBuilder {
     /// Appends a linear step, folding it into the pending one when that is exact.
     mutating func append(_ step: AffineStep, from node: NodeLocation) throws {
         if step.isIdentity { return }
+        recorded.append(.step(step))
         guard let previous = pending else {
             pending = (step, node)
             return
@@ -55,6 +59,7 @@ struct LayerBuilder {
 
     /// Appends `y_i = x_i / divisors_i`.
     mutating func appendDivide(_ divisors: [Double]) throws {
+        recorded.append(.divide(divisors))
         try flush()
         layers.append(.divide(divisors: divisors))
     }

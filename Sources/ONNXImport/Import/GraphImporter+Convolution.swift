@@ -111,7 +111,7 @@ extension GraphImporter {
     }
 
     /// The leading padding and the output size of each spatial axis, from `pads` or `auto_pad`.
-    private static func convolutionGeometry(_ node: NodeContext, _ attributes: NodeAttributes, input: [Int], kernel: [Int],
+    static func convolutionGeometry(_ node: NodeContext, _ attributes: NodeAttributes, input: [Int], kernel: [Int],
                                             strides: [Int], dilations: [Int]) throws -> (padBegin: [Int], outSize: [Int]) {
         let rank = input.count
         let autoPad = try attributes.string("auto_pad") ?? "NOTSET"

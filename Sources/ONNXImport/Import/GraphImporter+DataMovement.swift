@@ -1,5 +1,5 @@
-/// Operators that only reshape or reorder a tensor: `Identity`, `Flatten`, `Reshape`,
-/// `Squeeze`, `Unsqueeze` and `Transpose`.
+/// Operators that only reshape or reorder a tensor: `Identity`, `Dropout` (inference mode),
+/// `Flatten`, `Reshape`, `Squeeze`, `Unsqueeze` and `Transpose`.
 extension GraphImporter {
     /// The shape after a data-movement node and, when the node reorders the row-major
     /// elements (a non-trivial `Transpose`), the source index of every result element.
@@ -22,6 +22,8 @@ extension GraphImporter {
             return (try unsqueezed(node, shape: shape), nil)
         case "Transpose":
             return try transposed(node, shape: shape)
+        case "Dropout":
+            return (try droppedOut(node, shape: shape), nil)
         default:  // Identity
             _ = try node.attributes([])
             try node.requireInputCount(1...1)
@@ -29,8 +31,21 @@ extension GraphImporter {
         }
     }
 
+    /// ONNX Dropout at inference: the identity (its `ratio` only matters when training). A
+    /// `training_mode` input would make it random, so only an absent one is accepted; the
+    /// optional mask output is not produced, and a node reading it is reported as reading an
+    /// unknown tensor.
+    private static func droppedOut(_ node: NodeContext, shape: [Int]) throws -> [Int] {
+        _ = try node.attributes(["ratio", "seed", "is_test"])
+        try node.requireInputCount(1...3)
+        guard node.operands.count < 3 || { if case .absent = node.operands[2] { true } else { false } }() else {
+            throw node.unsupported("Dropout with a training_mode input is not supported; export the model in inference mode")
+        }
+        return shape
+    }
+
     /// `axis` in `-rank..<rank` (or `...rank` when `inclusiveEnd`) as a non-negative index.
-    private static func normalisedAxis(_ axis: Int, rank: Int, inclusiveEnd: Bool = false,
+    static func normalisedAxis(_ axis: Int, rank: Int, inclusiveEnd: Bool = false,
                                        node: NodeContext, attribute: String) throws -> Int {
         let upper = inclusiveEnd ? rank : rank - 1
         guard axis >= -rank, axis <= upper else {

@@ -1,7 +1,7 @@
 /// Routing of each node to the code that imports its operator.
 extension GraphImporter {
     /// Operators that only move data; they are folded when all their inputs are constants.
-    static let dataMovementOperators: Set<String> = ["Identity", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose"]
+    static let dataMovementOperators: Set<String> = ["Identity", "Dropout", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose"]
 
     /// Operators Certus imports when they read the variable tensor.
     static let variableOperators: Set<String> = dataMovementOperators.union(

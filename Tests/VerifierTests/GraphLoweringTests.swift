@@ -1,0 +1,71 @@
+import Bounds
+import Encoding
+import ExactArithmetic
+import Foundation
+import NetworkIR
+import ONNXImport
+import SMT
+import Testing
+import TestSupport
+import Z3Backend
+
+/// Graph models lowered to chains, seen by the passes that read chains: interval bounds enclose
+/// the graph's outputs, and the exact Z3 encoding of the lowered chain computes the graph.
+@Suite struct GraphLoweringTests {
+    static let boxes: [(name: String, lower: Double, upper: Double)] = [
+        ("residual.onnx", -1, 1), ("skip_concat.onnx", -0.5, 1.5), ("split_branches.onnx", -2, 1), ("conv_residual.onnx", -1, 1),
+        ("piecewise.onnx", -1.5, 1.5), ("maxpool_cnn.onnx", -1, 1),
+    ]
+
+    static func lowered(_ index: Int) throws -> (graph: NetworkGraph, network: Network, lower: [Double], upper: [Double]) {
+        let (name, low, high) = boxes[index]
+        let graph = try ONNXLoader.loadGraph(contentsOf: Fixtures.url("graph/\(name)"))
+        let lower = Array(repeating: low, count: graph.inputSize), upper = Array(repeating: high, count: graph.inputSize)
+        return (graph, try graph.chain(lower: lower, upper: upper), lower, upper)
+    }
+
+    /// Interval bounds of the lowered chain over the box enclose the graph's outputs at
+    /// sampled points (corners included).
+    @Test(arguments: 0..<6)
+    func intervalBoundsEncloseSampledOutputs(_ index: Int) throws {
+        let (graph, network, lower, upper) = try Self.lowered(index)
+        let bounds = try IntervalPropagation().bounds(of: network, input: IntervalVector(lower: lower, upper: upper))
+        let output = try #require(bounds.layers.last)
+        var generator = SystemRandomNumberGenerator()
+        for sample in 0..<300 {
+            let x = lower.indices.map { i in
+                sample < 2 ? (sample == 0 ? lower[i] : upper[i]) : Double.random(in: lower[i]...upper[i], using: &generator)
+            }
+            for (j, y) in graph.evaluate(x).enumerated() {
+                #expect(output.lower[j] <= y && y <= output.upper[j], "\(Self.boxes[index].name) output \(j) = \(y) at \(x)")
+            }
+        }
+    }
+
+    /// With the inputs fixed to a point of the box, Z3's model of the lowered chain's exact
+    /// encoding gives the graph's outputs (to float64 rounding of the graph's evaluation).
+    @Test(arguments: 0..<6)
+    func exactEncodingComputesTheGraph(_ index: Int) throws {
+        let (graph, network, lower, upper) = try Self.lowered(index)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3 {
+            let x = lower.indices.map { Double.random(in: lower[$0]...upper[$0], using: &generator) }
+            let solver = Z3Solver()
+            let encoded = NetworkEncoder(network: network).encode(into: solver)
+            for (variable, value) in zip(encoded.inputs, x) {
+                solver.add(.equal(.variable(variable), .constant(Rational(exactly: value)!)))
+            }
+            guard case let .sat(model) = solver.check(timeout: .seconds(30)) else {
+                Issue.record("the encoding with fixed inputs is not satisfiable")
+                return
+            }
+            let expected = graph.evaluate(x)
+            for (j, form) in encoded.outputs.enumerated() {
+                var value = form.constant
+                for (variable, coefficient) in form.coefficients { value = value + coefficient * model[variable.id] }
+                #expect(abs(value.toDouble() - expected[j]) <= 1e-9 * max(1, abs(expected[j])),
+                        "\(Self.boxes[index].name) output \(j): Z3 \(value.toDouble()) vs graph \(expected[j])")
+            }
+        }
+    }
+}
