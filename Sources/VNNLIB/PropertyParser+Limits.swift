@@ -5,8 +5,13 @@ extension PropertyParser {
         public var maximumFileSize: Int
         /// The deepest nesting of parentheses. Default 10,000.
         public var maximumDepth: Int
-        /// The most cases the disjunctive normal form may have. Default 100,000.
-        public var maximumCases: Int
+        /// The most memory, in bytes, the cases of the disjunctive normal form may take, as
+        /// `SpecificationCase.estimatedBytes` counts it. Default 256 MiB. The bound is on memory
+        /// rather than on the number of cases because honest files differ by orders of magnitude
+        /// in case size: a learned-index property has 120,000 cases of one input each (about
+        /// 40 MB), while a file crafted to multiply disjunctions over a 3,072-input box reaches
+        /// the limit after a few hundred cases, in well under a second.
+        public var maximumCaseBytes: Int
         /// The most digits a numeral may have (before any exponent). Default 1,000, enough to
         /// spell out any double exactly (at most 767 significant digits).
         public var maximumNumeralDigits: Int
@@ -20,12 +25,12 @@ extension PropertyParser {
         public var maximumNumberBits: Int
 
         /// Creates limits; each defaults to the value documented on its property.
-        public init(maximumFileSize: Int = 256 << 20, maximumDepth: Int = 10_000, maximumCases: Int = 100_000,
+        public init(maximumFileSize: Int = 256 << 20, maximumDepth: Int = 10_000, maximumCaseBytes: Int = 256 << 20,
                     maximumNumeralDigits: Int = 1_000, maximumNumeralExponent: Int = 1_000,
                     maximumNumberBits: Int = 1 << 15) {
             self.maximumFileSize = maximumFileSize
             self.maximumDepth = maximumDepth
-            self.maximumCases = maximumCases
+            self.maximumCaseBytes = maximumCaseBytes
             self.maximumNumeralDigits = maximumNumeralDigits
             self.maximumNumeralExponent = maximumNumeralExponent
             self.maximumNumberBits = maximumNumberBits

@@ -18,7 +18,7 @@ public enum PropertyParser {
     /// Parses the property file at `url`.
     /// - Parameters:
     ///   - url: a file URL; error messages name it by `url.relativePath`.
-    ///   - limits: file size, nesting depth and case count caps.
+    ///   - limits: file size, nesting depth and case memory caps.
     /// - Returns: the normalised property.
     /// - Throws: `VNNLIBError`: `.unreadableFile`, `.fileTooLarge`, or any error in the text.
     /// - Complexity: linear in the file, plus the size of the cases produced.
@@ -46,7 +46,7 @@ public enum PropertyParser {
     /// - Parameters:
     ///   - text: the VNN-LIB text.
     ///   - fileName: the name error messages use for the text.
-    ///   - limits: size, nesting depth and case count caps.
+    ///   - limits: size, nesting depth and case memory caps.
     /// - Returns: the normalised property.
     /// - Throws: `VNNLIBError` for the first problem in the text.
     /// - Complexity: linear in the text, plus the size of the cases produced.
@@ -59,7 +59,7 @@ public enum PropertyParser {
     ///   - bytes: the file's contents; not required to be valid UTF-8 (invalid bytes are
     ///     reported with their position).
     ///   - fileName: the name error messages use for the text.
-    ///   - limits: size, nesting depth and case count caps.
+    ///   - limits: size, nesting depth and case memory caps.
     /// - Returns: the normalised property.
     /// - Throws: `VNNLIBError` for the first problem in the bytes.
     /// - Complexity: linear in the bytes, plus the size of the cases produced.
