@@ -1,7 +1,8 @@
 extension PropertyParser {
     /// Caps that keep hostile or broken input from exhausting memory, stack or time.
     public struct Limits: Sendable, Hashable {
-        /// The largest file (or text), in bytes, that is read at all. Default 256 MiB.
+        /// The largest file (or text), in bytes, that is read at all. Default 256 MiB; never
+        /// more than 4 GiB − 1 (`readableFileSize`), since the reader stores positions in 32 bits.
         public var maximumFileSize: Int
         /// The deepest nesting of parentheses. Default 10,000.
         public var maximumDepth: Int
@@ -23,6 +24,9 @@ extension PropertyParser {
         /// have. Default 32,768 (about 9,900 decimal digits); without it, nested products of
         /// large numerals would grow without bound.
         public var maximumNumberBits: Int
+
+        /// `maximumFileSize`, capped below 4 GiB so every position fits the reader's 32 bits.
+        public var readableFileSize: Int { min(maximumFileSize, Int(UInt32.max) - 1) }
 
         /// Creates limits; each defaults to the value documented on its property.
         public init(maximumFileSize: Int = 256 << 20, maximumDepth: Int = 10_000, maximumCaseBytes: Int = 256 << 20,

@@ -32,7 +32,7 @@ public enum PropertyParser {
     static func readBytes(of url: URL, limits: Limits) throws -> [UInt8] {
         let path = url.relativePath
         do {
-            return [UInt8](try FileReader.contents(of: url, limit: limits.maximumFileSize))
+            return [UInt8](try FileReader.contents(of: url, limit: limits.readableFileSize))
         } catch let .tooLarge(size?, limit) {
             throw VNNLIBError.fileTooLarge(path: path, size: size, limit: limit)
         } catch let .tooLarge(nil, limit) {
@@ -64,8 +64,8 @@ public enum PropertyParser {
     /// - Throws: `VNNLIBError` for the first problem in the bytes.
     /// - Complexity: linear in the bytes, plus the size of the cases produced.
     public static func parse(bytes: [UInt8], fileName: String, limits: Limits = Limits()) throws -> Specification {
-        guard bytes.count <= limits.maximumFileSize else {
-            throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.maximumFileSize)
+        guard bytes.count <= limits.readableFileSize else {
+            throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.readableFileSize)
         }
         var interpreter = PropertyInterpreter(bytes: bytes, fileName: fileName, limits: limits)
         return try interpreter.run()
