@@ -9,8 +9,8 @@ extension PropertyParser {
         /// The most memory, in bytes, the cases of the disjunctive normal form may take, as
         /// `SpecificationCase.estimatedBytes` counts it. Default 256 MiB. The bound is on memory
         /// rather than on the number of cases because honest files differ by orders of magnitude
-        /// in case size: a learned-index property has 120,000 cases of one input each (about
-        /// 40 MB), while a file crafted to multiply disjunctions over a 3,072-input box reaches
+        /// in case size: a learned-index property has 120,000 cases of one input each
+        /// (tens of MB), while a file crafted to multiply disjunctions over a 3,072-input box reaches
         /// the limit after a few hundred cases, in well under a second.
         public var maximumCaseBytes: Int
         /// The most digits a numeral may have (before any exponent). Default 1,000, enough to
