@@ -114,6 +114,8 @@ def main():
                        "--result", result_file] + args.extra.split()
                 run = run_limited(cmd, t + 30)
                 word, error = classify(run, onnx_path)
+                # The data's folder is the machine's, not the result's: name it by its variable.
+                error = error.replace(args.benchmarks.rstrip("/"), "$CERTUS_BENCHMARKS")
                 witness = check_witness(args.certus, onnx_path, vnnlib_path, result_file) if word == "sat" else ""
                 expected = truth.get((benchmark, onnx, vnnlib), "?")
                 wrong = is_wrong(word, expected)
