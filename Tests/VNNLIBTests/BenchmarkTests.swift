@@ -99,7 +99,7 @@ import Testing
 
     /// The learned-index property of VNN-COMP 2024's nn4sys: one `or` of 120,000 disjuncts, each
     /// with its own tiny interval of X_0 and a bound on Y_0, two bounds per interval. It used to
-    /// pass a 100,000-case count cap; cases are now capped by memory, which it stays far below.
+    /// pass a 100,000-case count cap; cases are now capped by memory, which it stays below.
     @Test func learnedIndexPropertyOf120000CasesParses() throws {
         let root = try #require(Fixtures.vnncomp2021).deletingLastPathComponent()
         let url = root.appendingPathComponent("vnncomp2024/nn4sys_2023/vnnlib/lindex_60000.vnnlib")
