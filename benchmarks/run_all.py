@@ -82,7 +82,9 @@ def main():
                    help="folder holding vnncomp2022, vnncomp2024, ... (default: $CERTUS_BENCHMARKS)")
     p.add_argument("--years", nargs="+", default=["vnncomp2022", "vnncomp2024"])
     p.add_argument("--only", default=None, help="regex on the benchmark folder's name")
-    p.add_argument("--every", type=int, default=1, help="every N-th instance of each benchmark, from the first")
+    p.add_argument("--every", type=int, default=1, help="every N-th instance of each benchmark, from --first")
+    p.add_argument("--first", type=int, default=0,
+                   help="index of the first instance taken (0-based; --every 2 --first 1 is the other half)")
     p.add_argument("--timeout-cap", type=float, default=None, help="at most this many seconds per instance")
     p.add_argument("--certus", default=os.path.join(ROOT, ".build", "release", "certus"))
     p.add_argument("--extra", default="", help="more certus verify options")
@@ -98,9 +100,9 @@ def main():
         out.writerow(["year", "benchmark", "onnx", "vnnlib", "timeout", "result", "seconds", "truth", "wrong",
                       "witness", "peak_mib", "error"])
         for year, benchmark in benchmark_folders(args.benchmarks, args.years, args.only):
-            selection = SimpleNamespace(benchmarks=args.benchmarks, category=benchmark, every=args.every,
+            selection = SimpleNamespace(benchmarks=args.benchmarks, category=benchmark, every=1,
                                         select=None, nets=None)
-            rows = load_instances(selection)
+            rows = load_instances(selection)[args.first::args.every]
             truth = load_truth(selection)
             base = os.path.join(args.benchmarks, year, benchmark)
             results = []
