@@ -12,18 +12,21 @@
 /// whose box becomes empty are dropped at once, which prunes the product early. Cases come out
 /// case-major: the cases that refine one earlier case (one input box, say) stay adjacent.
 ///
-/// An explicit stack replaces recursion, and the number of cases is capped.
+/// An explicit stack replaces recursion, and the memory the cases take is capped
+/// (`SpecificationCase.estimatedBytes`), not their number: a file may honestly hold 120,000
+/// one-input cases (a learned-index property), while a file crafted to multiply disjunctions
+/// over a large box must stop early.
 struct CaseExpansion {
     let formula: PropertyFormula
-    let maximumCases: Int
+    let maximumBytes: Int
     /// The first case dropped for an empty box, as a sentence for the user (`X_0 must be at
     /// least 1 and at most 0 (p.vnnlib:4:9)`), so an `unsat` from an empty input region can
     /// say why.
     private(set) var firstContradiction: String?
 
-    init(formula: PropertyFormula, maximumCases: Int) {
+    init(formula: PropertyFormula, maximumBytes: Int) {
         self.formula = formula
-        self.maximumCases = maximumCases
+        self.maximumBytes = maximumBytes
     }
 
     /// One open conjunction or disjunction. Frames are mutated in place on the stack so their
@@ -41,13 +44,19 @@ struct CaseExpansion {
         var next = 0
         /// Conjunction: the current cases. Disjunction: the cases each disjunct extends.
         var cases: [SpecificationCase]
-        /// Disjunction: the cases produced so far.
+        /// Conjunction: the estimated bytes of `cases`.
+        var bytes = 0
+        /// Disjunction: the cases produced so far, and their estimated bytes.
         var accumulated: [SpecificationCase] = []
+        var accumulatedBytes = 0
     }
+
+    /// Cases with the memory they are estimated to take.
+    private typealias Cases = (cases: [SpecificationCase], bytes: Int)
 
     /// What entering a subformula gives: its finished cases, or a frame still to run.
     private enum Entry {
-        case done([SpecificationCase])
+        case done(Cases)
         case frame(Frame)
     }
 
@@ -65,15 +74,16 @@ struct CaseExpansion {
     }
 
     /// The cases of `root` over `inputCount` inputs, in order, empty-box cases removed.
-    /// - Throws: `VNNLIBError.tooManyCases` at the disjunction where the count passes the cap.
+    /// - Throws: `VNNLIBError.tooManyCases` at the disjunction where the cases' estimated
+    ///   memory passes the cap.
     /// - Complexity: O(size of the formula + size of the cases produced).
     mutating func cases(of root: PropertyFormula.Reference, inputCount: Int) throws -> [SpecificationCase] {
         let start = SpecificationCase(box: InputBox(unboundedOver: inputCount), outputConstraints: [])
         var frames: [Frame] = []
         // The result of the frame (or entry) that finished last, for the frame below it.
-        var delivered: [SpecificationCase]?
+        var delivered: Cases?
         switch enter(root, [start]) {
-        case let .done(cases): return cases
+        case let .done(result): return result.cases
         case let .frame(frame): frames.append(frame)
         }
         while !frames.isEmpty {
@@ -81,12 +91,13 @@ struct CaseExpansion {
             switch frames[top].kind {
             case .conjunction:
                 if let result = delivered {
-                    frames[top].cases = result
+                    (frames[top].cases, frames[top].bytes) = result
                     delivered = nil
                 }
                 let next = frames[top].next
                 if frames[top].cases.isEmpty || next == frames[top].ors.count {
-                    delivered = frames.removeLast().cases
+                    let finished = frames.removeLast()
+                    delivered = (finished.cases, finished.bytes)
                     continue
                 }
                 frames[top].next += 1
@@ -95,15 +106,18 @@ struct CaseExpansion {
                 frames.append(Frame(kind: .disjunction, node: node, disjuncts: disjuncts, cases: frames[top].cases))
             case .disjunction:
                 if let result = delivered {
-                    frames[top].accumulated += result
+                    frames[top].accumulated += result.cases
+                    frames[top].accumulatedBytes += result.bytes
                     delivered = nil
-                    guard frames[top].accumulated.count <= maximumCases else {
-                        throw VNNLIBError.tooManyCases(formula.locations[frames[top].node], limit: maximumCases)
+                    guard frames[top].accumulatedBytes <= maximumBytes else {
+                        throw VNNLIBError.tooManyCases(formula.locations[frames[top].node], limitBytes: maximumBytes,
+                                                       cases: frames[top].accumulated.count)
                     }
                 }
                 let next = frames[top].next, width = frames[top].disjuncts.count
                 if next == frames[top].cases.count * width {
-                    delivered = frames.removeLast().accumulated
+                    let finished = frames.removeLast()
+                    delivered = (finished.accumulated, finished.accumulatedBytes)
                     continue
                 }
                 frames[top].next += 1
@@ -115,7 +129,7 @@ struct CaseExpansion {
                 }
             }
         }
-        return delivered ?? []
+        return delivered?.cases ?? []
     }
 
     /// Starts `extend(input, reference)`: collects the atoms and disjunctions of the conjunction
@@ -130,7 +144,7 @@ struct CaseExpansion {
             case .constant(true):
                 continue
             case .constant(false):
-                return .done([])
+                return .done(([], 0))
             case let .node(index):
                 switch formula.nodes[index] {
                 case let .atom(atom): atoms.append((atom, index))
@@ -141,6 +155,9 @@ struct CaseExpansion {
         }
         var cases: [SpecificationCase] = []
         cases.reserveCapacity(input.count)
+        // A bound on an input writes the case's box, which then stops sharing its parent's storage.
+        let writesBox = atoms.contains { if case .inputBound = $0.atom { true } else { false } }
+        var bytes = 0
         caseLoop: for var c in input {
             for (atom, node) in atoms where !c.constrain(with: atom) {
                 if firstContradiction == nil, case let .inputBound(i, _, _, _) = atom,
@@ -149,9 +166,10 @@ struct CaseExpansion {
                 }
                 continue caseLoop
             }
+            bytes += c.estimatedBytes(countingBox: writesBox)
             cases.append(c)
         }
-        if ors.isEmpty || cases.isEmpty { return .done(cases) }
-        return .frame(Frame(kind: .conjunction, ors: ors, cases: cases))
+        if ors.isEmpty || cases.isEmpty { return .done((cases, bytes)) }
+        return .frame(Frame(kind: .conjunction, ors: ors, cases: cases, bytes: bytes))
     }
 }

@@ -118,10 +118,10 @@ extension PropertyInterpreter {
         }
         switch relation {
         case .equal:
-            return .inputBound(index: index, lower: value, upper: value, strict: nil)
+            return .inputBound(index: index, bound: value, side: .both, strict: false)
         case .lessOrEqual, .greaterOrEqual:
             let isUpper = (relation == .lessOrEqual) == variableOnLeft
-            return .inputBound(index: index, lower: isUpper ? nil : value, upper: isUpper ? value : nil, strict: nil)
+            return .inputBound(index: index, bound: value, side: isUpper ? .upper : .lower, strict: false)
         case .less, .greater, .notEqual:
             return nil
         }

@@ -44,7 +44,7 @@ struct PropertyInterpreter {
         let inputCount = try checkedCount(inputDeclarations, prefix: "X")
         let outputCount = try checkedCount(outputDeclarations, prefix: "Y")
         let root = formula.and(assertions, at: SourceLocation(fileName: reader.fileName, line: 1, column: 1))
-        var expansion = CaseExpansion(formula: formula, maximumCases: limits.maximumCases)
+        var expansion = CaseExpansion(formula: formula, maximumBytes: limits.maximumCaseBytes)
         let cases = try expansion.cases(of: root, inputCount: inputCount)
         let reason = expansion.emptinessReason(of: cases)
         return Specification(inputCount: inputCount, outputCount: outputCount, cases: cases, emptinessReason: reason)

@@ -18,7 +18,7 @@ public enum PropertyParser {
     /// Parses the property file at `url`.
     /// - Parameters:
     ///   - url: a file URL; error messages name it by `url.relativePath`.
-    ///   - limits: file size, nesting depth and case count caps.
+    ///   - limits: file size, nesting depth and case memory caps.
     /// - Returns: the normalised property.
     /// - Throws: `VNNLIBError`: `.unreadableFile`, `.fileTooLarge`, or any error in the text.
     /// - Complexity: linear in the file, plus the size of the cases produced.
@@ -32,7 +32,7 @@ public enum PropertyParser {
     static func readBytes(of url: URL, limits: Limits) throws -> [UInt8] {
         let path = url.relativePath
         do {
-            return [UInt8](try FileReader.contents(of: url, limit: limits.maximumFileSize))
+            return [UInt8](try FileReader.contents(of: url, limit: limits.readableFileSize))
         } catch let .tooLarge(size?, limit) {
             throw VNNLIBError.fileTooLarge(path: path, size: size, limit: limit)
         } catch let .tooLarge(nil, limit) {
@@ -46,7 +46,7 @@ public enum PropertyParser {
     /// - Parameters:
     ///   - text: the VNN-LIB text.
     ///   - fileName: the name error messages use for the text.
-    ///   - limits: size, nesting depth and case count caps.
+    ///   - limits: size, nesting depth and case memory caps.
     /// - Returns: the normalised property.
     /// - Throws: `VNNLIBError` for the first problem in the text.
     /// - Complexity: linear in the text, plus the size of the cases produced.
@@ -59,13 +59,13 @@ public enum PropertyParser {
     ///   - bytes: the file's contents; not required to be valid UTF-8 (invalid bytes are
     ///     reported with their position).
     ///   - fileName: the name error messages use for the text.
-    ///   - limits: size, nesting depth and case count caps.
+    ///   - limits: size, nesting depth and case memory caps.
     /// - Returns: the normalised property.
     /// - Throws: `VNNLIBError` for the first problem in the bytes.
     /// - Complexity: linear in the bytes, plus the size of the cases produced.
     public static func parse(bytes: [UInt8], fileName: String, limits: Limits = Limits()) throws -> Specification {
-        guard bytes.count <= limits.maximumFileSize else {
-            throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.maximumFileSize)
+        guard bytes.count <= limits.readableFileSize else {
+            throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.readableFileSize)
         }
         var interpreter = PropertyInterpreter(bytes: bytes, fileName: fileName, limits: limits)
         return try interpreter.run()

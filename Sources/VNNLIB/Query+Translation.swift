@@ -191,7 +191,7 @@ extension Query {
             conjuncts.append(property.atom(Atom.classify(below, .lessOrEqual), at: start))
         }
         let root = property.and(conjuncts, at: start)
-        var expansion = CaseExpansion(formula: property, maximumCases: limits.maximumCases)
+        var expansion = CaseExpansion(formula: property, maximumBytes: limits.maximumCaseBytes)
         let cases = try expansion.cases(of: root, inputCount: layout.inputCount)
         let reason = expansion.emptinessReason(of: cases, numbering: " (product input numbering)")
         return Specification(inputCount: layout.inputCount, outputCount: layout.outputCount, cases: cases, emptinessReason: reason)

@@ -45,8 +45,8 @@ public enum QueryParser {
     /// - Throws: `VNNLIBError` for the first problem in the bytes.
     /// - Complexity: linear in the bytes (assertions are kept, not expanded; see `translate`).
     public static func parse(bytes: [UInt8], fileName: String, limits: PropertyParser.Limits = .init()) throws -> Query {
-        guard bytes.count <= limits.maximumFileSize else {
-            throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.maximumFileSize)
+        guard bytes.count <= limits.readableFileSize else {
+            throw VNNLIBError.fileTooLarge(path: fileName, size: bytes.count, limit: limits.readableFileSize)
         }
         var interpreter = QueryInterpreter(bytes: bytes, fileName: fileName, limits: limits)
         return try interpreter.run()

@@ -36,6 +36,9 @@ struct SExpressionReader {
         let (first, _) = try lexer.next()
         switch first.kind {
         case .endOfFile:
+            // The capacity kept between commands can be a whole file's worth of nodes (one
+            // `assert` of 120,000 disjuncts); give it back before the cases are expanded.
+            expression = SExpression()
             return nil
         case .leftParenthesis:
             break

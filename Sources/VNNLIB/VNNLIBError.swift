@@ -33,8 +33,9 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
     case missingDeclaration(SourceLocation, missing: String, declared: String)
     /// A product with more than one factor that mentions a variable.
     case nonlinearProduct(SourceLocation)
-    /// The disjunctive normal form has more cases than the limit.
-    case tooManyCases(SourceLocation, limit: Int)
+    /// The cases of the disjunctive normal form would take more memory than the limit
+    /// (`limitBytes`); `cases` were built when the expansion stopped.
+    case tooManyCases(SourceLocation, limitBytes: Int, cases: Int)
     /// A VNN-LIB 2.0 query that breaks one of the standard's rules (scoping, typing, network
     /// equivalence) or uses a feature Certus does not verify; `message` says which.
     case invalidQuery(SourceLocation, message: String)
@@ -48,7 +49,7 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
              let .numberTooLarge(l, _), let .nestingTooDeep(l, _),
              let .unknownCommand(l, _), let .wrongArgumentCount(l, _, _, _), let .invalidVariableName(l, _),
              let .duplicateDeclaration(l, _, _), let .undeclaredVariable(l, _), let .missingDeclaration(l, _, _),
-             let .nonlinearProduct(l), let .tooManyCases(l, _), let .invalidQuery(l, _):
+             let .nonlinearProduct(l), let .tooManyCases(l, _, _), let .invalidQuery(l, _):
             l
         }
     }
@@ -94,10 +95,15 @@ public enum VNNLIBError: Error, Hashable, CustomStringConvertible {
             "\(l): '\(declared)' is declared but '\(missing)' is not (indices must run from 0 without gaps)"
         case let .nonlinearProduct(l):
             "\(l): non-linear product: at most one factor of '*' may mention a variable"
-        case let .tooManyCases(l, limit):
-            "\(l): the property has more than \(limit) cases in disjunctive normal form"
+        case let .tooManyCases(l, limitBytes, cases):
+            "\(l): the property's disjunctive normal form needs more than \(Self.mebibytes(limitBytes)) of memory (\(cases) cases so far); the disjunctions multiply out too far"
         case let .invalidQuery(l, message):
             "\(l): \(message)"
         }
+    }
+
+    /// `256 MiB`, or bytes when below one MiB (a test's small limit).
+    private static func mebibytes(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
     }
 }

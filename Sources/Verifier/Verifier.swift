@@ -76,15 +76,7 @@ public struct Verifier: Sendable {
     private func cheapProofs(deadline: ContinuousClock.Instant?) async -> [Int: (CaseResult, CaseOutcome)] {
         // Cases with the same box share their network bounds (`CaseBounding.analyse(cases:)`);
         // boxes run concurrently.
-        var groups: [[Int]] = []
-        var groupOfBox: [InputBox: Int] = [:]
-        for (index, specCase) in specification.cases.enumerated() {
-            if let g = groupOfBox[specCase.box] { groups[g].append(index) } else {
-                groupOfBox[specCase.box] = groups.count
-                groups.append([index])
-            }
-        }
-        let boxGroups = groups
+        let boxGroups = Self.groupsSharingBox(Array(specification.cases.indices), of: specification)
         let grouped = await concurrently(count: boxGroups.count, jobs: options.jobs, deadline: deadline) { g in
             let start = ContinuousClock.now
             let members = boxGroups[g]
@@ -249,14 +241,16 @@ public struct Verifier: Sendable {
         return results
     }
 
-    /// The open cases grouped by equal input boxes, each group in case order.
+    /// The open cases grouped by equal input boxes, each group in case order, groups in the
+    /// order of their first case. Hashed, so 120,000 cases over 60,000 boxes (a learned-index
+    /// property) group in linear time, not in 60,000² box comparisons.
     static func groupsSharingBox(_ cases: [Int], of specification: Specification) -> [[Int]] {
         var groups: [[Int]] = []
+        var groupOfBox: [InputBox: Int] = [:]
         for index in cases {
             let box = specification.cases[index].box
-            if let g = groups.firstIndex(where: { specification.cases[$0[0]].box == box }) {
-                groups[g].append(index)
-            } else {
+            if let g = groupOfBox[box] { groups[g].append(index) } else {
+                groupOfBox[box] = groups.count
                 groups.append([index])
             }
         }

@@ -187,6 +187,13 @@ struct Scratch {
             (two + "(assert (<= (* \(String(repeating: "1e1000 ", count: 10))X_0) 1))\n", "product.vnnlib:5:13: the product's exact value needs more than"),
         ]
         let names = ["depth", "dup", "undeclared", "numeral", "product"]
+        // Disjunctions crafted to multiply out: each of twelve writes a bound of a 1,000-input
+        // box, 4,096 copies of the box in all; the case memory cap stops them first.
+        let bomb = Self.declarations(inputs: 1_000, outputs: 2)
+            + (0..<12).map { "(assert (or (<= X_\($0) 1) (<= X_\($0) 2)))\n" }.joined()
+        let bombProperty = try scratch.write("bomb.vnnlib", bomb)
+        try Self.expectError(["verify", Self.network, bombProperty],
+                             mentioning: ": the property's disjunctive normal form needs more than 256 MiB")
         for ((text, mention), name) in zip(cases, names) {
             let property = try scratch.write("\(name).vnnlib", text)
             try Self.expectError(["verify", Self.network, property], mentioning: mention)

@@ -96,4 +96,17 @@ import Testing
             [constraint([(.output(0), q(-1)), (.output($0 % 4 + 1), q(1))])]
         })
     }
+
+    /// The learned-index property of VNN-COMP 2024's nn4sys: one `or` of 120,000 disjuncts, each
+    /// with its own tiny interval of X_0 and a bound on Y_0, two bounds per interval. It used to
+    /// pass a 100,000-case count cap; cases are now capped by memory, which it stays below.
+    @Test func learnedIndexPropertyOf120000CasesParses() throws {
+        let root = try #require(Fixtures.vnncomp2021).deletingLastPathComponent()
+        let url = root.appendingPathComponent("vnncomp2024/nn4sys_2023/vnnlib/lindex_60000.vnnlib")
+        try #require(FileManager.default.fileExists(atPath: url.path), "no vnncomp2024/nn4sys_2023 next to vnncomp2021")
+        let spec = try PropertyParser.parse(contentsOf: url)
+        #expect(spec.inputCount == 1 && spec.outputCount == 1 && spec.cases.count == 120_000)
+        #expect(Set(spec.cases.map(\.box)).count == 60_000)
+        #expect(spec.cases.allSatisfy { $0.box.isBounded && $0.outputConstraints.count == 1 })
+    }
 }

@@ -74,19 +74,40 @@ import Testing
         #expect(spec.cases.count == 6)
     }
 
-    @Test func caseCountIsCapped() {
-        let limits = PropertyParser.Limits(maximumCases: 4)
-        let text = "(declare-const Y_0 Real)\n(assert (or (<= Y_0 1) (<= Y_0 2) (<= Y_0 3)))\n(assert (or (<= Y_0 4) (<= Y_0 5)))"
-        #expect(errorMessage(text, limits: limits)
-                == "t.vnnlib:3:9: the property has more than 4 cases in disjunctive normal form")
-        // Twenty binary disjunctions would be 2^20 cases; the default cap stops them cleanly.
-        // (The disjuncts repeat a looser bound, so the cases stay cheap to build.)
-        let bomb = "(declare-const X_0 Real)\n(assert (<= X_0 0))\n"
-            + String(repeating: "(assert (or (<= X_0 1) (<= X_0 2)))\n", count: 20)
-        #expect(errorMessage(bomb) == "t.vnnlib:19:9: the property has more than 100000 cases in disjunctive normal form")
+    @Test func caseMemoryIsCapped() {
+        let limits = PropertyParser.Limits(maximumCaseBytes: 1_000)
+        let text = "(declare-const Y_0 Real)\n(assert (or (<= Y_0 1) (<= Y_0 2) (<= Y_0 3)))\n"
+            + String(repeating: "(assert (or (<= Y_0 4) (<= Y_0 5)))\n", count: 10)
+        let message = errorMessage(text, limits: limits) ?? ""
+        #expect(message.hasPrefix("t.vnnlib:") && message.contains(
+            ": the property's disjunctive normal form needs more than 1000 bytes of memory ("), "\(message)")
+        // Crafted to explode: twelve binary disjunctions, each writing a bound of a 1,000-input
+        // box, would be 4,096 copies of the box; the default cap (256 MiB) stops them cleanly,
+        // at the disjunction that passes it.
+        let inputs = 1_000
+        let bomb = (0..<inputs).map { "(declare-const X_\($0) Real)\n" }.joined() + "(declare-const Y_0 Real)\n"
+            + (0..<12).map { "(assert (or (<= X_\($0) 1) (<= X_\($0) 2)))\n" }.joined()
+        let bombMessage = errorMessage(bomb) ?? ""
+        #expect(bombMessage.contains(": the property's disjunctive normal form needs more than 256 MiB of memory ("),
+                "\(bombMessage)")
         // Infeasible combinations are pruned before they count.
         let pruned = "(declare-const X_0 Real)\n"
             + String(repeating: "(assert (or (<= X_0 -1) (>= X_0 1)))\n(assert (or (<= X_0 -1) (>= X_0 1)))\n", count: 10)
         #expect(errorMessage(pruned) == nil)
+    }
+
+    /// A learned-index property: one disjunction of 120,000 cases, each with its own one-input
+    /// interval (past the 100,000-case count that used to be the cap), is no attack and parses.
+    @Test func manySmallCasesAreNotCapped() throws {
+        let count = 120_000
+        var text = "(assert (or\n"
+        text.reserveCapacity(count * 48)
+        for k in 0..<count {
+            text += "(and (>= X_0 0.\(k)1) (<= X_0 0.\(k)2) (<= Y_0 \(k % 7)))\n"
+        }
+        text += "))\n"
+        let spec = try parse(text, inputs: 1, outputs: 1)
+        #expect(spec.cases.count == count)
+        #expect(spec.cases[count - 1].box.lower[0] == Rational(decimal: "0.\(count - 1)1"))
     }
 }
