@@ -17,7 +17,9 @@ public struct Counterexample: Sendable, Equatable {
     public var marginDouble: Double
     /// The same slack measured on `outputFloat` (each float taken at its exact value).
     public var marginFloat: Double
-    /// Whether `input` lies in the case's exact box and satisfies its input constraints.
+    /// Whether `input` lies in the case's exact box and satisfies its input constraints, or
+    /// lies on the nearest doubles of a box side that holds no double (see
+    /// `CounterexampleCheck`).
     public var isInRegion: Bool
     /// Whether the whole case holds exactly on the float64 outputs (tolerance 0): this is
     /// what makes the input a counterexample.

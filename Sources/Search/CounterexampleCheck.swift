@@ -7,7 +7,12 @@ import VNNLIB
 /// Validity is exact: the input's doubles, taken at their exact values, must lie in a case's
 /// exact box and input constraints, and the float64 outputs (again at their exact values) must
 /// satisfy every output constraint of that case (`SpecificationCase.isSatisfied`, tolerance
-/// 0). The float32 run (the input rounded to `Float`, dot products accumulated in float32) is
+/// 0). One exception, because otherwise no double could ever be a counterexample: where the
+/// box's exact interval holds no double (an input fixed at a decimal such as `0.1`, without
+/// input constraints beyond the box), the input may take one of the two doubles enclosing it,
+/// and then the outputs must in addition violate the case for every real input in that gap,
+/// shown by outward-rounded interval propagation (`violatesThroughoutGaps`), so the exact
+/// property is violated too. The float32 run (the input rounded to `Float`, dot products accumulated in float32) is
 /// measured as well, because that is what an ONNX runtime and VNN-COMP's checker replay; see
 /// `ReportingPolicy` for when a valid counterexample is reported. This is the concrete check
 /// that separates "unsafe" from "unsafe (unconfirmed)" (nnenum `result.py`).
@@ -87,15 +92,50 @@ public struct CounterexampleCheck: Sendable {
     func measure(_ input: [Double], caseIndex: Int, output: [Double], outputFloat: [Float]) -> Counterexample {
         let specificationCase = specification.cases[caseIndex]
         let widened = outputFloat.map { Double($0) }
-        let inRegion = specificationCase.box.containsExactly(input)
-            && specificationCase.inputConstraints.allSatisfy { $0.holdsExactly(inputs: input, outputs: output) }
-        let holdsDouble = specificationCase.outputConstraints.allSatisfy { $0.holdsExactly(inputs: input, outputs: output) }
-        let holdsFloat = specificationCase.outputConstraints.allSatisfy { $0.holdsExactly(inputs: input, outputs: widened) }
+        let box = specificationCase.box
+        let inExactBox = box.containsExactly(input)
+        let onGaps = !inExactBox && specificationCase.inputConstraints.isEmpty && box.containsUpToGaps(input)
+        let inRegion = onGaps || (inExactBox
+            && specificationCase.inputConstraints.allSatisfy { $0.holdsExactly(inputs: input, outputs: output) })
+        var holdsDouble = specificationCase.outputConstraints.allSatisfy { $0.holdsExactly(inputs: input, outputs: output) }
+        var holdsFloat = specificationCase.outputConstraints.allSatisfy { $0.holdsExactly(inputs: input, outputs: widened) }
+        if onGaps, holdsDouble || holdsFloat, !violatesThroughoutGaps(specificationCase, around: input) {
+            holdsDouble = false
+            holdsFloat = false
+        }
         return Counterexample(
             input: input, output: output, outputFloat: outputFloat, caseIndex: caseIndex,
             marginDouble: Self.exactMargin(specificationCase, input: input, output: output),
             marginFloat: Self.exactMargin(specificationCase, input: input, output: widened),
             isInRegion: inRegion, isValid: inRegion && holdsDouble, holdsInFloat32: inRegion && holdsFloat)
+    }
+
+    /// Whether every point of the exact box's gaps around `input` (its other coordinates kept)
+    /// violates the case in exact real arithmetic: the network's outward-rounded interval image
+    /// of `InputBox.gapCell` must satisfy every output constraint at its worst corner, computed
+    /// in rationals. This is what makes a point at the nearest doubles of a box that holds no
+    /// double a counterexample of the exact property.
+    func violatesThroughoutGaps(_ specificationCase: SpecificationCase, around input: [Double]) -> Bool {
+        let cell = specificationCase.box.gapCell(around: input)
+        let image = network.intervalImage(layers: 0..<network.layers.count, lower: cell.lower, upper: cell.upper)
+        for constraint in specificationCase.outputConstraints {
+            var worst = constraint.expression.constant
+            for (variable, coefficient) in constraint.expression.terms {
+                let low: Double, high: Double
+                switch variable {
+                case let .input(i): low = cell.lower[i]; high = cell.upper[i]
+                case let .output(j): low = image.lower[j]; high = image.upper[j]
+                }
+                guard let chosen = Rational(exactly: coefficient.signum > 0 ? high : low) else { return false }
+                worst = worst + coefficient * chosen
+            }
+            switch constraint.relation {
+            case .lessOrEqual: if worst.signum > 0 { return false }
+            case .less: if worst.signum >= 0 { return false }
+            case .equal: return false
+            }
+        }
+        return true
     }
 
     /// The smallest exact slack of the case's output constraints, rounded to the nearest

@@ -33,7 +33,7 @@ public struct GradientRealizer: HiddenPointRealizer {
             return .unknown("the target does not fit layer \(layer)")
         }
         let box = CaseRegion(region, caseIndex: 0)
-        guard !box.isEmpty else { return .unknown("the region holds no double point") }
+        guard !box.isEmpty else { return .unknown("the region is empty") }
         var rng = SplitMix64(seed: seed)
         let widths = box.widths
         var bestDistance = Double.infinity

@@ -41,6 +41,39 @@ import VNNLIB
         #expect(try tenthCheck.check([(0.1).nextDown]) != nil)
     }
 
+    @Test func inputFixedAtADecimalIsAcceptedOnlyWhenTheWholeGapViolates() throws {
+        // X_0 fixed at exactly 1/10 (no double equals it), X_1 free; y = x0 + x1.
+        let net = try Network(inputShape: [2], layers: [.affine(AffineLayer(weights: Matrix([[1, 1]]), bias: [0]))])
+        let box = InputBox(lower: [Rational(1, 10), .zero], upper: [Rational(1, 10), .one])
+        #expect(box.gapDoubles[0] == 0.1 && box.gapDoubles[1] == nil)
+        #expect(InputBox(lower: [Rational(1, 2)], upper: [Rational(1, 2)]).gapDoubles == [nil])
+        #expect(InputBox(lower: [Rational(1, 10)], upper: [Rational(2, 10)]).gapDoubles == [nil])
+        #expect(!box.containsExactly([0.1, 0.5]) && box.containsUpToGaps([0.1, 0.5]))
+        #expect(box.containsUpToGaps([(0.1).nextDown, 0.5]))
+        #expect(!box.containsUpToGaps([(0.1).nextUp.nextUp, 0.5]))
+        #expect(!box.containsUpToGaps([0.1, 1.5]))
+
+        // Unsafe: y >= 0.5. At (0.1, 0.5) y = 0.6 in every real point of the gap: valid.
+        let wide = try CounterexampleCheck(network: net, specification: F.spec(inputs: 2, outputs: 1, box: box,
+                                                                                [F.outputAtLeast(0, Rational(1, 2))]))
+        let found = try #require(try wide.check([0.1, 0.5]))
+        #expect(found.isValid && found.isInRegion)
+        // The search regions fix such a side at its nearest double instead of being empty.
+        let region = CaseRegion(wide.specification.cases[0], caseIndex: 0)
+        #expect(!region.isEmpty && region.lower[0] == 0.1 && region.upper[0] == 0.1)
+
+        // Unsafe: y > 0.1 at x1 = 0. The double 0.1 lies above 1/10, so float64 says y > 0.1,
+        // but at the exact input y = 1/10 exactly: not a counterexample of the exact property.
+        let tight = try CounterexampleCheck(network: net, specification: F.spec(inputs: 2, outputs: 1, box: box,
+                                                                                 [F.outputAtLeast(0, Rational(1, 10), strict: true)]))
+        #expect(Rational(exactly: 0.1)! > Rational(1, 10))
+        #expect(try tight.check([0.1, 0]) == nil)
+        let measured = try tight.assess([0.1, 0], caseIndex: 0)
+        #expect(measured.isInRegion && !measured.isValid && !measured.holdsInFloat32)
+        // One step further inside, the whole gap violates.
+        #expect(try tight.check([0.1, 1e-9])?.isValid == true)
+    }
+
     @Test func float32MarginIsReported() throws {
         // y = x/3 with the weight 1/3 rounded to a double; in float32 the weight is larger.
         let w = 1.0 / 3.0
