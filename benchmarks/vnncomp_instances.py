@@ -29,6 +29,8 @@ def add_instance_arguments(parser):
                         help="folder holding vnncomp2021, vnncomp2022, ... (default: $CERTUS_BENCHMARKS)")
     parser.add_argument("--certus", default=os.path.join(ROOT, ".build", "release", "certus"))
     parser.add_argument("--every", type=int, default=1, help="take every N-th instance, starting with the first")
+    parser.add_argument("--first", type=int, default=0,
+                        help="index of the first instance taken (--every 2 --first 1 is the other half)")
     parser.add_argument("--select", default=None, help="regex on the vnnlib file name")
     parser.add_argument("--nets", default=None, help="regex on the onnx file name")
     parser.add_argument("--timeout", type=float, default=None, help="override the instances' own timeouts")
@@ -55,7 +57,7 @@ def load_instances(args):
     with open(os.path.join(base, listing)) as f:
         # normpath: some lists write "./onnx/x.onnx" where truth.csv writes "onnx/x.onnx".
         rows = [[os.path.normpath(r[0]), os.path.normpath(r[1])] + r[2:] for r in csv.reader(f) if r]
-    rows = rows[:: args.every]
+    rows = rows[args.first :: args.every]
     if args.select:
         rows = [r for r in rows if re.search(args.select, r[1])]
     if args.nets:

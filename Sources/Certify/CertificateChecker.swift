@@ -33,6 +33,9 @@ public struct CertificateChecker {
         /// SHA-256 digests (`FileDigest`) of the ONNX and VNN-LIB files being checked; a version 2
         /// certificate must name the same ones. nil skips the comparison (the files are not at hand).
         public var fileDigests: (onnx: String, vnnlib: String)?
+        /// Threads for recomputing one node's bounds (its neurons' back-substitutions run side
+        /// by side); the answer does not depend on it.
+        public var parallelism = ProcessInfo.processInfo.activeProcessorCount
         public init() {}
     }
 
@@ -326,7 +329,8 @@ public struct CertificateChecker {
         do {
             let lower = try node.lower.map { q throws(ArithmeticOverflow) in try Fixed.floor(q) }
             let upper = try node.upper.map { q throws(ArithmeticOverflow) in try Fixed.ceil(q) }
-            return try LeafBounds.reluSplitRoot(network: exact, inputLower: lower, inputUpper: upper, hints: hints)
+            return try LeafBounds.reluSplitRoot(network: exact, inputLower: lower, inputUpper: upper, hints: hints,
+                                                parallelism: options.parallelism)
         } catch {
             throw Failure(message: "\(place): numbers out of the checker's range while bounding the tree's root")
         }
@@ -373,7 +377,8 @@ public struct CertificateChecker {
         do {
             let lower = try node.lower.map { q throws(ArithmeticOverflow) in try Fixed.floor(q) }
             let upper = try node.upper.map { q throws(ArithmeticOverflow) in try Fixed.ceil(q) }
-            return try LeafBounds(network: exact, inputLower: lower, inputUpper: upper, known: node.known)
+            return try LeafBounds(network: exact, inputLower: lower, inputUpper: upper, known: node.known,
+                                  parallelism: options.parallelism)
         } catch {
             throw Failure(message: "\(place): numbers out of the checker's range while bounding the node")
         }

@@ -5,7 +5,7 @@
 extension LeafBounds {
     /// The slopes of one hinted intermediate bound: for the lower bound of `z` and for the upper
     /// bound (the lower bound of `−z`), by ReLU layer and neuron.
-    struct NeuronHint {
+    struct NeuronHint: Sendable {
         var lower: [Int: [Int: Fixed]]
         var upper: [Int: [Int: Fixed]]
     }
@@ -17,8 +17,9 @@ extension LeafBounds {
     /// (Zhang et al. 2018), the upper end only while the lower one stays negative; the output
     /// layer in full. Each bound is a Lagrangian evaluation, valid whatever the slopes.
     static func reluSplitRoot(network: ExactNetwork, inputLower: [Fixed], inputUpper: [Fixed],
-                              hints: [Int: [Int: NeuronHint]]) throws(ArithmeticOverflow) -> LeafBounds {
+                              hints: [Int: [Int: NeuronHint]], parallelism: Int = 1) throws(ArithmeticOverflow) -> LeafBounds {
         var bounds = LeafBounds(network: network, inputLower: inputLower, inputUpper: inputUpper, lower: [], upper: [])
+        bounds.parallelism = parallelism
         for (k, layer) in network.layers.enumerated() {
             let (previousLower, previousUpper) = bounds.bounds(of: k - 1)
             switch layer {
@@ -26,32 +27,9 @@ extension LeafBounds {
                 let (lo, hi) = try intervalImage(network: network, layer: k, lower: previousLower, upper: previousUpper)
                 bounds.lower.append(lo)
                 bounds.upper.append(hi)
-                let rows = lo.count
                 let isLast = k + 1 == network.layers.count
-                func unit(_ i: Int, _ value: Fixed) -> [Fixed] {
-                    var u = [Fixed](repeating: .zero, count: rows)
-                    u[i] = value
-                    return u
-                }
-                if isLast {
-                    for i in 0..<rows {
-                        bounds.lower[k][i] = max(bounds.lower[k][i], try bounds.lowerBound(start: k, rows: unit(i, .one), constant: .zero))
-                        bounds.upper[k][i] = min(bounds.upper[k][i], -(try bounds.lowerBound(start: k, rows: unit(i, -.one), constant: .zero)))
-                    }
-                } else if k > 0 && network.isReLU(k + 1) {
-                    for i in 0..<rows where bounds.lower[k][i] < .zero && bounds.upper[k][i] > .zero {
-                        if let hint = hints[k]?[i] {
-                            let low = try bounds.lowerBound(start: k, rows: unit(i, .one), constant: .zero, slopes: hint.lower)
-                            let high = -(try bounds.lowerBound(start: k, rows: unit(i, -.one), constant: .zero, slopes: hint.upper))
-                            bounds.lower[k][i] = max(bounds.lower[k][i], low)
-                            bounds.upper[k][i] = min(bounds.upper[k][i], high)
-                            continue
-                        }
-                        bounds.lower[k][i] = max(bounds.lower[k][i], try bounds.lowerBound(start: k, rows: unit(i, .one), constant: .zero))
-                        if bounds.lower[k][i] < .zero {
-                            bounds.upper[k][i] = min(bounds.upper[k][i], -(try bounds.lowerBound(start: k, rows: unit(i, -.one), constant: .zero)))
-                        }
-                    }
+                if isLast || (k > 0 && network.isReLU(k + 1)) {
+                    try bounds.tightenByBackSubstitution(layer: k, rows: lo.count, bothEnds: isLast, hints: hints[k] ?? [:])
                 }
             case .relu:
                 bounds.lower.append(previousLower.map { max(.zero, $0) })

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Sound bounds of every layer of an `ExactNetwork` over an input box, and lower bounds of
 /// linear objectives over it, computed on the `Fixed` grid with every rounding directed or
 /// charged to the bound: the checker's own re-derivation of a leaf.
@@ -15,8 +17,10 @@
 /// of `λ·relu(z) − μ·z` over `z ∈ [l, u]` (attained at `l`, `u` or 0), and at the input the box
 /// minimum. The bound holds for *any* multipliers, so the certificate's slopes (which only
 /// choose `μ = α·λ`) need no validity check, and rounding a multiplier never costs soundness.
-struct LeafBounds {
+struct LeafBounds: Sendable {
     let network: ExactNetwork
+    /// Threads for the back-substitution of one layer's neurons (`tightenByBackSubstitution`).
+    var parallelism = 1
     /// The input box (grid numbers enclosing the node's box).
     let inputLower: [Fixed]
     let inputUpper: [Fixed]
@@ -38,10 +42,12 @@ struct LeafBounds {
 
     /// Bounds every layer over the box, each intersected with `known` (bounds of every layer
     /// over a region containing the box: the parent node's, as the verifier does) when given.
-    init(network: ExactNetwork, inputLower: [Fixed], inputUpper: [Fixed], known: LeafBounds? = nil) throws(ArithmeticOverflow) {
+    init(network: ExactNetwork, inputLower: [Fixed], inputUpper: [Fixed], known: LeafBounds? = nil,
+         parallelism: Int = 1) throws(ArithmeticOverflow) {
         self.network = network
         self.inputLower = inputLower
         self.inputUpper = inputUpper
+        self.parallelism = parallelism
         try propagate(known: known)
     }
 
@@ -150,24 +156,8 @@ struct LeafBounds {
                 // layer in full, both ends (its bounds feed the objectives' box bounds and, through
                 // `known`, the children's).
                 let isLast = k + 1 == network.layers.count
-                if isLast {
-                    for i in 0..<rows {
-                        var unit = [Fixed](repeating: .zero, count: rows)
-                        unit[i] = .one
-                        lower[k][i] = max(lower[k][i], try lowerBound(start: k, rows: unit, constant: .zero))
-                        unit[i] = -.one
-                        upper[k][i] = min(upper[k][i], -(try lowerBound(start: k, rows: unit, constant: .zero)))
-                    }
-                } else if network.isReLU(k + 1) {
-                    for i in 0..<rows where lower[k][i] < .zero && upper[k][i] > .zero {
-                        var unit = [Fixed](repeating: .zero, count: rows)
-                        unit[i] = .one
-                        lower[k][i] = max(lower[k][i], try lowerBound(start: k, rows: unit, constant: .zero))
-                        if lower[k][i] < .zero {
-                            unit[i] = -.one
-                            upper[k][i] = min(upper[k][i], -(try lowerBound(start: k, rows: unit, constant: .zero)))
-                        }
-                    }
+                if isLast || network.isReLU(k + 1) {
+                    try tightenByBackSubstitution(layer: k, rows: rows, bothEnds: isLast)
                 }
                 lowerForms = newLower
                 upperForms = newUpper
@@ -212,6 +202,51 @@ struct LeafBounds {
         }
     }
 
+    /// Back-substitutes neurons of affine layer `k` (CROWN): every neuron, both ends, for the
+    /// output layer (`bothEnds`); else each neuron still unstable, its upper end only while its
+    /// lower end stays negative, or both ends with the slopes of its hint when `hints` has one.
+    /// Each neuron's bound reads only earlier layers, so they are computed side by side on
+    /// `parallelism` threads and written back in neuron order: the result does not depend on
+    /// the thread count.
+    mutating func tightenByBackSubstitution(layer k: Int, rows: Int, bothEnds: Bool,
+                                            hints: [Int: NeuronHint] = [:]) throws(ArithmeticOverflow) {
+        let neurons = (0..<rows).filter { bothEnds || (lower[k][$0] < .zero && upper[k][$0] > .zero) }
+        guard !neurons.isEmpty else { return }
+        let current = (lower: lower[k], upper: upper[k])
+        let snapshot = self
+        let compute: @Sendable (Int) throws(ArithmeticOverflow) -> (lower: Fixed, upper: Fixed) = { i throws(ArithmeticOverflow) in
+            var unit = [Fixed](repeating: .zero, count: rows)
+            unit[i] = .one
+            let hint = hints[i]
+            let low = max(current.lower[i], try snapshot.lowerBound(start: k, rows: unit, constant: .zero, slopes: hint?.lower ?? [:]))
+            guard bothEnds || hint != nil || low < .zero else { return (low, current.upper[i]) }
+            unit[i] = -.one
+            let high = -(try snapshot.lowerBound(start: k, rows: unit, constant: .zero, slopes: hint?.upper ?? [:]))
+            return (low, min(current.upper[i], high))
+        }
+        var results = [Result<(lower: Fixed, upper: Fixed), ArithmeticOverflow>?](repeating: nil, count: neurons.count)
+        let threads = min(parallelism, neurons.count)
+        if threads <= 1 {
+            for (slot, i) in neurons.enumerated() { results[slot] = Result { () throws(ArithmeticOverflow) in try compute(i) } }
+        } else {
+            results.withUnsafeMutableBufferPointer { buffer in
+                let out = UncheckedBuffer(base: buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    var slot = thread
+                    while slot < neurons.count {
+                        out.base[slot] = Result { () throws(ArithmeticOverflow) in try compute(neurons[slot]) }
+                        slot += threads
+                    }
+                }
+            }
+        }
+        for (slot, i) in neurons.enumerated() {
+            let bound = try results[slot]!.get()
+            lower[k][i] = bound.lower
+            upper[k][i] = bound.upper
+        }
+    }
+
     /// A lower bound of `rows·z_start + inputRows·x + constant` over the box, where `z_start` is
     /// the output of layer `start`; `slopes[layer][neuron]` are lower ReLU slopes to use where a
     /// neuron is unstable (else CROWN's adaptive choice). `splitTerms[layer][neuron]` is added to
@@ -231,8 +266,19 @@ struct LeafBounds {
                     var sums = [Int128](repeating: 0, count: columns)
                     for i in 0..<rowCount where multipliers[i] != 0 {
                         total = try total + Fixed.mulDown(lambda[i], bias[i])
-                        let m = Int128(multipliers[i]), base = i * columns
-                        for j in 0..<columns { sums[j] &+= m &* Int128(scaled.integers[base + j]) }
+                    }
+                    // Full-width 64×64-bit products summed in 128 bits, exactly: weights stay below
+                    // 2⁵⁰ and layers below 2¹³ rows (`ExactNetwork.ScaledWeights`), so |Σ| < 2¹²⁶.
+                    scaled.integers.withUnsafeBufferPointer { weights in
+                        sums.withUnsafeMutableBufferPointer { accumulator in
+                            for i in 0..<rowCount where multipliers[i] != 0 {
+                                let m = multipliers[i], base = i * columns
+                                for j in 0..<columns {
+                                    let p = m.multipliedFullWidth(by: weights[base + j])
+                                    accumulator[j] &+= Int128(p.high) << 64 | Int128(p.low)
+                                }
+                            }
+                        }
                     }
                     // One rounding per entry: the exact Λ·W exceeds it by less than one ulp.
                     lambda = sums.map { Fixed(raw: $0 >> -scaled.exponent) }
@@ -368,4 +414,10 @@ struct LeafBounds {
 extension Fixed {
     /// The integer `raw` read as a grid number's raw count (`steps(n)` is `n·ulp`; this is `n`).
     var scaledToGrid: Fixed { Fixed(raw: raw << Fixed.bits) }
+}
+
+/// A pointer that distinct threads write at distinct indices (each slot once, joined before it is
+/// read), which the compiler cannot see is race-free.
+private struct UncheckedBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
 }

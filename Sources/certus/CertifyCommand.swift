@@ -23,9 +23,11 @@ struct CertifyCommand: AsyncParsableCommand {
     @Argument(help: "The certificate (from certus verify --proof).") var proof: String
     @Option(help: "Time limit in seconds of each external solver run on one Z3 leaf.") var solverTimeout: Int = 120
     @Flag(help: "Do not ask cvc5 to confirm Z3 leaves even when it is installed.") var noSecondSolver = false
+    @Option(help: "Threads for recomputing a node's bounds (default: number of cores); the answer does not depend on it.") var jobs: Int?
 
     func validate() throws {
         if solverTimeout < 1 { throw ValidationError("--solver-timeout must be at least 1 second") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() async throws {
@@ -35,6 +37,7 @@ struct CertifyCommand: AsyncParsableCommand {
             var options = CertificateChecker.Options()
             options.solverTimeoutSeconds = solverTimeout
             options.usesSecondSolver = !noSecondSolver
+            if let jobs { options.parallelism = jobs }
             // A version 2 certificate names the SHA-256 of the files it was written for.
             guard let onnx = FileDigest.sha256(path: model), let vnnlib = FileDigest.sha256(path: property) else {
                 throw InputError(description: "\(model): cannot read the model and property again to fingerprint them")

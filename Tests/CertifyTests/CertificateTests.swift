@@ -52,11 +52,14 @@ struct CertificateTests {
     }
 
     /// Checks certificate lines.
-    static func certify(_ network: Network, _ spec: Specification, _ lines: [String]) throws -> CertificateChecker.Report {
+    static func certify(_ network: Network, _ spec: Specification, _ lines: [String],
+                        parallelism: Int? = nil) throws -> CertificateChecker.Report {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("certify-test-\(UUID().uuidString).cert").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        return try CertificateChecker(network: network, specification: spec).check(path: path)
+        var options = CertificateChecker.Options()
+        if let parallelism { options.parallelism = parallelism }
+        return try CertificateChecker(network: network, specification: spec, options: options).check(path: path)
     }
 
     @Test func acceptsTheCertificateOfAnUnsatProofAndRejectsTamperedOnes() async throws {

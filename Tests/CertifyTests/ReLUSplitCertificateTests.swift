@@ -127,6 +127,25 @@ struct ReLUSplitCertificateTests {
         #expect(wrongLayer.failure?.contains("affine layer") == true, "\(wrongLayer.failure ?? "accepted")")
     }
 
+    /// A node's neurons are bounded on several threads; the verdict and the failure named do not
+    /// depend on how many.
+    @Test func theAnswerDoesNotDependOnTheThreadCount() async throws {
+        let network = try ONNXLoader.load(contentsOf: Fixtures.url("certify/relu_hint_20.onnx"))
+        let spec = try Self.property(threshold: "0.8")
+        let (_, lines) = try await CertificateTests.prove(network, spec)
+        let ones = lines.map { line -> String in
+            guard line.contains("\"t\":\"neuron\"") else { return line }
+            return line.replacingOccurrences(of: #",(\d+)\]"#, with: ",1099511627776]", options: .regularExpression)
+        }
+        for certificate in [lines, ones] {
+            let reports = try [1, 2, 5].map { try CertificateTests.certify(network, spec, certificate, parallelism: $0) }
+            #expect(Set(reports.map { $0.failure ?? "valid" }).count == 1, "\(reports.map(\.failure))")
+            #expect(Set(reports.map(\.boundRefutations)).count == 1)
+        }
+        #expect(try CertificateTests.certify(network, spec, lines, parallelism: 3).isValid)
+        #expect(try !CertificateTests.certify(network, spec, ones, parallelism: 3).isValid)
+    }
+
     /// The same certificate against the network with one output weight changed (1 → 1.125, so
     /// y reaches 2.125 and the property fails) does not check.
     @Test func aChangedWeightFailsTheCertificate() async throws {
