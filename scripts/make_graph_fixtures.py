@@ -13,7 +13,11 @@ Writes into Tests/Fixtures/graph/:
     set lies above every output the box can reach (twice the sampled range above the sampled
     maximum), one that the box's centre violates;
   * pool_chain_unsat.vnnlib / pool_chain_sat.vnnlib: properties of pool_chain.onnx, one
-    beyond an interval bound of its output (computed here), one that the box's centre violates.
+    beyond an interval bound of its output (computed here), one that the box's centre violates;
+  * smooth_chain.onnx (Gemm, Sigmoid, Gemm, Tanh, Gemm) from a third generator, and two
+    robustness properties of it: smooth_unsat.vnnlib on a box where interval arithmetic
+    (computed here) proves class 0 wins, smooth_sat.vnnlib on a box with a sampled point where
+    class 1 wins.
 
 Needs numpy, onnx and onnxruntime; the Swift tests only read the files this script writes.
 Run from anywhere:  python3 scripts/make_graph_fixtures.py   (deterministic for given versions)
@@ -35,6 +39,7 @@ rng = np.random.default_rng(2024)
 # Pad and AveragePool fixtures draw from their own generator: adding them leaves the older
 # fixtures byte for byte as they were.
 pool_rng = np.random.default_rng(2026)
+smooth_rng = np.random.default_rng(2027)
 
 
 def weights(*shape, scale=1.0, generator=None):
@@ -242,6 +247,20 @@ def pad_opset10():
     ], [1, 1, 4, 4], [1, 2], [init("W", pool_weights(2, 9)), init("b", pool_weights(2))], opset=10)
 
 
+def smooth_chain():
+    """Gemm, Sigmoid, Gemm, Tanh, Gemm: a chain with both smooth activations."""
+    w = lambda *shape: weights(*shape, scale=2.0, generator=smooth_rng)
+    return model("smooth_chain", [
+        helper.make_node("Gemm", ["x", "W1", "b1"], ["g1"], transB=1),
+        helper.make_node("Sigmoid", ["g1"], ["s1"]),
+        helper.make_node("Gemm", ["s1", "W2", "b2"], ["g2"], transB=1),
+        helper.make_node("Tanh", ["g2"], ["t2"]),
+        helper.make_node("Gemm", ["t2", "W3", "b3"], ["y"], transB=1),
+    ], [1, 3], [1, 2], [
+        init("W1", w(6, 3)), init("b1", w(6)), init("W2", w(5, 6)), init("b2", w(5)), init("W3", w(2, 5)), init("b3", w(2)),
+    ])
+
+
 MODELS = [
     ("residual.onnx", residual, -1.0, 1.0),
     ("skip_concat.onnx", skip_concat, -0.5, 1.5),
@@ -332,6 +351,51 @@ def pool_chain_properties():
         f.write(property_text(-1.0, 1.0, 25, 3, f"(assert (<= Y_0 {round(centre + 0.05, 3)!r}))"))
 
 
+def smooth_properties():
+    """Robustness properties of smooth_chain.onnx: the input centre x0 is the sampled point of
+    [-1, 1]^3 where Y_0 − Y_1 is largest. smooth_unsat.vnnlib asks for Y_1 >= Y_0 on the box
+    x0 ± eps with the largest eps (halving from 0.5) where float64 interval arithmetic, with a
+    margin of 0.01 for its rounding, shows Y_0 − Y_1 > 0: unsat by construction.
+    smooth_sat.vnnlib asks the same on [-1, 1]^3, where a sampled point has Y_1 > Y_0 + 0.01."""
+    path = os.path.join(OUT, "smooth_chain.onnx")
+    m = onnx.load(path)
+    p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in m.graph.initializer}
+    run = session(path)
+
+    def margin_interval(low, high):
+        def gemm(w, b, lo, hi):
+            centre, radius = (lo + hi) / 2, (hi - lo) / 2
+            mid, rad = w @ centre + b, np.abs(w) @ radius
+            return mid - rad, mid + rad
+        lo, hi = gemm(p["W1"], p["b1"], low, high)
+        lo, hi = 1 / (1 + np.exp(-lo)), 1 / (1 + np.exp(-hi))
+        lo, hi = gemm(p["W2"], p["b2"], lo, hi)
+        lo, hi = np.tanh(lo), np.tanh(hi)
+        d, db = p["W3"][0] - p["W3"][1], p["b3"][0] - p["b3"][1]
+        return float(db + np.where(d > 0, d * lo, d * hi).sum())
+
+    samples = smooth_rng.uniform(-1, 1, size=(4000, 1, 3)).astype(np.float32)
+    outputs = np.array([run.run(None, {"x": s})[0][0] for s in samples])
+    differences = outputs[:, 0] - outputs[:, 1]
+    x0 = np.round(samples[int(np.argmax(differences))][0].astype(np.float64) * 64) / 64
+    eps = 0.5
+    while margin_interval(x0 - eps, x0 + eps) <= 0.01:
+        eps /= 2
+    robust = "(assert (>= Y_1 Y_0))"
+    with open(os.path.join(OUT, "smooth_unsat.vnnlib"), "w") as f:
+        f.write(f"; smooth_chain.onnx: interval arithmetic shows Y_0 - Y_1 >= {margin_interval(x0 - eps, x0 + eps):.4f} on this box\n")
+        lines = [f"(declare-const X_{i} Real)" for i in range(3)] + [f"(declare-const Y_{j} Real)" for j in range(2)]
+        for i in range(3):
+            lines.append(f"(assert (>= X_{i} {float(x0[i] - eps)!r}))")
+            lines.append(f"(assert (<= X_{i} {float(x0[i] + eps)!r}))")
+        f.write("\n".join(lines + [robust]) + "\n")
+    flipped = float(-differences.min())
+    assert flipped > 0.01, "no sampled point of the box has class 1 winning"
+    with open(os.path.join(OUT, "smooth_sat.vnnlib"), "w") as f:
+        f.write(f"; smooth_chain.onnx: a sampled point of the box has Y_1 - Y_0 = {flipped:.4f}\n")
+        f.write(property_text(-1.0, 1.0, 3, 2, robust))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     references = {}
@@ -353,6 +417,8 @@ def main():
 
     write_models(POOL_MODELS, pool_rng, references)
     pool_chain_properties()
+    write_models([("smooth_chain.onnx", smooth_chain, -1.0, 1.0)], smooth_rng, references)
+    smooth_properties()
     with open(os.path.join(OUT, "reference-outputs.json"), "w") as f:
         json.dump(references, f, indent=1, sort_keys=True)
         f.write("\n")

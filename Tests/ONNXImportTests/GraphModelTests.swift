@@ -20,7 +20,7 @@ import TestSupport
 
     static let graphNames = ["residual.onnx", "skip_concat.onnx", "split_branches.onnx", "conv_residual.onnx", "piecewise.onnx",
                              "maxpool_cnn.onnx", "pool_graph.onnx"]
-    static let chainNames = ["dropout_chain.onnx", "pool_chain.onnx", "pad_opset10.onnx"]
+    static let chainNames = ["dropout_chain.onnx", "pool_chain.onnx", "pad_opset10.onnx", "smooth_chain.onnx"]
     static let allNames = graphNames + chainNames
 
     static func references() throws -> [String: Reference] {

@@ -5,7 +5,7 @@ extension GraphImporter {
 
     /// Operators Certus imports when they read the variable tensor.
     static let variableOperators: Set<String> = dataMovementOperators.union(
-        ["Relu", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Conv", "Pad", "AveragePool"])
+        ["Relu", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Conv", "Pad", "AveragePool", "Sigmoid", "Tanh"])
 
     /// Imports a node that reads the variable tensor once, updating `builder` and `shape`.
     mutating func applyToVariable(_ node: NodeContext) throws {
@@ -14,6 +14,10 @@ extension GraphImporter {
             _ = try node.attributes(["consumed_inputs"])
             try node.requireInputCount(1...1)
             try builder.appendReLU()
+        case "Sigmoid", "Tanh":
+            _ = try node.attributes([])
+            try node.requireInputCount(1...1)
+            try builder.appendSmooth(node.opType == "Sigmoid" ? .sigmoid : .tanh)
         case "Gemm":
             try applyGemm(node)
         case "MatMul":
