@@ -90,11 +90,28 @@ import TestSupport
         }
     }
 
-    @Test func averagePoolRefusesCeilMode() {
+    @Test func averagePoolRefusesCeilModeAndDilations() {
         let model = M.model([M.node("AveragePool", ["x"], ["y"], attributes: [
             M.attribute("kernel_shape", ints: [2, 2]), M.attribute("ceil_mode", int: 1),
         ])], inputs: [M.valueInfo("x", [1, 1, 3, 3])], output: M.valueInfo("y", [1, 1, 2, 2]))
         #expect(throws: ONNXError.unsupportedAttribute(file: Self.file, node: Self.at(0, "AveragePool"), attribute: "ceil_mode", value: "1")) {
+            try M.load(model)
+        }
+        let dilated = M.model([M.node("AveragePool", ["x"], ["y"], attributes: [
+            M.attribute("kernel_shape", ints: [2, 2]), M.attribute("dilations", ints: [2, 2]),
+        ])], inputs: [M.valueInfo("x", [1, 1, 3, 3])], output: M.valueInfo("y", [1, 1, 1, 1]), opset: 19)
+        #expect(throws: ONNXError.unsupportedAttribute(file: Self.file, node: Self.at(0, "AveragePool"), attribute: "dilations", value: "[2, 2]")) {
+            try M.load(dilated)
+        }
+    }
+
+    /// With pads as an input (opset 11 on), a `value` attribute is an error, not ignored.
+    @Test func padValueAttributeWithPadsInputIsRefused() {
+        let model = M.model([M.node("Pad", ["x", "pads"], ["y"], attributes: [M.attribute("value", float: 3)])],
+                            inputs: [M.valueInfo("x", [1, 3])], output: M.valueInfo("y", [1, 4]),
+                            initializers: [M.int64Tensor("pads", [0, 1, 0, 0])])
+        #expect(throws: ONNXError.invalidAttribute(file: Self.file, node: Self.at(0, "Pad"), attribute: "value",
+                                                   reason: "is an attribute of Pad before opset 11, where pads is one too; with pads as an input, give constant_value as an input")) {
             try M.load(model)
         }
     }

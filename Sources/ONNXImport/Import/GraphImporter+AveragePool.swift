@@ -6,7 +6,8 @@ import NetworkIR
 /// divides by the counts, which the exact encoder divides by exactly (no rounded `1/count`).
 extension GraphImporter {
     /// ONNX AveragePool for one image (`N = 1`) with any `kernel_shape`, `strides`, `pads`,
-    /// `auto_pad`, `dilations` and `count_include_pad`; `ceil_mode` must be 0.
+    /// `auto_pad` and `count_include_pad`; `ceil_mode` must be 0 and `dilations` (opset 19)
+    /// all 1, where the divisor's definition with padding is settled.
     mutating func applyAveragePool(_ node: NodeContext) throws {
         let attributes = try node.attributes(["auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides"])
         try node.requireInputCount(1...1)
@@ -25,9 +26,9 @@ extension GraphImporter {
         }
         let strides = try attributes.ints("strides") ?? Array(repeating: 1, count: rank)
         let dilations = try attributes.ints("dilations") ?? Array(repeating: 1, count: rank)
-        guard strides.count == rank, strides.allSatisfy({ (1...limit).contains($0) }),
-              dilations.count == rank, dilations.allSatisfy({ (1...limit).contains($0) }) else {
-            throw node.invalidAttribute("strides", "strides and dilations must be \(rank) numbers in 1...\(limit)")
+        guard dilations.allSatisfy({ $0 == 1 }) else { throw node.unsupportedAttribute("dilations", "\(dilations)") }
+        guard strides.count == rank, strides.allSatisfy({ (1...limit).contains($0) }) else {
+            throw node.invalidAttribute("strides", "\(strides) must be \(rank) numbers in 1...\(limit)")
         }
         let inSize = Array(shape[2...])
         let (padBegin, outSize) = try Self.convolutionGeometry(node, attributes, input: inSize, kernel: kernel, strides: strides, dilations: dilations)

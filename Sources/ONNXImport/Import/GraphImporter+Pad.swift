@@ -26,6 +26,11 @@ extension GraphImporter {
                 throw node.invalidAttribute("pads", "\(pads) must be \(2 * rank) numbers for an input of shape \(Shapes.describe(shape))")
             }
         } else {
+            // Opset 11 on: `value` is no longer an attribute, and ignoring it would pad with a
+            // different constant than the file's author meant.
+            if attributes.contains("value") {
+                throw node.invalidAttribute("value", "is an attribute of Pad before opset 11, where pads is one too; with pads as an input, give constant_value as an input")
+            }
             guard let given = try node.optionalIntegerConstant(at: 1, role: "pads") else { throw node.missingAttribute("pads") }
             value = try Self.padValue(node)
             pads = try Self.padsOnEveryAxis(node, given: given, rank: rank)
