@@ -76,5 +76,18 @@ import TestSupport
         let export = try CertusExecutable.run(["export", "--smtlib", model, unsat])
         #expect(export.status == 2)
         #expect(export.standardError.contains("no exact SMT-LIB encoding"))
+
+        // VNN-LIB 2.0 queries build a product of networks aligned at their ReLUs.
+        let query = directory.appendingPathComponent("query.vnnlib")
+        try """
+            (vnnlib-version <2.0>)
+            (declare-network f (declare-input X Real [3]) (declare-output Y Real [2]))
+            (assert (and (>= X[0] -1) (<= X[0] 1) (>= X[1] -1) (<= X[1] 1) (>= X[2] -1) (<= X[2] 1)))
+            (assert (>= Y[0] 100))
+
+            """.write(to: query, atomically: true, encoding: .utf8)
+        let product = try CertusExecutable.run(["verify", query.path, "--network", "f=\(model)", "--timeout", "60"])
+        #expect(product.status == 2)
+        #expect(product.standardError.contains("queries over networks with sigmoid or tanh layers are not supported"), "\(product.standardError)")
     }
 }
