@@ -5,11 +5,19 @@ Writes into Tests/Fixtures/graph/:
   * small models whose graphs are not single chains: skip connections from the input and from
     hidden layers, Add/Sub of two computed tensors, Concat, Slice, Split, a convolutional residual
     block, LeakyRelu/Clip/Max/Min, MaxPool, and a chain with Dropout (*.onnx);
+  * Pad and AveragePool in a chain, in a graph and in an opset-10 chain (pads as attributes),
+    drawn from a generator of their own so that the files above stay as they were;
   * reference-outputs.json: for every model, its input box and onnxruntime outputs (float32) on
     random points of the box;
   * residual_unsat.vnnlib / residual_sat.vnnlib: properties of residual.onnx, one whose unsafe
     set lies above every output the box can reach (twice the sampled range above the sampled
-    maximum), one that the box's centre violates.
+    maximum), one that the box's centre violates;
+  * pool_chain_unsat.vnnlib / pool_chain_sat.vnnlib: properties of pool_chain.onnx, one
+    beyond an interval bound of its output (computed here), one that the box's centre violates;
+  * smooth_chain.onnx (Gemm, Sigmoid, Gemm, Tanh, Gemm) from a third generator, and two
+    robustness properties of it: smooth_unsat.vnnlib on a box where interval arithmetic
+    (computed here) proves class 0 wins, smooth_sat.vnnlib on a box with a sampled point where
+    class 1 wins.
 
 Needs numpy, onnx and onnxruntime; the Swift tests only read the files this script writes.
 Run from anywhere:  python3 scripts/make_graph_fixtures.py   (deterministic for given versions)
@@ -28,10 +36,18 @@ OUT = os.path.join(ROOT, "Tests", "Fixtures", "graph")
 POINTS_PER_MODEL = 8
 
 rng = np.random.default_rng(2024)
+# Pad and AveragePool fixtures draw from their own generator: adding them leaves the older
+# fixtures byte for byte as they were.
+pool_rng = np.random.default_rng(2026)
+smooth_rng = np.random.default_rng(2027)
 
 
-def weights(*shape, scale=1.0):
-    return (rng.uniform(-1, 1, size=shape) * scale).astype(np.float32)
+def weights(*shape, scale=1.0, generator=None):
+    return ((generator or rng).uniform(-1, 1, size=shape) * scale).astype(np.float32)
+
+
+def pool_weights(*shape):
+    return weights(*shape, generator=pool_rng)
 
 
 def init(name, array):
@@ -181,6 +197,70 @@ def maxpool_cnn():
     ])
 
 
+def pool_chain():
+    """Conv, Pad (constant 0.25 from an input, pads as an input), AveragePool 3x3 with padding
+    not counted (windows of 4, 6 and 9: a divide), Relu, Flatten, Gemm: a chain."""
+    return model("pool_chain", [
+        helper.make_node("Conv", ["x", "K", "c"], ["k"]),
+        helper.make_node("Pad", ["k", "pads", "fill"], ["padded"], mode="constant"),
+        helper.make_node("AveragePool", ["padded"], ["p"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=0),
+        helper.make_node("Relu", ["p"], ["q"]),
+        helper.make_node("Flatten", ["q"], ["f"]),
+        helper.make_node("Gemm", ["f", "W", "b"], ["y"], transB=1),
+    ], [1, 1, 5, 5], [1, 3], [
+        init("K", pool_weights(2, 1, 3, 3)), init("c", pool_weights(2)), ints("pads", [0, 0, 1, 1, 0, 0, 1, 0]),
+        init("fill", np.asarray(0.25, dtype=np.float32)), init("W", pool_weights(3, 40)), init("b", pool_weights(3)),
+    ])
+
+
+def pool_graph():
+    """Two branches of the input: reflect Pad then Conv and Relu; AveragePool 2x2 stride 2
+    (weights 1/4, exact) then edge Pad. Their sum, Relu, AveragePool 3x3 stride 2 with padding
+    not counted (a divide), Flatten, Gemm."""
+    return model("pool_graph", [
+        helper.make_node("Pad", ["x", "pads"], ["mirrored"], mode="reflect"),
+        helper.make_node("Conv", ["mirrored", "K", "c"], ["k"]),
+        helper.make_node("Relu", ["k"], ["q1"]),
+        helper.make_node("AveragePool", ["x"], ["small"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Pad", ["small", "pads"], ["widened"], mode="edge"),
+        helper.make_node("Add", ["q1", "widened"], ["s"]),
+        helper.make_node("Relu", ["s"], ["q2"]),
+        helper.make_node("AveragePool", ["q2"], ["p"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+        helper.make_node("Flatten", ["p"], ["f"]),
+        helper.make_node("Gemm", ["f", "W", "b"], ["y"], transB=1),
+    ], [1, 2, 4, 4], [1, 2], [
+        ints("pads", [0, 0, 1, 1, 0, 0, 1, 1]), init("K", pool_weights(2, 2, 3, 3)), init("c", pool_weights(2)),
+        init("W", pool_weights(2, 8)), init("b", pool_weights(2)),
+    ])
+
+
+def pad_opset10():
+    """Opset 10: Pad with pads and value as attributes, AveragePool 3x3 stride 2 counting the
+    padding (a divide by 9), Relu, Flatten, Gemm."""
+    return model("pad_opset10", [
+        helper.make_node("Pad", ["x"], ["padded"], pads=[0, 0, 1, 0, 0, 0, 0, 1], value=-0.5),
+        helper.make_node("AveragePool", ["padded"], ["p"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                         count_include_pad=1),
+        helper.make_node("Relu", ["p"], ["q"]),
+        helper.make_node("Flatten", ["q"], ["f"]),
+        helper.make_node("Gemm", ["f", "W", "b"], ["y"], transB=1),
+    ], [1, 1, 4, 4], [1, 2], [init("W", pool_weights(2, 9)), init("b", pool_weights(2))], opset=10)
+
+
+def smooth_chain():
+    """Gemm, Sigmoid, Gemm, Tanh, Gemm: a chain with both smooth activations."""
+    w = lambda *shape: weights(*shape, scale=2.0, generator=smooth_rng)
+    return model("smooth_chain", [
+        helper.make_node("Gemm", ["x", "W1", "b1"], ["g1"], transB=1),
+        helper.make_node("Sigmoid", ["g1"], ["s1"]),
+        helper.make_node("Gemm", ["s1", "W2", "b2"], ["g2"], transB=1),
+        helper.make_node("Tanh", ["g2"], ["t2"]),
+        helper.make_node("Gemm", ["t2", "W3", "b3"], ["y"], transB=1),
+    ], [1, 3], [1, 2], [
+        init("W1", w(6, 3)), init("b1", w(6)), init("W2", w(5, 6)), init("b2", w(5)), init("W3", w(2, 5)), init("b3", w(2)),
+    ])
+
+
 MODELS = [
     ("residual.onnx", residual, -1.0, 1.0),
     ("skip_concat.onnx", skip_concat, -0.5, 1.5),
@@ -189,6 +269,12 @@ MODELS = [
     ("dropout_chain.onnx", dropout_chain, -1.0, 1.0),
     ("piecewise.onnx", piecewise, -1.5, 1.5),
     ("maxpool_cnn.onnx", maxpool_cnn, -1.0, 1.0),
+]
+
+POOL_MODELS = [
+    ("pool_chain.onnx", pool_chain, -1.0, 1.0),
+    ("pool_graph.onnx", pool_graph, -1.0, 1.0),
+    ("pad_opset10.onnx", pad_opset10, -1.0, 1.0),
 ]
 
 
@@ -208,20 +294,112 @@ def property_text(low, high, count, outputs, constraint):
     return "\n".join(lines) + "\n"
 
 
-def main():
-    os.makedirs(OUT, exist_ok=True)
-    references = {}
-    for name, build, low, high in MODELS:
+def write_models(models, generator, references):
+    """Saves each model and records onnxruntime's outputs on random points of its box."""
+    for name, build, low, high in models:
         path = os.path.join(OUT, name)
         onnx.save(build(), path)
         run = session(path)
         shape = [d for d in run.get_inputs()[0].shape]
         points = []
         for _ in range(POINTS_PER_MODEL):
-            x = (np.round(rng.uniform(low, high, size=shape) * 256) / 256).astype(np.float32)
+            x = (np.round(generator.uniform(low, high, size=shape) * 256) / 256).astype(np.float32)
             (y,) = run.run(None, {"x": x})
             points.append({"input": [float(v) for v in x.flatten()], "output": [float(v) for v in y.flatten()]})
         references[name] = {"lower": low, "upper": high, "points": points}
+
+
+def pool_chain_properties():
+    """Two properties of pool_chain.onnx on the box [-1, 1]^25 whose answers are known by
+    construction. Up to its ReLU the network is affine, p = A·x + c (read off onnxruntime at 0
+    and at the unit vectors), so p lies in [c − |A|·1, c + |A|·1] and Y_0 = W_0·relu(p) + b_0 is
+    at most the interval bound below; the unsat property asks for Y_0 above that bound plus
+    0.01 (far beyond float32 rounding). The sat property asks for Y_0 at most its value at the
+    box's centre plus 0.05."""
+    name = "pool_chain.onnx"
+    full = onnx.load(os.path.join(OUT, name))
+    truncated = onnx.load(os.path.join(OUT, name))
+    keep = [node for node in truncated.graph.node if node.op_type not in ("Relu", "Flatten", "Gemm")]
+    del truncated.graph.node[:]
+    truncated.graph.node.extend(keep)
+    used = [t for t in truncated.graph.initializer if t.name not in ("W", "b")]
+    del truncated.graph.initializer[:]
+    truncated.graph.initializer.extend(used)
+    del truncated.graph.output[:]
+    truncated.graph.output.append(helper.make_tensor_value_info("p", TensorProto.FLOAT, None))
+    prefix = onnxruntime.InferenceSession(truncated.SerializeToString(), providers=["CPUExecutionProvider"])
+
+    def affine_part(x):
+        return prefix.run(None, {"x": x.astype(np.float32).reshape(1, 1, 5, 5)})[0].astype(np.float64).flatten()
+
+    c = affine_part(np.zeros(25))
+    a = np.stack([affine_part(np.eye(25)[k]) - c for k in range(25)], axis=1)
+    radius = np.abs(a).sum(axis=1)
+    high = np.maximum(c + radius, 0)
+    low = np.maximum(c - radius, 0)
+    initial = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in full.graph.initializer}
+    w, b = initial["W"][0], initial["b"][0]
+    bound = float(b + np.where(w > 0, w * high, w * low).sum())
+    threshold = round(bound + 0.01, 3)
+    with open(os.path.join(OUT, "pool_chain_unsat.vnnlib"), "w") as f:
+        f.write(f"; {name}: interval arithmetic on its affine part bounds Y_0 by {bound:.4f} on the box\n")
+        f.write(property_text(-1.0, 1.0, 25, 3, f"(assert (>= Y_0 {threshold!r}))"))
+    run = session(os.path.join(OUT, name))
+    centre = float(run.run(None, {"x": np.zeros([1, 1, 5, 5], dtype=np.float32)})[0].flatten()[0])
+    with open(os.path.join(OUT, "pool_chain_sat.vnnlib"), "w") as f:
+        f.write(f"; {name}: Y_0 at the centre is {centre:.6f}, so Y_0 <= {round(centre + 0.05, 3)} is reachable\n")
+        f.write(property_text(-1.0, 1.0, 25, 3, f"(assert (<= Y_0 {round(centre + 0.05, 3)!r}))"))
+
+
+def smooth_properties():
+    """Robustness properties of smooth_chain.onnx: the input centre x0 is the sampled point of
+    [-1, 1]^3 where Y_0 − Y_1 is largest. smooth_unsat.vnnlib asks for Y_1 >= Y_0 on the box
+    x0 ± eps with the largest eps (halving from 0.5) where float64 interval arithmetic, with a
+    margin of 0.01 for its rounding, shows Y_0 − Y_1 > 0: unsat by construction.
+    smooth_sat.vnnlib asks the same on [-1, 1]^3, where a sampled point has Y_1 > Y_0 + 0.01."""
+    path = os.path.join(OUT, "smooth_chain.onnx")
+    m = onnx.load(path)
+    p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in m.graph.initializer}
+    run = session(path)
+
+    def margin_interval(low, high):
+        def gemm(w, b, lo, hi):
+            centre, radius = (lo + hi) / 2, (hi - lo) / 2
+            mid, rad = w @ centre + b, np.abs(w) @ radius
+            return mid - rad, mid + rad
+        lo, hi = gemm(p["W1"], p["b1"], low, high)
+        lo, hi = 1 / (1 + np.exp(-lo)), 1 / (1 + np.exp(-hi))
+        lo, hi = gemm(p["W2"], p["b2"], lo, hi)
+        lo, hi = np.tanh(lo), np.tanh(hi)
+        d, db = p["W3"][0] - p["W3"][1], p["b3"][0] - p["b3"][1]
+        return float(db + np.where(d > 0, d * lo, d * hi).sum())
+
+    samples = smooth_rng.uniform(-1, 1, size=(4000, 1, 3)).astype(np.float32)
+    outputs = np.array([run.run(None, {"x": s})[0][0] for s in samples])
+    differences = outputs[:, 0] - outputs[:, 1]
+    x0 = np.round(samples[int(np.argmax(differences))][0].astype(np.float64) * 64) / 64
+    eps = 0.5
+    while margin_interval(x0 - eps, x0 + eps) <= 0.01:
+        eps /= 2
+    robust = "(assert (>= Y_1 Y_0))"
+    with open(os.path.join(OUT, "smooth_unsat.vnnlib"), "w") as f:
+        f.write(f"; smooth_chain.onnx: interval arithmetic shows Y_0 - Y_1 >= {margin_interval(x0 - eps, x0 + eps):.4f} on this box\n")
+        lines = [f"(declare-const X_{i} Real)" for i in range(3)] + [f"(declare-const Y_{j} Real)" for j in range(2)]
+        for i in range(3):
+            lines.append(f"(assert (>= X_{i} {float(x0[i] - eps)!r}))")
+            lines.append(f"(assert (<= X_{i} {float(x0[i] + eps)!r}))")
+        f.write("\n".join(lines + [robust]) + "\n")
+    flipped = float(-differences.min())
+    assert flipped > 0.01, "no sampled point of the box has class 1 winning"
+    with open(os.path.join(OUT, "smooth_sat.vnnlib"), "w") as f:
+        f.write(f"; smooth_chain.onnx: a sampled point of the box has Y_1 - Y_0 = {flipped:.4f}\n")
+        f.write(property_text(-1.0, 1.0, 3, 2, robust))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    references = {}
+    write_models(MODELS, rng, references)
 
     # Properties of residual.onnx on its box.
     run = session(os.path.join(OUT, "residual.onnx"))
@@ -236,6 +414,11 @@ def main():
     with open(os.path.join(OUT, "residual_sat.vnnlib"), "w") as f:
         f.write(f"; residual.onnx: Y_0 at the centre is {centre:.6f}, so Y_0 <= {round(centre + 0.05, 3)} is reachable\n")
         f.write(property_text(-1.0, 1.0, 4, 2, f"(assert (<= Y_0 {round(centre + 0.05, 3)!r}))"))
+
+    write_models(POOL_MODELS, pool_rng, references)
+    pool_chain_properties()
+    write_models([("smooth_chain.onnx", smooth_chain, -1.0, 1.0)], smooth_rng, references)
+    smooth_properties()
     with open(os.path.join(OUT, "reference-outputs.json"), "w") as f:
         json.dump(references, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -8,7 +8,8 @@ import NetworkIR
 /// an affine layer maps `Λ ↦ Λ·W` and adds `Λ·b`; a division maps `Λⱼ ↦ Λⱼ/dⱼ`; a ReLU replaces
 /// each coefficient `λ` by a multiplier `μ` on the pre-activation (`μ = α·λ` when `λ ≥ 0`, the
 /// chord slope times `λ` when `λ < 0`, `λ` or `0` for stable neurons) and adds the exact
-/// `min_{z∈[l,u]} λ·max(0,z) − μ·z`. At the input it adds `min_{x∈box} Λ₀·x`.
+/// `min_{z∈[l,u]} λ·max(0,z) − μ·z`; a sigmoid or tanh uses its two lines (`smoothStep`). At
+/// the input it adds `min_{x∈box} Λ₀·x`.
 ///
 /// - Soundness: read the computed coefficients as Lagrange multipliers of the layer equations
 ///   (Dvijotham et al. 2018, eq. 5; see `LagrangianDual`): *any* multipliers give a valid bound
@@ -169,6 +170,9 @@ struct BackSubstitution: Sendable {
                     Self.addSplitTerms(terms, magnitudes: bounds.inputBounds(ofLayer: layer).magnitudes, lambda: &lambda,
                                        rows: count, error: &error)
                 }
+            case .sigmoid, .tanh:
+                guard let lines = cache.smoothRelaxations else { preconditionFailure("smooth layer \(layer) without relaxation") }
+                lambda = Self.smoothStep(lines, cache: cache, lambda: lambda, rows: count, sum: &sum, error: &error)
             }
             layer -= 1
         }
@@ -356,6 +360,37 @@ struct BackSubstitution: Sendable {
                 size += abs(q) * cache.magnitudes[j]
             }
             error[r] += 2 * unit * size + tiny
+        }
+        return next
+    }
+
+    /// Replaces coefficients `λ` on sigmoid or tanh outputs by multipliers on the inputs: with
+    /// the neuron's lines `aL·z + bL ≤ f(z) ≤ aU·z + bU` (`SmoothRelaxation`, valid for the exact
+    /// `f`), `λ·f(z) ≥ μ·z + κ` for `μ = λ·aL, κ = λ·bL` when `λ ≥ 0` and `μ = λ·aU, κ = λ·bU`
+    /// otherwise (CROWN, Zhang et al. 2018, §3.2). The products are rounded, which adds
+    /// `u·(|μ|·mag + |κ|)` each (counted twice, with the sum's error).
+    static func smoothStep(_ lines: [SmoothRelaxation], cache: LayerCache, lambda: [Double], rows: Int,
+                           sum: inout [Double], error: inout [Double]) -> [Double] {
+        let n = lines.count
+        var next = [Double](repeating: 0, count: rows * n)
+        let unit = SoundRounding.unit, gamma = SoundRounding.gamma(n)
+        let tiny = SoundRounding.underflow(2 * n) * (cache.magnitudeSum + 1)
+        for r in 0..<rows {
+            var constant = 0.0, constantSize = 0.0, size = 0.0
+            for j in 0..<n {
+                let i = r &* n &+ j
+                let c = lambda[i]
+                if c == 0 { continue }
+                let line = lines[j]
+                let (mu, kappa) = c >= 0 ? (c * line.lowerSlope, c * line.lowerIntercept) : (c * line.upperSlope, c * line.upperIntercept)
+                next[i] = mu
+                constant += kappa
+                constantSize += abs(kappa)
+                if mu != 0 { size += abs(mu) * cache.magnitudes[j] }
+            }
+            let total = sum[r] + constant
+            sum[r] = total
+            error[r] += 4 * unit * (size + constantSize) + gamma * constantSize + tiny + 2 * unit * abs(total)
         }
         return next
     }

@@ -56,6 +56,8 @@ public struct BatchEvaluator: Sendable {
                 }
             case .relu:
                 for k in x.indices { x[k] = max(0, x[k]) }
+            case .sigmoid, .tanh:
+                x = Network.apply(layer, to: x)
             }
         }
         return (0..<rows).map { r in Array(x[(r * width)..<((r + 1) * width)]) }

@@ -295,6 +295,16 @@ struct DualAscent: Sendable {
                         }
                     }
                 }
+            case .sigmoid, .tanh:
+                // The line each row's multiplier selected (fixed: not optimised).
+                guard let lines = engine.cache(k).smoothRelaxations else { break }
+                let lambda = result.multipliers[k]
+                for r in 0..<rows {
+                    for j in 0..<size {
+                        let i = r * size + j, line = lines[j]
+                        z[i] = lambda[i] >= 0 ? line.lowerSlope * z[i] + line.lowerIntercept : line.upperSlope * z[i] + line.upperIntercept
+                    }
+                }
             }
             values.append(z)
         }

@@ -90,6 +90,21 @@ struct DualEvaluator: Sendable {
                     size += (abs(a) + abs(b)) * magnitudes[j]
                 }
                 error += 4 * unit * size + SoundRounding.gamma(n) * termSize + SoundRounding.underflow(2 * n) * (cache.magnitudeSum + 1)
+            case .sigmoid, .tanh:
+                // a·z + b·f(z) ≥ (a + b·s)·z + b·t with the line (s, t) below f for b ≥ 0 and
+                // above it for b < 0 (`SmoothRelaxation`), minimised at an end of [l, u].
+                guard let lines = cache.smoothRelaxations else { preconditionFailure("smooth layer \(k) without relaxation") }
+                var size = 0.0, termSize = 0.0
+                for j in 0..<n {
+                    let a = base[j], b = mu[k][j], l = box.lower[j], u = box.upper[j], line = lines[j]
+                    let (s, t) = b >= 0 ? (line.lowerSlope, line.lowerIntercept) : (line.upperSlope, line.upperIntercept)
+                    let slope = a + b * s, constant = b * t
+                    let best = (slope == 0 ? 0 : min(slope * l, slope * u)) + constant
+                    term += best
+                    termSize += abs(best)
+                    size += (abs(a) + abs(b * s)) * magnitudes[j] + abs(constant)
+                }
+                error += 4 * unit * size + SoundRounding.gamma(n) * termSize + SoundRounding.underflow(2 * n) * (cache.magnitudeSum + 1)
             }
             total += term
             totalSize += abs(term)

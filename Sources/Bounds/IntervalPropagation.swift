@@ -5,7 +5,8 @@ import NetworkIR
 /// Each affine row is bounded by `bᵢ + Σⱼ max(wᵢⱼ,0)·lⱼ + min(wᵢⱼ,0)·uⱼ` (and symmetrically above),
 /// the exact range of the row over the box (Gowal et al. 2018, "On the Effectiveness of Interval
 /// Bound Propagation", eq. 6, in lower/upper form). Division by a constant and ReLU are monotone
-/// coordinate-wise, so their images are exact.
+/// coordinate-wise, so their images are exact; sigmoid and tanh are monotone too, and their
+/// images are widened for libm's error (`SmoothRelaxation.image`).
 ///
 /// - Soundness: every dot product is evaluated in round-to-nearest and then widened by the
 ///   a-priori error bound `γₙ₊₁·(|b| + Σ|w|·max(|l|,|u|)) + underflow` (see `SoundRounding`),
@@ -59,7 +60,20 @@ public struct IntervalPropagation: Sendable {
             if clip(&pre, phases: phases.phases(inLayer: index)) { bounds.isInfeasible = true }
             if index == 0 { bounds.input = pre } else { bounds.layers[index - 1] = pre }
             bounds.layers.append(IntervalVector(lower: pre.lower.map { max(0, $0) }, upper: pre.upper.map { max(0, $0) }))
+        case .sigmoid, .tanh:
+            bounds.layers.append(image(of: layer, over: bounds.inputBounds(ofLayer: index)))
         }
+    }
+
+    /// The sound image of a sigmoid or tanh layer (`SmoothRelaxation.image`: the function
+    /// increases, so each coordinate maps to its end values, widened for libm's error).
+    /// - Precondition: `layer` is `.sigmoid` or `.tanh`.
+    static func image(of layer: Layer, over x: IntervalVector) -> IntervalVector {
+        guard let f = layer.smoothActivation else { preconditionFailure("\(layer.kindName) is not a smooth activation") }
+        var lower = [Double](repeating: 0, count: x.count)
+        var upper = [Double](repeating: 0, count: x.count)
+        for j in 0..<x.count { (lower[j], upper[j]) = SmoothRelaxation.image(f, lower: x.lower[j], upper: x.upper[j]) }
+        return IntervalVector(lower: lower, upper: upper)
     }
 
     /// Clips pre-activation bounds to the half-lines of the fixed phases.

@@ -2,7 +2,8 @@ import NetworkIR
 
 /// Per-layer data that back-substitution and the Lagrangian dual reuse for every objective row:
 /// the magnitudes of the vector entering the layer (for rounding-error terms), the error weights
-/// `|W|·mag + |b|` of an affine layer, and the ReLU relaxation of a ReLU layer.
+/// `|W|·mag + |b|` of an affine layer, the ReLU relaxation of a ReLU layer, and the linear
+/// bounds of a sigmoid or tanh layer.
 struct LayerCache: Sendable {
     /// `max(|l|, |u|)` of each coordinate entering the layer.
     let magnitudes: [Double]
@@ -12,6 +13,9 @@ struct LayerCache: Sendable {
     let errorWeights: [Double]
     /// For a ReLU layer: its relaxation; nil otherwise.
     let relaxation: ReLURelaxation?
+    /// For a sigmoid or tanh layer: each neuron's linear bounds over its input interval; nil
+    /// otherwise.
+    let smoothRelaxations: [SmoothRelaxation]?
 
     /// Builds the cache of `layer` whose input lies in `input`.
     init(layer: Layer, input: IntervalVector) {
@@ -34,12 +38,20 @@ struct LayerCache: Sendable {
             }
             errorWeights = weights
             relaxation = nil
+            smoothRelaxations = nil
         case .divide:
             errorWeights = []
             relaxation = nil
+            smoothRelaxations = nil
         case .relu:
             errorWeights = []
             relaxation = ReLURelaxation(preActivation: input)
+            smoothRelaxations = nil
+        case .sigmoid, .tanh:
+            errorWeights = []
+            relaxation = nil
+            let f: SmoothActivation = layer == .sigmoid ? .sigmoid : .tanh
+            smoothRelaxations = (0..<input.count).map { SmoothRelaxation(f, lower: input.lower[$0], upper: input.upper[$0]) }
         }
     }
 }

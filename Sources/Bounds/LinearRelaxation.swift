@@ -172,6 +172,13 @@ public struct LinearRelaxation: Sendable {
                 if let known { box = box.intersection(known.layers[k]) }
                 engine.setBounds(ofLayer: k, box)
                 symbolic = symbolic?.rectified(pre: pre, context: domain)
+            case .sigmoid, .tanh:
+                // Its input's bounds are final (back-substituted when it was computed); the
+                // forward symbolic functions stop here.
+                var box = IntervalPropagation.image(of: layer, over: engine.bounds.inputBounds(ofLayer: k))
+                if let known { box = box.intersection(known.layers[k]) }
+                engine.setBounds(ofLayer: k, box)
+                symbolic = nil
             case .affine, .divide:
                 var box: IntervalVector
                 if case let .affine(affine) = layer {
@@ -187,15 +194,18 @@ public struct LinearRelaxation: Sendable {
                 if let known { box = box.intersection(known.layers[k]) }
                 let isLast = k == layers.count - 1
                 let feedsReLU = !isLast && { if case .relu = layers[k + 1] { true } else { false } }()
-                if backSubstitute, k > 0, isLast || feedsReLU {
+                // A sigmoid or tanh relaxation tightens with every neuron's bounds, not only
+                // those of unstable neurons.
+                let feedsSmooth = !isLast && layers[k + 1].smoothActivation != nil
+                if backSubstitute, k > 0, isLast || feedsReLU || feedsSmooth {
                     let fixed = feedsReLU ? phases.phases(inLayer: k + 1) : [:]
-                    let candidates = isLast ? Array(0..<box.count)
+                    let candidates = isLast || feedsSmooth ? Array(0..<box.count)
                         : (0..<box.count).filter { box.lower[$0] < 0 && box.upper[$0] > 0 && fixed[$0] == nil }
                     if !candidates.isEmpty {
                         engine.prepare(through: k)
                         let lows = engine.run(start: k, rows: .units(neurons: candidates, negated: false)).lower
                         for (r, j) in candidates.enumerated() { box.tighten(j, lower: lows[r], upper: .infinity) }
-                        let needUpper = isLast ? candidates : candidates.filter { box.lower[$0] < 0 }
+                        let needUpper = isLast || feedsSmooth ? candidates : candidates.filter { box.lower[$0] < 0 }
                         if !needUpper.isEmpty {
                             let negatives = engine.run(start: k, rows: .units(neurons: needUpper, negated: true)).lower
                             for (r, j) in needUpper.enumerated() { box.tighten(j, lower: -.infinity, upper: -negatives[r]) }

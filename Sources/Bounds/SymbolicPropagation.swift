@@ -59,18 +59,20 @@ public struct SymbolicPropagation: Sendable {
         var bounds = NetworkBounds(input: known.map { input.intersection($0.input) } ?? input, layers: [],
                                    reluLayers: IntervalPropagation.reluLayers(of: network))
         let context = SymbolicFunctions.Domain(box: input)
-        var current = SymbolicFunctions.identity(size: input.count)
+        // Nil after a sigmoid or tanh layer: the symbolic functions stop there and the later
+        // layers are bounded by intervals alone.
+        var current: SymbolicFunctions? = SymbolicFunctions.identity(size: input.count)
         for (k, layer) in network.layers.enumerated() {
             var box: IntervalVector
             switch layer {
             case let .affine(affine):
-                current = current.applying(affine, context: context)
-                box = current.range(over: context)
-                box = box.intersection(IntervalPropagation.image(of: affine, over: bounds.inputBounds(ofLayer: k)))
+                box = IntervalPropagation.image(of: affine, over: bounds.inputBounds(ofLayer: k))
+                current = current?.applying(affine, context: context)
+                if let current { box = box.intersection(current.range(over: context)) }
             case let .divide(divisors):
-                current = current.dividing(by: divisors, context: context)
-                box = current.range(over: context)
-                box = box.intersection(IntervalPropagation.image(dividing: bounds.inputBounds(ofLayer: k), by: divisors))
+                box = IntervalPropagation.image(dividing: bounds.inputBounds(ofLayer: k), by: divisors)
+                current = current?.dividing(by: divisors, context: context)
+                if let current { box = box.intersection(current.range(over: context)) }
             case .relu:
                 var pre = bounds.inputBounds(ofLayer: k)
                 if IntervalPropagation.clip(&pre, phases: phases.phases(inLayer: k)) || pre.isEmpty {
@@ -78,8 +80,11 @@ public struct SymbolicPropagation: Sendable {
                     pre = IntervalVector(lower: pre.lower.map { min($0, 0) }, upper: pre.upper.map { max($0, 0) })
                 }
                 if k == 0 { bounds.input = pre } else { bounds.layers[k - 1] = pre }
-                current = current.rectified(pre: pre, context: context)
+                current = current?.rectified(pre: pre, context: context)
                 box = IntervalVector(lower: pre.lower.map { max(0, $0) }, upper: pre.upper.map { max(0, $0) })
+            case .sigmoid, .tanh:
+                box = IntervalPropagation.image(of: layer, over: bounds.inputBounds(ofLayer: k))
+                current = nil
             }
             if let known { box = box.intersection(known.layers[k]) }
             if box.isEmpty {

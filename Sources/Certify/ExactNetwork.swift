@@ -51,6 +51,8 @@ struct ExactNetwork: Sendable {
                 layers.append(.relu)
             case .divide:
                 throw .unsupported("layer \(k) divides; the checker handles affine and ReLU layers only")
+            case .sigmoid, .tanh:
+                throw .unsupported("layer \(k) is a \(layer.kindName); the checker handles affine and ReLU layers only")
             }
         }
         self.layers = layers

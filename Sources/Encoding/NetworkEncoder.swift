@@ -12,7 +12,9 @@ import SMT
 /// stable ReLUs only transform the symbolic values. With sound `NetworkBounds` the encoder
 /// fixes stable ReLUs (pre-activation `u ≤ 0` ⇒ output 0; `l ≥ 0` ⇒ identity) and adds the
 /// triangle relaxation `y ≤ u(x − l)/(u − l)` of Ehlers 2017 (Planet) as a cut: implied by the
-/// exact constraints, it only helps the solver's simplex prune.
+/// exact constraints, it only helps the solver's simplex prune. Sigmoid and tanh layers cannot be
+/// encoded exactly; they are over-approximated by their bounds (`encodeSmooth`), and the result
+/// says so (`EncodedNetwork.isExact`).
 public struct NetworkEncoder: Sendable {
     /// How an unstable ReLU `y = max(0, x)` is written.
     public enum ReLUEncoding: String, Sendable, CaseIterable {
@@ -53,6 +55,7 @@ public struct NetworkEncoder: Sendable {
         var current = inputs.map { LinearForm($0) }
         var layerValues: [[LinearForm]] = []
         var unstable: [Int] = []
+        var relaxedLayers: [Int] = []
         for index in 0..<count {
             switch network.layers[index] {
             case let .affine(affine):
@@ -68,10 +71,46 @@ public struct NetworkEncoder: Sendable {
                     encodeReLU(layer: index, neuron: j, input: current[j], solver: solver, unstableCount: &split)
                 }
                 unstable.append(split)
+            case .sigmoid, .tanh:
+                relaxedLayers.append(index)
+                current = current.indices.map { j in encodeSmooth(layer: index, neuron: j, input: current[j], solver: solver) }
             }
             layerValues.append(current)
         }
-        return EncodedNetwork(inputs: inputs, layerValues: layerValues, unstableReLUs: unstable)
+        return EncodedNetwork(inputs: inputs, layerValues: layerValues, unstableReLUs: unstable, relaxedLayers: relaxedLayers)
+    }
+
+    /// A sigmoid or tanh neuron has no exact encoding in linear real arithmetic. It is written
+    /// as a fresh variable `y` within the function's range, within the layer's bounds, and
+    /// between the lines of `SmoothRelaxation` when the input's bounds are finite: constraints
+    /// every exact value satisfies, so the encoding over-approximates the network (an
+    /// infeasible query is still a proof, but a model is not a counterexample until replayed).
+    /// `EncodedNetwork.relaxedLayers` records that this happened.
+    private func encodeSmooth(layer: Int, neuron: Int, input x: LinearForm, solver: any SolverBackend) -> LinearForm {
+        let f: SmoothActivation = network.layers[layer] == .sigmoid ? .sigmoid : .tanh
+        let y = solver.declareReal(named: "S\(layer)_\(neuron)")
+        let yt = Term.variable(y)
+        var low = f.range.lowerBound, high = f.range.upperBound
+        if let output = bounds?.layers[layer] {
+            low = max(low, output.lower[neuron])
+            high = min(high, output.upper[neuron])
+        }
+        if let l = Rational(exactly: low) { solver.add(.compare(yt, .greaterOrEqual, .constant(l))) }
+        if let h = Rational(exactly: high) { solver.add(.compare(yt, .lessOrEqual, .constant(h))) }
+        if let entering = bounds?.inputBounds(ofLayer: layer), entering.lower[neuron].isFinite, entering.upper[neuron].isFinite {
+            let lines = SmoothRelaxation(f, lower: entering.lower[neuron], upper: entering.upper[neuron])
+            if let a = Rational(exactly: lines.lowerSlope), let b = Rational(exactly: lines.lowerIntercept) {
+                var below = x.scaled(by: a)
+                below.add(.constant(.one), times: b)
+                solver.add(.compare(yt, .greaterOrEqual, below.term))
+            }
+            if let a = Rational(exactly: lines.upperSlope), let b = Rational(exactly: lines.upperIntercept) {
+                var above = x.scaled(by: a)
+                above.add(.constant(.one), times: b)
+                solver.add(.compare(yt, .lessOrEqual, above.term))
+            }
+        }
+        return LinearForm(y)
     }
 
     private func encodeAffine(_ affine: AffineLayer, layer: Int, inputs: [LinearForm], solver: any SolverBackend) -> [LinearForm] {

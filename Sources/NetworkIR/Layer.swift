@@ -8,6 +8,10 @@ public enum Layer: Sendable, Equatable {
     case divide(divisors: [Double])
     /// `y_i = max(0, x_i)`.
     case relu
+    /// `y_i = σ(x_i) = 1/(1 + e^−x_i)`. Bounded, never encoded exactly (see `SmoothActivation`).
+    case sigmoid
+    /// `y_i = tanh(x_i)`. Bounded, never encoded exactly (see `SmoothActivation`).
+    case tanh
 
     /// A short name for messages and reports.
     public var kindName: String {
@@ -15,6 +19,17 @@ public enum Layer: Sendable, Equatable {
         case .affine: "affine"
         case .divide: "divide"
         case .relu: "relu"
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        }
+    }
+
+    /// The smooth activation this layer applies, or nil for the exact (piecewise-linear) layers.
+    public var smoothActivation: SmoothActivation? {
+        switch self {
+        case .sigmoid: .sigmoid
+        case .tanh: .tanh
+        case .affine, .divide, .relu: nil
         }
     }
 }

@@ -42,6 +42,10 @@ extension Network {
             return zip(x, divisors).map { $0 / $1 }
         case .relu:
             return x.map { max(0, $0) }
+        case .sigmoid:
+            return x.map { SmoothActivation.sigmoid.value($0) }
+        case .tanh:
+            return x.map { SmoothActivation.tanh.value($0) }
         }
     }
 
@@ -67,6 +71,10 @@ extension Network {
                 x = zip(x, divisors).map { $0 / Float($1) }
             case .relu:
                 x = x.map { max(0, $0) }
+            case .sigmoid:
+                x = x.map { SmoothActivation.sigmoid.value($0) }
+            case .tanh:
+                x = x.map { SmoothActivation.tanh.value($0) }
             }
         }
         return x

@@ -40,7 +40,7 @@ public struct Network: Sendable, Equatable {
                 }
                 guard divisors.allSatisfy(\.isFinite) else { throw NetworkError.nonFiniteParameter(layer: index) }
                 guard !divisors.contains(0) else { throw NetworkError.zeroDivisor(layer: index) }
-            case .relu:
+            case .relu, .sigmoid, .tanh:
                 break
             }
             sizes.append(size)
@@ -63,6 +63,12 @@ public struct Network: Sendable, Equatable {
         layers.reduce(0) { total, layer in
             if case let .affine(affine) = layer { total + affine.weights.rows * affine.weights.columns } else { total }
         }
+    }
+
+    /// Whether some layer is a sigmoid or tanh: such a network has no exact encoding, so only
+    /// bounds can prove its properties (and no proof certificate describes it).
+    public var hasSmoothActivations: Bool {
+        layers.contains { $0.smoothActivation != nil }
     }
 
     /// The number of ReLU neurons in the network.

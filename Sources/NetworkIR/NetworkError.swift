@@ -8,6 +8,9 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     case zeroDivisor(layer: Int)
     /// The input shape has a non-positive dimension or too many elements.
     case invalidInputShape([Int])
+    /// Layer `layer` (a sigmoid or tanh) cannot take part in the operation, e.g. a product of
+    /// networks, whose layers are aligned at their ReLUs.
+    case unsupportedLayer(layer: Int, kind: String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
             "layer \(layer) divides by zero"
         case let .invalidInputShape(shape):
             "invalid input shape \(shape)"
+        case let .unsupportedLayer(layer, kind):
+            "layer \(layer) is a \(kind) layer, which is not supported here"
         }
     }
 }

@@ -41,6 +41,11 @@ public enum ProductNetwork {
             }
         }
         let networks = components.map(\.network)
+        for network in networks {
+            if let k = network.layers.firstIndex(where: { $0.smoothActivation != nil }) {
+                throw NetworkError.unsupportedLayer(layer: k, kind: network.layers[k].kindName)
+            }
+        }
         let deepest = networks.map(reluCount).max() ?? 0
         let prepared = networks.map { deepest > 0 && reluCount($0) == 0 ? splitThroughReLU($0) : $0.layers }
         let segments = prepared.map(linearSegments)

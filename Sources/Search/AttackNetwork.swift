@@ -153,6 +153,9 @@ public struct AttackNetwork: Sendable {
             case .layer(.relu):
                 let pre = index == 0 ? input : trace[index - 1]
                 for i in g.indices where !(pre[i] > 0) { g[i] = 0 }
+            case let .layer(layer):
+                // Sigmoid or tanh: f′ from the output (σ(1 − σ), 1 − tanh²).
+                Network.scaleBySmoothDerivative(&g, layer: layer, output: trace[index])
             }
         }
         return g

@@ -53,8 +53,23 @@ extension Network {
                 let position = index - range.lowerBound
                 let pre = position == 0 ? vector : trace[position - 1]
                 for i in g.indices where !(pre[i] > 0) { g[i] = 0 }
+            case .sigmoid, .tanh:
+                Network.scaleBySmoothDerivative(&g, layer: layers[index], output: trace[index - range.lowerBound])
             }
         }
         return g
+    }
+
+    /// Multiplies the cotangent `g` of a sigmoid or tanh layer's output by the derivative,
+    /// computed from the layer's `output` `y`: `y·(1 − y)` or `1 − y²`.
+    static func scaleBySmoothDerivative(_ g: inout [Double], layer: Layer, output y: [Double]) {
+        switch layer {
+        case .sigmoid:
+            for i in g.indices { g[i] *= y[i] * (1 - y[i]) }
+        case .tanh:
+            for i in g.indices { g[i] *= 1 - y[i] * y[i] }
+        case .affine, .divide, .relu:
+            preconditionFailure("\(layer.kindName) is not a smooth activation")
+        }
     }
 }

@@ -56,6 +56,13 @@ extension Network {
                     lo[i] = max(0, lo[i])
                     hi[i] = max(0, hi[i])
                 }
+            case .sigmoid, .tanh:
+                // Increasing: the ends' values, widened for libm's error (`SmoothActivation.valueError`).
+                let f: SmoothActivation = layers[index] == .sigmoid ? .sigmoid : .tanh
+                for i in lo.indices {
+                    lo[i] = max(f.range.lowerBound, (f.value(lo[i]) - SmoothActivation.valueError).nextDown)
+                    hi[i] = min(f.range.upperBound, (f.value(hi[i]) + SmoothActivation.valueError).nextUp)
+                }
             }
         }
         return (lo, hi)

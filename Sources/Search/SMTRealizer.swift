@@ -56,6 +56,8 @@ public struct SMTRealizer: HiddenPointRealizer {
             solver.add(.compare(form, .lessOrEqual, .constant(t + tau)))
         }
         switch solver.check(timeout: limit) {
+        case .sat where !encoded.isExact:
+            return .unknown("layers \(encoded.relaxedLayers) (sigmoid or tanh) are over-approximated, so a model need not realise the target")
         case let .sat(model):
             return .realized(encoded.inputs.map { $0.id < model.count ? model[$0.id].toDouble() : 0 })
         case .unsat:

@@ -1,3 +1,4 @@
+import Bounds
 import ExactArithmetic
 import NetworkIR
 import VNNLIB
@@ -74,6 +75,15 @@ struct CopyDifferenceBounds {
                         difference[k] = (min(0, a), max(0, b))
                     }
                     value[k] = (max(0, l), max(0, u))
+                }
+            case .sigmoid, .tanh:
+                // Increasing with slope at most L (1/4 or 1): f(z + Δ) − f(z) lies between
+                // min(0, L·Δ) and max(0, L·Δ) (each rounded outward).
+                guard let f = layer.smoothActivation else { return nil }
+                for k in value.indices {
+                    let (a, b) = difference[k]
+                    difference[k] = (min(0, (f.maximumSlope * a).nextDown), max(0, (f.maximumSlope * b).nextUp))
+                    value[k] = SmoothRelaxation.image(f, lower: value[k].lower, upper: value[k].upper)
                 }
             }
             // An overflow can make ∞ − ∞; `min` and `max` would then hide the NaN.

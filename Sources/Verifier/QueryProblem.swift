@@ -63,6 +63,8 @@ public struct QueryProblem: Sendable {
         self.hiddenNetworks = hiddenNetworks
         do {
             product = try ProductNetwork.build(components, inputCount: layout.inputCount)
+        } catch let NetworkError.unsupportedLayer(layer, kind) {
+            throw Mismatch(description: "\(query.fileName): queries over networks with sigmoid or tanh layers are not supported (layer \(layer) is \(kind))")
         } catch let error as NetworkError {
             throw Mismatch(description: "\(query.fileName): the product network is inconsistent: \(error)")
         }

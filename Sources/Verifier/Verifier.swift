@@ -41,6 +41,9 @@ public struct Verifier: Sendable {
                                       nodes: counts.nodesDone, leaves: counts.leaves)
         }
 
+        if network.hasSmoothActivations {
+            options.proofRecorder?.fail("proof certificates cannot describe sigmoid or tanh layers")
+        }
         if specification.cases.isEmpty { return finish(.holds, []) }
         // Cheap proofs come before the attack: on MNIST fc the linear bounds settle every case
         // of most `unsat` instances in about 20 ms, where the attack would spend its whole
@@ -286,6 +289,9 @@ public struct Verifier: Sendable {
         func outcome(_ status: CaseOutcome.Status, _ unstable: [Int] = []) -> CaseOutcome {
             CaseOutcome(caseIndex: index, status: status, seconds: Self.seconds(.now - start), unstableReLUs: unstable)
         }
+        if network.hasSmoothActivations {
+            return await smoothFirstStage(index, specCase: specCase, deadline: deadline, outcome: outcome)
+        }
         if options.proofRecorder != nil {
             if options.engine == .branchAndBound && options.usesBounds { return .open([]) }
             options.proofRecorder?.fail("certificates need branch and bound with bounds")
@@ -320,6 +326,27 @@ public struct Verifier: Sendable {
             let reason = "Z3 found a counterexample over the reals for case \(index), but no point near it violates the property when the network is evaluated in floating point"
             return .decided(.unknown(reason), outcome(.unknown(reason: reason), unstable))
         }
+    }
+
+    /// A case of a network with sigmoid or tanh layers: Z3 cannot encode them exactly and
+    /// branch and bound splits only ReLUs and ends at Z3 leaves, so sound bounds are the only
+    /// proof. What they leave open (after the attack, which already ran) is `unknown`, with the
+    /// reason, not an error.
+    private func smoothFirstStage(_ index: Int, specCase: SpecificationCase, deadline: ContinuousClock.Instant?,
+                                  outcome: (CaseOutcome.Status, [Int]) -> CaseOutcome) async -> FirstStage {
+        var unstable: [Int] = []
+        if options.usesBounds {
+            let analysis = CaseBounding(network: network, specCase: specCase).analyse(deadline: deadline)
+            if let method = analysis.provedBy {
+                return .decided(.proved, outcome(.proved(method: method), analysis.unstableReLUs))
+            }
+            unstable = analysis.unstableReLUs
+        }
+        if deadlinePassed(deadline) || Task.isCancelled { return .decided(.timeout, outcome(.timeout, unstable)) }
+        let reason = "the network has sigmoid or tanh layers, which Z3 cannot encode exactly; "
+            + (options.usesBounds ? "sound bounds did not prove case \(index)" : "bounds are off for case \(index)")
+            + (options.usesAttack ? " and the attack found no counterexample" : "")
+        return .decided(.unknown(reason), outcome(.unknown(reason: reason), unstable))
     }
 
     /// One branch-and-bound tree for a group of open cases sharing a box.

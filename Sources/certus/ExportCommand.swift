@@ -46,6 +46,9 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         try await ErrorReporting.guarding {
             let instance = try Instance.load(model: model, property: property)
+            if instance.network.hasSmoothActivations {
+                throw InputError(description: "\(model): the network has sigmoid or tanh layers, which have no exact SMT-LIB encoding to export")
+            }
             let cases = instance.specification.cases
             if let caseIndex, caseIndex >= cases.count {
                 throw InputError(description: "\(property): --case \(caseIndex), but the property has \(cases.count) cases")

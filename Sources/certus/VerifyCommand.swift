@@ -100,6 +100,16 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
                 throw error
             }
+            if proof != nil, instance.network.hasSmoothActivations {
+                runGuard.claimOrWaitForExit()
+                printer?.stop()
+                let error = InputError(description: "\(model): --proof is not available: the network has sigmoid or tanh layers, which proof certificates cannot describe")
+                if json {
+                    print(VerifyOutput(model: model, property: property, result: .error, reason: error.description,
+                                       seconds: VerifyOutput.seconds(since: start), progress: nil).text)
+                }
+                throw error
+            }
             var options = verifierOptions(timeout: timeout)
             options.progressMeter = meter
             options.proofRecorder = try proof.map { try ProofOutput.open($0, for: instance, model: model, property: property ?? "") }

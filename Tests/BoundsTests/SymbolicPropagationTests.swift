@@ -88,8 +88,8 @@ import VNNLIB
                 }
             case let .divide(divisors):
                 values = zip(values, divisors).map { $0 / ExactReference.r($1) }
-            case .relu:
-                break
+            case .relu, .sigmoid, .tanh:
+                Issue.record("the network has only affine and divide layers")
             }
         }
         for j in values.indices {

@@ -124,6 +124,8 @@ enum ExactReference {
             case .relu:
                 l = l.map { max($0, .zero) }
                 u = u.map { max($0, .zero) }
+            case .sigmoid, .tanh:
+                preconditionFailure("exact references cover affine, divide and ReLU layers")
             }
             result.append((l, u))
         }
@@ -165,6 +167,8 @@ enum ExactReference {
                     if l.signum < 0 && u.signum > 0 { best = min(best, .zero) }
                     total += best
                 }
+            case .sigmoid, .tanh:
+                preconditionFailure("exact references cover affine, divide and ReLU layers")
             }
         }
         return total

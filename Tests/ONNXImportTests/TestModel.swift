@@ -53,6 +53,22 @@ enum TestModel {
         return attribute
     }
 
+    static func attribute(_ name: String, ints: [Int64]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .ints
+        attribute.ints = ints
+        return attribute
+    }
+
+    static func attribute(_ name: String, string: String) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .string
+        attribute.s = Data(string.utf8)
+        return attribute
+    }
+
     static func valueInfo(_ name: String, _ dims: [Int64?], elementType: Onnx_TensorProto.DataType = .float) -> Onnx_ValueInfoProto {
         var info = Onnx_ValueInfoProto()
         info.name = name

@@ -14,7 +14,8 @@ import Z3Backend
 @Suite struct GraphLoweringTests {
     static let boxes: [(name: String, lower: Double, upper: Double)] = [
         ("residual.onnx", -1, 1), ("skip_concat.onnx", -0.5, 1.5), ("split_branches.onnx", -2, 1), ("conv_residual.onnx", -1, 1),
-        ("piecewise.onnx", -1.5, 1.5), ("maxpool_cnn.onnx", -1, 1),
+        ("piecewise.onnx", -1.5, 1.5), ("maxpool_cnn.onnx", -1, 1), ("pool_graph.onnx", -1, 1), ("pool_chain.onnx", -1, 1),
+        ("pad_opset10.onnx", -1, 1),
     ]
 
     static func lowered(_ index: Int) throws -> (graph: NetworkGraph, network: Network, lower: [Double], upper: [Double]) {
@@ -26,7 +27,7 @@ import Z3Backend
 
     /// Interval bounds of the lowered chain over the box enclose the graph's outputs at
     /// sampled points (corners included).
-    @Test(arguments: 0..<6)
+    @Test(arguments: 0..<9)
     func intervalBoundsEncloseSampledOutputs(_ index: Int) throws {
         let (graph, network, lower, upper) = try Self.lowered(index)
         let bounds = try IntervalPropagation().bounds(of: network, input: IntervalVector(lower: lower, upper: upper))
@@ -44,7 +45,7 @@ import Z3Backend
 
     /// With the inputs fixed to a point of the box, Z3's model of the lowered chain's exact
     /// encoding gives the graph's outputs (to float64 rounding of the graph's evaluation).
-    @Test(arguments: 0..<6)
+    @Test(arguments: 0..<9)
     func exactEncodingComputesTheGraph(_ index: Int) throws {
         let (graph, network, lower, upper) = try Self.lowered(index)
         var generator = SystemRandomNumberGenerator()

@@ -57,6 +57,16 @@ struct LayerBuilder {
         layers.append(.relu)
     }
 
+    /// Appends a sigmoid or tanh layer. Not recorded: it is no linear operation, and the graph
+    /// importer refuses these operators before running a node through a builder.
+    mutating func appendSmooth(_ activation: SmoothActivation) throws {
+        try flush()
+        switch activation {
+        case .sigmoid: layers.append(.sigmoid)
+        case .tanh: layers.append(.tanh)
+        }
+    }
+
     /// Appends `y_i = x_i / divisors_i`.
     mutating func appendDivide(_ divisors: [Double]) throws {
         recorded.append(.divide(divisors))

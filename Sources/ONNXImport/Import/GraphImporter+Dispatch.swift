@@ -5,7 +5,7 @@ extension GraphImporter {
 
     /// Operators Certus imports when they read the variable tensor.
     static let variableOperators: Set<String> = dataMovementOperators.union(
-        ["Relu", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Conv"])
+        ["Relu", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Conv", "Pad", "AveragePool", "Sigmoid", "Tanh"])
 
     /// Imports a node that reads the variable tensor once, updating `builder` and `shape`.
     mutating func applyToVariable(_ node: NodeContext) throws {
@@ -14,6 +14,10 @@ extension GraphImporter {
             _ = try node.attributes(["consumed_inputs"])
             try node.requireInputCount(1...1)
             try builder.appendReLU()
+        case "Sigmoid", "Tanh":
+            _ = try node.attributes([])
+            try node.requireInputCount(1...1)
+            try builder.appendSmooth(node.opType == "Sigmoid" ? .sigmoid : .tanh)
         case "Gemm":
             try applyGemm(node)
         case "MatMul":
@@ -24,6 +28,10 @@ extension GraphImporter {
             try applyBatchNormalization(node)
         case "Conv":
             try applyConvolution(node)
+        case "Pad":
+            try applyPad(node)
+        case "AveragePool":
+            try applyAveragePool(node)
         case _ where Self.dataMovementOperators.contains(node.opType):
             try node.requireVariable(at: 0, role: "data")
             let (newShape, source) = try Self.dataMovement(node, shape: shape)

@@ -138,6 +138,10 @@ extension GraphImporter {
             state.nodes = nodes
             state.producer[outputName] = result
             state.shapes[outputName] = shape
+        case "Sigmoid", "Tanh":
+            // The lowering carries values across ReLU layers with exact ReLU identities; no such
+            // identity crosses a sigmoid or tanh layer.
+            throw node.unsupported("\(node.opType) is supported in chains only, not in graphs with skip connections, sums of computed tensors, Concat, Slice or Split")
         case _ where variables.count > 1:
             throw node.unsupported("the node reads \(variables.count) tensors computed from the network input; only \(Self.multipleVariableOperators.sorted().joined(separator: ", ")) may")
         case _ where Self.variableOperators.contains(node.opType):
