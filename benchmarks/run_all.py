@@ -100,7 +100,7 @@ def main():
         out.writerow(["year", "benchmark", "onnx", "vnnlib", "timeout", "result", "seconds", "truth", "wrong",
                       "witness", "peak_mib", "error"])
         for year, benchmark in benchmark_folders(args.benchmarks, args.years, args.only):
-            selection = SimpleNamespace(benchmarks=args.benchmarks, category=benchmark, every=1,
+            selection = SimpleNamespace(benchmarks=args.benchmarks, category=benchmark, every=1, first=0,
                                         select=None, nets=None)
             rows = load_instances(selection)[args.first::args.every]
             truth = load_truth(selection)

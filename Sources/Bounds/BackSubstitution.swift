@@ -35,8 +35,8 @@ struct BackSubstitution: Sendable {
         self.bounds = bounds
         caches = Array(repeating: nil, count: network.layers.count)
         packedWeights = network.layers.map { layer in
-            guard case let .affine(affine) = layer else { return nil }
-            return PackedMatrix(rows: affine.outputSize, columns: affine.inputSize, storage: affine.weights.storage)
+            guard case let .affine(affine) = layer, let dense = affine.denseWeights else { return nil }
+            return PackedMatrix(rows: affine.outputSize, columns: affine.inputSize, storage: dense.storage)
         }
     }
 
@@ -135,7 +135,7 @@ struct BackSubstitution: Sendable {
                 let n = affine.inputSize
                 lambda = [Double](repeating: 0, count: count * n)
                 for (r, neuron) in neurons.enumerated() {
-                    for j in 0..<n { lambda[r * n + j] = sign * affine.weights.storage[neuron * n + j] }
+                    affine.matrix.forEachEntry(inRow: neuron) { j, w in lambda[r * n + j] = sign * w }
                     sum[r] = sign * affine.bias[neuron]
                 }
                 layer = start - 1
@@ -302,14 +302,20 @@ struct BackSubstitution: Sendable {
         // Every entry is written by the kernel.
         var next = [Double](unsafeUninitializedCapacity: rows * n) { _, count in count = rows * n }
         lambda.withUnsafeBufferPointer { a in
-            affine.weights.storage.withUnsafeBufferPointer { w in
-                next.withUnsafeMutableBufferPointer { out in
-                    guard let ap = a.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else { return }
+            next.withUnsafeMutableBufferPointer { out in
+                guard let ap = a.baseAddress, let op = out.baseAddress else { return }
+                switch affine.matrix {
+                case let .dense(dense):
                     if let packed {
                         DenseKernels.multiply(ap, rows: rows, inner: m, by: packed, into: op)
                     } else {
-                        DenseKernels.multiply(ap, rows: rows, inner: m, by: wp, columns: n, into: op)
+                        dense.storage.withUnsafeBufferPointer { w in
+                            guard let wp = w.baseAddress else { return }
+                            DenseKernels.multiply(ap, rows: rows, inner: m, by: wp, columns: n, into: op)
+                        }
                     }
+                case let .sparse(sparse):
+                    SparseKernels.multiply(ap, rows: rows, by: sparse, into: op)
                 }
             }
         }

@@ -174,11 +174,12 @@ struct PackedMatrix: Sendable {
 
 extension PackedMatrix {
     /// For each layer of `network`: an affine layer's weights transposed and packed
-    /// (`inputs × outputs`, for products `x · Wᵀ` of row vectors), nil for other layers.
+    /// (`inputs × outputs`, for products `x · Wᵀ` of row vectors), nil for other layers and for
+    /// sparse weights (`SparseKernels`).
     static func transposedWeights(of network: Network) -> [PackedMatrix?] {
         network.layers.map { layer in
-            guard case let .affine(affine) = layer else { return nil }
-            return PackedMatrix(transposing: affine.weights.storage, rows: affine.outputSize, columns: affine.inputSize)
+            guard case let .affine(affine) = layer, let dense = affine.denseWeights else { return nil }
+            return PackedMatrix(transposing: dense.storage, rows: affine.outputSize, columns: affine.inputSize)
         }
     }
 }

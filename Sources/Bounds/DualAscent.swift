@@ -259,15 +259,21 @@ struct DualAscent: Sendable {
             case let .affine(affine):
                 var next = [Double](repeating: 0, count: rows * affine.outputSize)
                 z.withUnsafeBufferPointer { x in
-                    affine.weights.storage.withUnsafeBufferPointer { w in
-                        next.withUnsafeMutableBufferPointer { out in
-                            guard let xp = x.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else { return }
+                    next.withUnsafeMutableBufferPointer { out in
+                        guard let xp = x.baseAddress, let op = out.baseAddress else { return }
+                        switch affine.matrix {
+                        case let .dense(dense):
                             if let packed = transposed[k] {
                                 DenseKernels.multiply(xp, rows: rows, inner: affine.inputSize, by: packed, into: op)
                             } else {
-                                DenseKernels.multiplyTransposed(xp, rows: rows, inner: affine.inputSize, by: wp,
-                                                                outputs: affine.outputSize, into: op)
+                                dense.storage.withUnsafeBufferPointer { w in
+                                    guard let wp = w.baseAddress else { return }
+                                    DenseKernels.multiplyTransposed(xp, rows: rows, inner: affine.inputSize, by: wp,
+                                                                    outputs: affine.outputSize, into: op)
+                                }
                             }
+                        case let .sparse(sparse):
+                            SparseKernels.multiplyTransposed(xp, rows: rows, by: sparse, into: op)
                         }
                     }
                 }

@@ -50,10 +50,16 @@ struct DualEvaluator: Sendable {
                 let m = affine.outputSize
                 var t = [Double](repeating: 0, count: n)
                 mu[k].withUnsafeBufferPointer { a in
-                    affine.weights.storage.withUnsafeBufferPointer { w in
-                        t.withUnsafeMutableBufferPointer { out in
-                            guard let ap = a.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else { return }
-                            DenseKernels.multiply(ap, rows: 1, inner: m, by: wp, columns: n, into: op)
+                    t.withUnsafeMutableBufferPointer { out in
+                        guard let ap = a.baseAddress, let op = out.baseAddress else { return }
+                        switch affine.matrix {
+                        case let .dense(dense):
+                            dense.storage.withUnsafeBufferPointer { w in
+                                guard let wp = w.baseAddress else { return }
+                                DenseKernels.multiply(ap, rows: 1, inner: m, by: wp, columns: n, into: op)
+                            }
+                        case let .sparse(sparse):
+                            SparseKernels.multiply(ap, rows: 1, by: sparse, into: op)
                         }
                     }
                 }

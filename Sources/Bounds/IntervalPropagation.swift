@@ -103,7 +103,23 @@ public struct IntervalPropagation: Sendable {
         var upper = [Double](repeating: 0, count: m)
         let magnitudes = x.magnitudes
         let gamma = SoundRounding.gamma(n + 1), tiny = SoundRounding.underflow(n)
-        affine.weights.storage.withUnsafeBufferPointer { w in
+        guard let dense = affine.denseWeights else {
+            // Sparse weights: the same sums over the stored entries (the others add exact zeros).
+            for i in 0..<m {
+                let b = affine.bias[i]
+                var low = b, high = b, size = abs(b)
+                affine.matrix.forEachEntry(inRow: i) { j, w0 in
+                    low += max(w0, 0) * x.lower[j] + min(w0, 0) * x.upper[j]
+                    high += max(w0, 0) * x.upper[j] + min(w0, 0) * x.lower[j]
+                    size += abs(w0) * magnitudes[j]
+                }
+                let error = gamma * size + tiny
+                lower[i] = SoundRounding.lower(low, error: error)
+                upper[i] = SoundRounding.upper(high, error: error)
+            }
+            return IntervalVector(lower: lower, upper: upper)
+        }
+        dense.storage.withUnsafeBufferPointer { w in
             x.lower.withUnsafeBufferPointer { l in
                 x.upper.withUnsafeBufferPointer { u in
                     magnitudes.withUnsafeBufferPointer { mag in
@@ -152,9 +168,8 @@ public struct IntervalPropagation: Sendable {
         var upper = [Double](repeating: 0, count: m)
         for i in 0..<m {
             var low = affine.bias[i], high = affine.bias[i]
-            for j in 0..<n {
-                let wij = affine.weights.storage[i * n + j]
-                if wij == 0 { continue }
+            affine.matrix.forEachEntry(inRow: i) { j, wij in
+                if wij == 0 { return }
                 let (forLow, forHigh) = wij > 0 ? (x.lower[j], x.upper[j]) : (x.upper[j], x.lower[j])
                 low = (low + SoundRounding.productDown(wij, forLow)).nextDown
                 high = (high + SoundRounding.productUp(wij, forHigh)).nextUp

@@ -26,14 +26,23 @@ struct LayerCache: Sendable {
         case let .affine(affine):
             let n = affine.inputSize
             var weights = [Double](repeating: 0, count: affine.outputSize)
-            affine.weights.storage.withUnsafeBufferPointer { w in
-                magnitudes.withUnsafeBufferPointer { mag in
-                    for i in 0..<affine.outputSize {
-                        var sum = abs(affine.bias[i])
-                        let row = i * n
-                        for j in 0..<n { sum += abs(w[row + j]) * mag[j] }
-                        weights[i] = sum
+            switch affine.matrix {
+            case let .dense(dense):
+                dense.storage.withUnsafeBufferPointer { w in
+                    magnitudes.withUnsafeBufferPointer { mag in
+                        for i in 0..<affine.outputSize {
+                            var sum = abs(affine.bias[i])
+                            let row = i * n
+                            for j in 0..<n { sum += abs(w[row + j]) * mag[j] }
+                            weights[i] = sum
+                        }
                     }
+                }
+            case let .sparse(sparse):
+                for i in 0..<affine.outputSize {
+                    var sum = abs(affine.bias[i])
+                    sparse.forEachEntry(inRow: i) { j, w in sum += abs(w) * magnitudes[j] }
+                    weights[i] = sum
                 }
             }
             errorWeights = weights

@@ -77,7 +77,6 @@ struct SymbolicFunctions: Sendable {
         }
         var low = [Double](repeating: 0, count: m * stride), high = low
         var errorSums = affine.bias.map(abs)
-        affine.weights.storage.withUnsafeBufferPointer { w in
         source.withUnsafeBufferPointer { src in
         sizes.withUnsafeBufferPointer { size in
         low.withUnsafeMutableBufferPointer { ol in
@@ -86,9 +85,8 @@ struct SymbolicFunctions: Sendable {
             for i in 0..<m {
                 let out = i &* stride
                 var errorSum = errorSums[i]
-                for j in 0..<n {
-                    let weight = w[i &* n &+ j]
-                    if weight == 0 { continue }
+                affine.matrix.forEachEntry(inRow: i) { j, weight in
+                    if weight == 0 { return }
                     errorSum += abs(weight) * size[j]
                     let positive = max(weight, 0), negative = min(weight, 0)
                     let lowRow = j &* stride, highRow = upperBase &+ j &* stride
@@ -100,7 +98,7 @@ struct SymbolicFunctions: Sendable {
                 }
                 errorSums[i] = errorSum
             }
-        }}}}}
+        }}}}
         let gamma = SoundRounding.gamma(2 * n + 1)
         let tiny = SoundRounding.underflow(2 * n * stride) * (domain.magnitudes.reduce(0, +) + 1)
         var result = SymbolicFunctions(count: m, dimension: d, lowerCoefficients: [Double](repeating: 0, count: m * d),

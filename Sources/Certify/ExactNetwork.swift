@@ -41,9 +41,12 @@ struct ExactNetwork: Sendable {
         for (k, layer) in network.layers.enumerated() {
             switch layer {
             case let .affine(affine):
+                guard let dense = affine.denseWeights else {
+                    throw .unsupported("layer \(k) is a convolution stored sparse (\(affine.outputSize)×\(affine.inputSize)); the checker handles dense layers only")
+                }
                 var weights: [Dyadic] = []
-                weights.reserveCapacity(affine.weights.storage.count)
-                for w in affine.weights.storage { weights.append(try exact(w, "a weight of layer \(k)")) }
+                weights.reserveCapacity(dense.storage.count)
+                for w in dense.storage { weights.append(try exact(w, "a weight of layer \(k)")) }
                 var bias: [Dyadic] = []
                 for b in affine.bias { bias.append(try exact(b, "a bias of layer \(k)")) }
                 layers.append(.affine(weights: weights, bias: bias, rows: affine.outputSize, columns: affine.inputSize))

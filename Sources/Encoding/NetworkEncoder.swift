@@ -114,16 +114,15 @@ public struct NetworkEncoder: Sendable {
     }
 
     private func encodeAffine(_ affine: AffineLayer, layer: Int, inputs: [LinearForm], solver: any SolverBackend) -> [LinearForm] {
-        let w = affine.weights
+        let w = affine.matrix
         // Convert each weight once; most layer inputs are single variables, which needs no products.
         let singles = inputs.map(\.singleVariable)
         return (0..<w.rows).map { i in
             var entries: [RealVariable: Rational] = [:]
             var constant = Rational(exactly: affine.bias[i]) ?? .zero
             var general = LinearForm()
-            for j in 0..<w.columns {
-                let wij = w[i, j]
-                guard wij != 0, let r = Rational(exactly: wij) else { continue }
+            w.forEachEntry(inRow: i) { j, wij in
+                guard wij != 0, let r = Rational(exactly: wij) else { return }
                 if let v = singles[j] {
                     let sum = (entries[v] ?? .zero) + r
                     entries[v] = sum

@@ -35,7 +35,7 @@ extension Network {
     public static func apply(_ layer: Layer, to x: [Double]) -> [Double] {
         switch layer {
         case let .affine(affine):
-            var y = affine.weights.multiply(x)
+            var y = affine.matrix.multiply(x)
             for i in y.indices { y[i] += affine.bias[i] }
             return y
         case let .divide(divisors):
@@ -58,12 +58,11 @@ extension Network {
         for layer in layers {
             switch layer {
             case let .affine(affine):
-                let w = affine.weights
+                let w = affine.matrix
                 var y = [Float](repeating: 0, count: w.rows)
                 for i in 0..<w.rows {
                     var sum: Float = 0
-                    let base = i * w.columns
-                    for j in 0..<w.columns { sum += Float(w.storage[base + j]) * x[j] }
+                    w.forEachEntry(inRow: i) { j, wij in sum += Float(wij) * x[j] }
                     y[i] = sum + Float(affine.bias[i])
                 }
                 x = y

@@ -30,7 +30,7 @@ public struct Network: Sendable, Equatable {
                 guard affine.inputSize == size else {
                     throw NetworkError.sizeMismatch(layer: index, expected: affine.inputSize, actual: size)
                 }
-                guard affine.weights.storage.allSatisfy(\.isFinite), affine.bias.allSatisfy(\.isFinite) else {
+                guard affine.matrix.isFinite, affine.bias.allSatisfy(\.isFinite) else {
                     throw NetworkError.nonFiniteParameter(layer: index)
                 }
                 size = affine.outputSize
@@ -57,12 +57,17 @@ public struct Network: Sendable, Equatable {
     /// The size of the vector entering layer `index`.
     public func inputSize(ofLayer index: Int) -> Int { index == 0 ? inputSize : layerSizes[index - 1] }
 
-    /// The number of entries of the affine layers' weight matrices, as stored (dense): what
-    /// bounds, exact encodings and evaluations cost grows with it.
-    public var denseWeightCount: Int {
+    /// The number of entries the affine layers store (every entry of a dense matrix, the
+    /// nonzeros of a sparse one): what bounds, exact encodings and evaluations cost grows with it.
+    public var storedWeightCount: Int {
         layers.reduce(0) { total, layer in
-            if case let .affine(affine) = layer { total + affine.weights.rows * affine.weights.columns } else { total }
+            if case let .affine(affine) = layer { total + affine.matrix.storedCount } else { total }
         }
+    }
+
+    /// Whether some affine layer stores its weights sparsely (a large convolution).
+    public var hasSparseLayers: Bool {
+        layers.contains { if case let .affine(affine) = $0, case .sparse = affine.matrix { true } else { false } }
     }
 
     /// Whether some layer is a sigmoid or tanh: such a network has no exact encoding, so only

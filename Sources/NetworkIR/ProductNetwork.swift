@@ -103,7 +103,7 @@ public enum ProductNetwork {
         if firstIsOwnAffine, case let .affine(first)? = layers.first {
             var weights = Matrix.zeros(rows: first.outputSize, columns: inputCount)
             for i in 0..<first.outputSize {
-                for (j, target) in routing.enumerated() where first.weights[i, j] != 0 { weights[i, target] = first.weights[i, j] }
+                first.matrix.forEachEntry(inRow: i) { j, w in if w != 0 { weights[i, routing[j]] = w } }
             }
             layers[0] = .affine(AffineLayer(weights: weights, bias: first.bias))
         } else {
@@ -153,7 +153,7 @@ public enum ProductNetwork {
         var (r0, c0) = (0, 0)
         for b in blocks {
             for i in 0..<b.outputSize {
-                for j in 0..<b.inputSize { weights[r0 + i, c0 + j] = b.weights[i, j] }
+                b.matrix.forEachEntry(inRow: i) { j, w in weights[r0 + i, c0 + j] = w }
             }
             bias += b.bias
             r0 += b.outputSize

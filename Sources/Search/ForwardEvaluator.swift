@@ -24,21 +24,40 @@ struct ForwardEvaluator {
         for index in range {
             switch network.layers[index] {
             case let .affine(affine):
-                let w = affine.weights
-                current.withUnsafeBufferPointer { x in
-                    next.withUnsafeMutableBufferPointer { y in
-                        w.storage.withUnsafeBufferPointer { ws in
-                            affine.bias.withUnsafeBufferPointer { bias in
-                                for i in 0..<w.rows {
-                                    var sum = 0.0
-                                    let base = i * w.columns
-                                    for j in 0..<w.columns { sum += ws[base + j] * x[j] }
-                                    y[i] = sum + bias[i]
+                switch affine.matrix {
+                case let .dense(w):
+                    current.withUnsafeBufferPointer { x in
+                        next.withUnsafeMutableBufferPointer { y in
+                            w.storage.withUnsafeBufferPointer { ws in
+                                affine.bias.withUnsafeBufferPointer { bias in
+                                    for i in 0..<w.rows {
+                                        var sum = 0.0
+                                        let base = i * w.columns
+                                        for j in 0..<w.columns { sum += ws[base + j] * x[j] }
+                                        y[i] = sum + bias[i]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                case let .sparse(w):
+                    current.withUnsafeBufferPointer { x in
+                        next.withUnsafeMutableBufferPointer { y in
+                            w.rowStart.withUnsafeBufferPointer { start in
+                                w.columnIndex.withUnsafeBufferPointer { col in
+                                    w.values.withUnsafeBufferPointer { val in
+                                        for i in 0..<w.rows {
+                                            var sum = 0.0
+                                            for k in start[i]..<start[i &+ 1] { sum += val[k] * x[Int(col[k])] }
+                                            y[i] = sum + affine.bias[i]
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                let w = affine.matrix
                 size = w.rows
                 swap(&current, &next)
             case let .divide(divisors):

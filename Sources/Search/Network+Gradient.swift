@@ -46,7 +46,7 @@ extension Network {
         for index in range.reversed() {
             switch layers[index] {
             case let .affine(affine):
-                g = affine.weights.transposeMultiply(g)
+                g = affine.matrix.transposeMultiply(g)
             case let .divide(divisors):
                 for i in g.indices { g[i] /= divisors[i] }
             case .relu:

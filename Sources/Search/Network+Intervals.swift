@@ -18,29 +18,25 @@ extension Network {
         for index in range {
             switch layers[index] {
             case let .affine(affine):
-                let w = affine.weights
+                let w = affine.matrix
                 var newLo = [Double](repeating: 0, count: w.rows)
                 var newHi = [Double](repeating: 0, count: w.rows)
                 let gamma = Double(w.columns + 2) * Double.ulpOfOne
-                w.storage.withUnsafeBufferPointer { ws in
-                    for i in 0..<w.rows {
-                        let base = i * w.columns
-                        var sLo = affine.bias[i]
-                        var sHi = affine.bias[i]
-                        var magnitude = abs(affine.bias[i])
-                        for j in 0..<w.columns {
-                            let wij = ws[base + j]
-                            if wij == 0 { continue }
-                            let a = wij * lo[j]
-                            let b = wij * hi[j]
-                            sLo += min(a, b)
-                            sHi += max(a, b)
-                            magnitude += abs(wij) * max(abs(lo[j]), abs(hi[j]))
-                        }
-                        let error = gamma * magnitude + Double.leastNormalMagnitude * Double(w.columns + 2)
-                        newLo[i] = sLo - error
-                        newHi[i] = sHi + error
+                for i in 0..<w.rows {
+                    var sLo = affine.bias[i]
+                    var sHi = affine.bias[i]
+                    var magnitude = abs(affine.bias[i])
+                    w.forEachEntry(inRow: i) { j, wij in
+                        if wij == 0 { return }
+                        let a = wij * lo[j]
+                        let b = wij * hi[j]
+                        sLo += min(a, b)
+                        sHi += max(a, b)
+                        magnitude += abs(wij) * max(abs(lo[j]), abs(hi[j]))
                     }
+                    let error = gamma * magnitude + Double.leastNormalMagnitude * Double(w.columns + 2)
+                    newLo[i] = sLo - error
+                    newHi[i] = sHi + error
                 }
                 lo = newLo
                 hi = newHi

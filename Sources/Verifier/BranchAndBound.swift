@@ -132,7 +132,7 @@ struct BranchAndBound: Sendable {
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.leafPermits = leafPermits
         self.splitsInputs = network.inputSize <= options.inputSplitLimit
-        self.exactLeaves = network.denseWeightCount <= options.exactLeafWeightLimit
+        self.exactLeaves = network.storedWeightCount <= options.exactLeafWeightLimit
         self.relaxation = splitsInputs
             ? LinearRelaxation(options: .init(slopeIterations: options.slopeIterations)) : LinearRelaxation()
         self.nodeAttack = NodeAttack(network: network, objectives: caseIndices.map {

@@ -59,8 +59,8 @@ struct CopyDifferenceBounds {
         for layer in network.layers {
             switch layer {
             case let .affine(a):
-                value = Self.affine(a.weights, a.bias, value)
-                difference = Self.affine(a.weights, nil, difference)
+                value = Self.affine(a.matrix, a.bias, value)
+                difference = Self.affine(a.matrix, nil, difference)
             case let .divide(divisors):
                 value = zip(value, divisors).map(Self.divide)
                 difference = zip(difference, divisors).map(Self.divide)
@@ -130,12 +130,13 @@ struct CopyDifferenceBounds {
     /// (`w > 0` and `x ≥ 0`, say), the sum keeps it exactly: a difference that starts at
     /// `D ≥ 0` and meets only nonnegative weights stays `≥ 0`, not `≥ −rounding`, which is
     /// what proves `f(x) ≤ f(x + D)` where both sides are equal at `D = 0`.
-    private static func affine(_ weights: Matrix, _ bias: [Double]?, _ x: [Interval]) -> [Interval] {
+    private static func affine(_ weights: WeightMatrix, _ bias: [Double]?, _ x: [Interval]) -> [Interval] {
         (0..<weights.rows).map { i in
             let b = bias?[i] ?? 0
             var lower = b, upper = b, magnitude = abs(b)
             var nonnegative = b >= 0, nonpositive = b <= 0
-            for (j, w) in weights.row(i).enumerated() where w != 0 {
+            weights.forEachEntry(inRow: i) { j, w in
+                guard w != 0 else { return }
                 let (p, q) = (w * x[j].lower, w * x[j].upper)
                 lower += min(p, q)
                 upper += max(p, q)

@@ -24,16 +24,13 @@ struct GradientSmear: Sendable {
             case let .affine(affine):
                 let m = affine.outputSize, n = affine.inputSize
                 var nextLow = [Double](repeating: 0, count: n), nextHigh = nextLow
-                affine.weights.storage.withUnsafeBufferPointer { w in
-                    for i in 0..<m where low[i] != 0 || high[i] != 0 {
-                        let gl = low[i], gh = high[i], row = i * n
-                        for j in 0..<n {
-                            let weight = w[row + j]
-                            if weight >= 0 {
-                                nextLow[j] += weight * gl; nextHigh[j] += weight * gh
-                            } else {
-                                nextLow[j] += weight * gh; nextHigh[j] += weight * gl
-                            }
+                for i in 0..<m where low[i] != 0 || high[i] != 0 {
+                    let gl = low[i], gh = high[i]
+                    affine.matrix.forEachEntry(inRow: i) { j, weight in
+                        if weight >= 0 {
+                            nextLow[j] += weight * gl; nextHigh[j] += weight * gh
+                        } else {
+                            nextLow[j] += weight * gh; nextHigh[j] += weight * gl
                         }
                     }
                 }

@@ -43,6 +43,8 @@ public struct Verifier: Sendable {
 
         if network.hasSmoothActivations {
             options.proofRecorder?.fail("proof certificates cannot describe sigmoid or tanh layers")
+        } else if network.hasSparseLayers {
+            options.proofRecorder?.fail("the certificate checker reads dense layers only, and this network stores large convolutions sparse")
         }
         if specification.cases.isEmpty { return finish(.holds, []) }
         // Cheap proofs come before the attack: on MNIST fc the linear bounds settle every case
@@ -133,7 +135,7 @@ public struct Verifier: Sendable {
     /// root) takes 1–2 s in all, less than the 4 s the attack would spend first, so those
     /// networks bound first too. Only far larger ones go to the attack first.
     static func boundsAreSlow(on network: Network) -> Bool {
-        network.denseWeightCount > 40_000_000
+        network.storedWeightCount > 40_000_000
     }
 
     /// Time for the attack: a tenth of the time left, at most four seconds. The attack ends

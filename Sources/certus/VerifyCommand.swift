@@ -1,6 +1,7 @@
 import ArgumentParser
 import CertusKit
 import Foundation
+import NetworkIR
 import SMT
 import VNNLIB
 import Verifier
@@ -100,10 +101,10 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
                 throw error
             }
-            if proof != nil, instance.network.hasSmoothActivations {
+            if proof != nil, let obstacle = Self.proofObstacle(instance.network) {
                 runGuard.claimOrWaitForExit()
                 printer?.stop()
-                let error = InputError(description: "\(model): --proof is not available: the network has sigmoid or tanh layers, which proof certificates cannot describe")
+                let error = InputError(description: "\(model): --proof is not available: \(obstacle)")
                 if json {
                     print(VerifyOutput(model: model, property: property, result: .error, reason: error.description,
                                        seconds: VerifyOutput.seconds(since: start), progress: nil).text)
@@ -196,5 +197,14 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         fflush(nil)
         _exit(0)
+    }
+
+    /// Why proof certificates cannot describe `network`, or nil when they can.
+    static func proofObstacle(_ network: Network) -> String? {
+        if network.hasSmoothActivations { return "the network has sigmoid or tanh layers, which proof certificates cannot describe" }
+        if network.hasSparseLayers {
+            return "the network has convolutions too large to store densely, and the certificate checker reads dense layers only"
+        }
+        return nil
     }
 }

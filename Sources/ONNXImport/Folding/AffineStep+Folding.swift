@@ -90,7 +90,25 @@ extension AffineStep {
             for (i, k) in p.enumerated() { weights[i, k] = s[i] }
             return .dense(AffineLayer(weights: weights, bias: t))
 
-        case (.dense, .dense):
+        case let (.diagonal(s, t), .sparse(layer)):
+            // Row i of a sparse layer scaled by s_i: each stored entry one exact product.
+            guard case let .sparse(w) = layer.matrix else { return nil }
+            var values = w.values
+            var bias = layer.bias
+            for i in 0..<w.rows {
+                if s[i] != 1 {
+                    for k in w.rowStart[i]..<w.rowStart[i + 1] {
+                        guard let v = ExactDouble.product(s[i], values[k]), v != 0 else { return nil }
+                        values[k] = v
+                    }
+                }
+                guard let b = ExactDouble.product(s[i], bias[i]), let shifted = ExactDouble.sum(b, t[i]) else { return nil }
+                bias[i] = shifted
+            }
+            let scaled = SparseMatrix(rows: w.rows, columns: w.columns, rowStart: w.rowStart, columnIndex: w.columnIndex, values: values)
+            return .sparse(AffineLayer(matrix: .sparse(scaled), bias: bias))
+
+        case (.dense, .dense), (.sparse, _), (_, .sparse):
             return nil
         }
     }

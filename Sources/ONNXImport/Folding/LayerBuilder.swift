@@ -38,8 +38,13 @@ struct LayerBuilder {
             return
         }
         switch (step, previous.step) {
-        case (.diagonal, .diagonal), (.permutation, .permutation):
+        case (.diagonal, .diagonal), (.permutation, .permutation), (.diagonal, .sparse):
             break
+        case (.sparse, _), (_, .sparse):
+            // Not folded: the pending step is stored as it is.
+            try flush()
+            pending = (step, node)
+            return
         default:
             try Self.checkDenseSize(rows: step.outputSize, columns: previous.step.inputSize, file: file, node: node)
         }
@@ -80,11 +85,12 @@ struct LayerBuilder {
         return layers
     }
 
-    /// Stores the pending step as a dense layer.
+    /// Stores the pending step as a layer (dense, or sparse when `AffineStep` says so).
     private mutating func flush() throws {
         guard let (step, origin) = pending else { return }
-        let (rows, columns) = step.denseEntryCount
-        try Self.checkDenseSize(rows: rows, columns: columns, file: file, node: origin)
+        if !step.materialisesSparse {
+            try Self.checkDenseSize(rows: step.outputSize, columns: step.inputSize, file: file, node: origin)
+        }
         layers.append(.affine(step.materialised()))
         pending = nil
     }

@@ -39,13 +39,12 @@ struct GraphEvaluator<Scalar: BinaryFloatingPoint & Sendable> {
             return x.indices.map { Scalar(scale[$0]) * x[$0] + Scalar(shift[$0]) }
         case let .step(.permutation(source)):
             return source.map { x[$0] }
-        case let .step(.dense(layer)):
-            let w = layer.weights
+        case let .step(.dense(layer)), let .step(.sparse(layer)):
+            let w = layer.matrix
             var y = [Scalar](repeating: 0, count: w.rows)
             for i in 0..<w.rows {
                 var sum: Scalar = 0
-                let base = i * w.columns
-                for j in 0..<w.columns { sum += Scalar(w.storage[base + j]) * x[j] }
+                w.forEachEntry(inRow: i) { j, wij in sum += Scalar(wij) * x[j] }
                 y[i] = sum + Scalar(layer.bias[i])
             }
             return y

@@ -103,6 +103,10 @@ struct GraphLowering {
             for operation in operations {
                 switch operation {
                 case let .step(step):
+                    if case .sparse = step {
+                        // Graphs compose dense expressions: a sparse convolution is read densely.
+                        try checkSize(rows: step.outputSize, columns: step.inputSize, origin: node.origin)
+                    }
                     if let composed = Self.compose(step, current) {
                         current = composed
                     } else {
@@ -165,7 +169,7 @@ struct GraphLowering {
                 bias[i] = shifted
             }
             return Expression(weights: weights, bias: bias)
-        case let .dense(layer):
+        case let .dense(layer), let .sparse(layer):
             let w = layer.weights
             var nonzeros: [[(column: Int, value: Double)]] = []
             nonzeros.reserveCapacity(e.rows)

@@ -1,14 +1,16 @@
 import NetworkIR
 
-/// `Conv` lowered to a dense affine layer.
+/// `Conv` lowered to an affine layer: dense, or sparse when the dense matrix would be large.
 extension GraphImporter {
     /// The largest stride, dilation or padding accepted; it keeps the geometry arithmetic far
     /// from overflow (real networks use single digits).
     static let maximumConvolutionParameter = 1 << 20
 
     /// ONNX Conv (cross-correlation) with any kernel, strides, pads, dilations and `auto_pad`,
-    /// for one image (`N = 1`) and `group = 1`, as a dense matrix from the `C·∏in` inputs to the
-    /// `M·∏out` outputs.
+    /// for one image (`N = 1`) and `group = 1`, as a matrix from the `C·∏in` inputs to the
+    /// `M·∏out` outputs: dense up to `AffineStep.sparseThreshold` entries, above it in compressed
+    /// rows holding only the kernel's nonzero weights (collins_rul_cnn's window-40 layers need
+    /// 92 million dense entries and 0.6 million stored ones).
     ///
     /// Each matrix entry is one kernel weight or zero: with dilations ≥ 1, distinct kernel
     /// positions of one output read distinct inputs, so weights are only placed, never added,
@@ -63,7 +65,17 @@ extension GraphImporter {
               let kernelPixels = Shapes.elementCount(kernel) else {
             throw node.mismatch("convolution sizes overflow")
         }
-        try LayerBuilder.checkDenseSize(rows: outChannels * outPixels, columns: inChannels * inPixels, file: file, node: node.location)
+        let rows = outChannels * outPixels, columns = inChannels * inPixels
+        let (denseEntries, denseOverflow) = rows.multipliedReportingOverflow(by: columns)
+        let (storedBound, storedOverflow) = rows.multipliedReportingOverflow(by: inChannels * kernelPixels)
+        let sparse = (denseOverflow || denseEntries > AffineStep.sparseThreshold) && !storedOverflow && storedBound <= denseEntries / 4
+        if sparse {
+            guard storedBound <= LayerBuilder.maximumDenseEntries, columns <= Int(Int32.max) else {
+                throw node.unsupported("the convolution has \(rows) outputs of \(inChannels * kernelPixels) weights each; more than \(LayerBuilder.maximumDenseEntries) stored weights are not supported")
+            }
+        } else {
+            try LayerBuilder.checkDenseSize(rows: rows, columns: columns, file: file, node: node.location)
+        }
         // With padding, a kernel may be larger than the input; the table of reads below must
         // not then outgrow the matrix limit.
         let (readCount, overflow) = outPixels.multipliedReportingOverflow(by: kernelPixels)
@@ -89,10 +101,40 @@ extension GraphImporter {
             }
             Self.increment(&outIndex, limits: outSize)
         }
-        let columns = inChannels * inPixels
-        var weights = Matrix.zeros(rows: outChannels * outPixels, columns: columns)
         var layerBias: [Double] = []
-        layerBias.reserveCapacity(outChannels * outPixels)
+        layerBias.reserveCapacity(rows)
+        if sparse {
+            var rowStart = [0]
+            rowStart.reserveCapacity(rows + 1)
+            var columnIndex: [Int32] = [], values: [Double] = []
+            var row: [(column: Int, value: Double)] = []
+            for m in 0..<outChannels {
+                for o in 0..<outPixels {
+                    row.removeAll(keepingCapacity: true)
+                    for c in 0..<inChannels {
+                        let kernelBase = (m * inChannels + c) * kernelPixels
+                        for kk in 0..<kernelPixels {
+                            let input = reads[o * kernelPixels + kk]
+                            let weight = w[kernelBase + kk]
+                            if input >= 0, weight != 0 { row.append((c * inPixels + input, weight)) }
+                        }
+                    }
+                    // Distinct kernel positions read distinct inputs, so columns never repeat.
+                    row.sort { $0.column < $1.column }
+                    for entry in row {
+                        columnIndex.append(Int32(entry.column))
+                        values.append(entry.value)
+                    }
+                    rowStart.append(values.count)
+                    layerBias.append(bias[m])
+                }
+            }
+            let matrix = SparseMatrix(rows: rows, columns: columns, rowStart: rowStart, columnIndex: columnIndex, values: values)
+            try builder.append(.sparse(AffineLayer(matrix: .sparse(matrix), bias: layerBias)), from: node.location)
+            shape = [1, outChannels] + outSize
+            return
+        }
+        var weights = Matrix.zeros(rows: rows, columns: columns)
         for m in 0..<outChannels {
             for o in 0..<outPixels {
                 let rowBase = (m * outPixels + o) * columns
