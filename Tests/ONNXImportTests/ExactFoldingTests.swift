@@ -69,13 +69,22 @@ import Testing
         #expect(layers.last == .affine(AffineLayer(weights: Matrix([[0.1]]), bias: [0])))
     }
 
-    @Test func builderRefusesHugeDenseLayers() {
+    /// A diagonal or permutation too large to store densely is stored sparse, never as 10^8 entries.
+    @Test func builderStoresHugeDiagonalsSparse() throws {
         var builder = LayerBuilder(file: "big.onnx")
         let node = NodeLocation(index: 4, name: "shift", opType: "Add")
         let n = 10_000
-        #expect(throws: ONNXError.layerTooLarge(file: "big.onnx", node: node, rows: n, columns: n)) {
-            try builder.append(.diagonal(scale: Array(repeating: 1, count: n), shift: Array(repeating: 1, count: n)), from: node)
-            _ = try builder.finish()
+        try builder.append(.diagonal(scale: Array(repeating: 2, count: n), shift: Array(repeating: 1, count: n)), from: node)
+        try builder.appendReLU()
+        try builder.append(.permutation(source: (0..<n).reversed()), from: node)
+        let layers = try builder.finish()
+        #expect(layers.count == 3)
+        for case let .affine(layer) in layers {
+            guard case .sparse = layer.matrix else { Issue.record("a \(n)-wide layer is dense"); continue }
+            #expect(layer.matrix.storedCount == n)
         }
+        let network = try Network(inputShape: [1, n], layers: layers)
+        let x = (0..<n).map { Double($0 % 5) - 2 }
+        #expect(network.evaluate(x) == x.map { max(0, 2 * $0 + 1) }.reversed())
     }
 }
