@@ -249,6 +249,13 @@ public struct CertificateChecker {
                     right.bounds = nil
                     left.upper[dim] = mid
                     right.lower[dim] = mid
+                    if options.parallelism > 1 {
+                        // Each child needs its bounds next (to be refuted or split again): both
+                        // are computed now, side by side, each on one thread. A child whose
+                        // computation fails is left to compute when used, where the failure is
+                        // reported with that record's line.
+                        (left.bounds, right.bounds) = childBounds(left, right)
+                    }
                     try newNode(children[0], left)
                     try newNode(children[1], right)
                 case "retry":
@@ -375,13 +382,34 @@ public struct CertificateChecker {
     /// The checker's bounds over a node's box (rounded outward to the grid).
     private func leafBounds(_ node: Node, place: String) throws(Failure) -> LeafBounds {
         do {
-            let lower = try node.lower.map { q throws(ArithmeticOverflow) in try Fixed.floor(q) }
-            let upper = try node.upper.map { q throws(ArithmeticOverflow) in try Fixed.ceil(q) }
-            return try LeafBounds(network: exact, inputLower: lower, inputUpper: upper, known: node.known,
-                                  parallelism: options.parallelism)
+            return try Self.bounds(network: exact, lower: node.lower, upper: node.upper, known: node.known,
+                                   parallelism: options.parallelism)
         } catch {
             throw Failure(message: "\(place): numbers out of the checker's range while bounding the node")
         }
+    }
+
+    /// The bounds of two sibling nodes, computed on two threads (nil where a computation fails).
+    private func childBounds(_ left: Node, _ right: Node) -> (LeafBounds?, LeafBounds?) {
+        let inputs = [(left.lower, left.upper, left.known), (right.lower, right.upper, right.known)]
+        var results: [LeafBounds?] = [nil, nil]
+        let network = exact
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedBuffer(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                out.base[i] = try? Self.bounds(network: network, lower: inputs[i].0, upper: inputs[i].1, known: inputs[i].2,
+                                               parallelism: 1)
+            }
+        }
+        return (results[0], results[1])
+    }
+
+    /// `LeafBounds` over the box `[lower, upper]`, rounded outward to the grid.
+    private static func bounds(network: ExactNetwork, lower: [Rational], upper: [Rational], known: LeafBounds?,
+                               parallelism: Int) throws(ArithmeticOverflow) -> LeafBounds {
+        let lower = try lower.map { q throws(ArithmeticOverflow) in try Fixed.floor(q) }
+        let upper = try upper.map { q throws(ArithmeticOverflow) in try Fixed.ceil(q) }
+        return try LeafBounds(network: network, inputLower: lower, inputUpper: upper, known: known, parallelism: parallelism)
     }
 
     /// Recomputes a bound refutation: the objective `e` of the atom (or `Σ wᵢeᵢ` of the

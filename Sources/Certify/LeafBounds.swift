@@ -418,6 +418,6 @@ extension Fixed {
 
 /// A pointer that distinct threads write at distinct indices (each slot once, joined before it is
 /// read), which the compiler cannot see is race-free.
-private struct UncheckedBuffer<Element>: @unchecked Sendable {
+struct UncheckedBuffer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
 }

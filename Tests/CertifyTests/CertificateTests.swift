@@ -93,6 +93,29 @@ struct CertificateTests {
         #expect(try Self.certify(network, spec, moved).isValid == false)
     }
 
+    /// At an input split both children are bounded side by side: the verdict, the counts and the
+    /// failure named are those of a single thread, for valid and tampered certificates alike.
+    @Test func inputSplitTreesCheckAlikeOnAnyThreadCount() async throws {
+        let network = try ONNXLoader.load(contentsOf: Self.network)
+        let spec = try Self.property("(assert (>= (+ Y_0 Y_1) 2.1))")
+        let (_, lines) = try await Self.prove(network, spec)
+        let leaf = try #require(lines.lastIndex { $0.contains("\"t\":\"refute\"") })
+        var holed = lines
+        holed.remove(at: leaf)
+        var weakened = lines
+        weakened[leaf] = lines[leaf].replacingOccurrences(of: #""atom":\d+,"#, with: "\"weights\":[[0,\"0x1p-60\"]],",
+                                                          options: .regularExpression)
+        #expect(weakened[leaf] != lines[leaf])
+        for certificate in [lines, holed, weakened] {
+            let reports = try [1, 2, 4].map { try Self.certify(network, spec, certificate, parallelism: $0) }
+            #expect(Set(reports.map { $0.failure ?? "valid" }).count == 1, "\(reports.map(\.failure))")
+            #expect(Set(reports.map(\.boundRefutations)).count == 1)
+            #expect(Set(reports.map(\.nodes)).count == 1)
+        }
+        #expect(try Self.certify(network, spec, lines, parallelism: 2).isValid)
+        #expect(try !Self.certify(network, spec, weakened, parallelism: 2).isValid)
+    }
+
     /// The multipliers that combine the case's constraints decide the bound: weight on the
     /// constraint that proves the case is accepted, weight moved to one that cannot is rejected.
     @Test func changedConstraintMultipliersAreRejected() async throws {
