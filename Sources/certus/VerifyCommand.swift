@@ -113,7 +113,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             var options = verifierOptions(timeout: timeout)
             options.progressMeter = meter
-            options.proofRecorder = try proof.map { try ProofOutput.open($0, for: instance, model: model, property: property ?? "") }
+            options.proofRecorder = try proof.map { try ProofOutput.open($0, for: instance, model: model, property: property) }
             let report = await instance.verify(options: options, startedAt: start)
             runGuard.claimOrWaitForExit()  // from here on, a signal or limit no longer replaces the verdict
             printer?.stop()

@@ -39,24 +39,13 @@ extension GraphImporter {
             throw node.unsupported("the pooling is too large")
         }
         try LayerBuilder.checkDenseSize(rows: channels * outPixels, columns: channels * inPixels, file: file, node: node.location)
-        let inStrides = Shapes.strides(inSize), outStrides = Shapes.strides(outSize), kernelStrides = Shapes.strides(kernel)
         // The input pixels each output position's window reads (the padding omitted), the same
         // for every channel.
+        let reads = WindowReads(input: inSize, output: outSize, kernel: kernel, strides: strides, padBegin: padBegin, dilations: dilations)
         var windows: [[Int]] = []
         windows.reserveCapacity(outPixels)
         for o in 0..<outPixels {
-            var window: [Int] = []
-            for k in 0..<kernelPixels {
-                var offset = 0
-                var inside = true
-                for axis in 0..<rank {
-                    let out = (o / outStrides[axis]) % outSize[axis], at = (k / kernelStrides[axis]) % kernel[axis]
-                    let position = out * strides[axis] - padBegin[axis] + at * dilations[axis]
-                    if position < 0 || position >= inSize[axis] { inside = false; break }
-                    offset += position * inStrides[axis]
-                }
-                if inside { window.append(offset) }
-            }
+            let window = reads.window(o).compactMap { $0 }
             guard !window.isEmpty else { throw node.mismatch("an output position's window lies entirely in the padding") }
             windows.append(window)
         }

@@ -137,22 +137,11 @@ extension GraphImporter {
               outPixels * channels * kernelPixels <= LayerBuilder.maximumDenseEntries else {
             throw node.unsupported("the pooling is too large")
         }
-        let inStrides = Shapes.strides(inSize), outStrides = Shapes.strides(outSize), kernelStrides = Shapes.strides(kernel)
+        let reads = WindowReads(input: inSize, output: outSize, kernel: kernel, strides: strides, padBegin: padBegin, dilations: dilations)
         var positions = Array(repeating: [GraphNode.GatherEntry](), count: kernelPixels)
         for c in 0..<channels {
             for o in 0..<outPixels {
-                var window: [Int?] = []
-                for k in 0..<kernelPixels {
-                    var offset = 0
-                    var inside = true
-                    for axis in 0..<rank {
-                        let out = (o / outStrides[axis]) % outSize[axis], at = (k / kernelStrides[axis]) % kernel[axis]
-                        let position = out * strides[axis] - padBegin[axis] + at * dilations[axis]
-                        if position < 0 || position >= inSize[axis] { inside = false; break }
-                        offset += position * inStrides[axis]
-                    }
-                    window.append(inside ? c * inPixels + offset : nil)
-                }
+                let window = Array(reads.window(o).map { $0.map { c * inPixels + $0 } })
                 guard let first = window.compactMap({ $0 }).first else {
                     throw node.mismatch("an output position's window lies entirely in the padding")
                 }
