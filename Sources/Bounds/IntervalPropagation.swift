@@ -163,7 +163,7 @@ public struct IntervalPropagation: Sendable {
     /// The affine image when some end is infinite: every product and partial sum is rounded
     /// outward and zero weights are skipped, so no `0·∞` or `∞ − ∞` arises on the relevant side.
     private static func imageWithInfiniteEnds(of affine: AffineLayer, over x: IntervalVector) -> IntervalVector {
-        let n = affine.inputSize, m = affine.outputSize
+        let m = affine.outputSize
         var lower = [Double](repeating: 0, count: m)
         var upper = [Double](repeating: 0, count: m)
         for i in 0..<m {
