@@ -18,6 +18,10 @@ Writes into Tests/Fixtures/graph/:
     robustness properties of it: smooth_unsat.vnnlib on a box where interval arithmetic
     (computed here) proves class 0 wins, smooth_sat.vnnlib on a box with a sampled point where
     class 1 wins.
+  * sparse_conv.onnx from a fourth generator: two [k, 1] convolutions over a 40 x 20 image
+    (5,760 x 800 and 1,360 x 5,760 dense entries, above the size at which Certus stores a
+    convolution sparse), Relu, Flatten, Gemm; sparse_conv_unsat.vnnlib beyond an interval
+    bound of Y_0 (computed here), sparse_conv_sat.vnnlib reached at the box's centre.
 
 Needs numpy, onnx and onnxruntime; the Swift tests only read the files this script writes.
 Run from anywhere:  python3 scripts/make_graph_fixtures.py   (deterministic for given versions)
@@ -40,6 +44,7 @@ rng = np.random.default_rng(2024)
 # fixtures byte for byte as they were.
 pool_rng = np.random.default_rng(2026)
 smooth_rng = np.random.default_rng(2027)
+sparse_rng = np.random.default_rng(2028)
 
 
 def weights(*shape, scale=1.0, generator=None):
@@ -278,6 +283,63 @@ POOL_MODELS = [
 ]
 
 
+def sparse_conv():
+    """Conv 8x1x5x1, Relu, Conv 2x8x3x1, Relu, Flatten, Gemm: a chain whose convolutions are
+    large enough (4.6 and 7.8 million dense entries) to be stored sparse."""
+    return model("sparse_conv", [
+        helper.make_node("Conv", ["x", "K1", "c1"], ["k1"]),
+        helper.make_node("Relu", ["k1"], ["r1"]),
+        helper.make_node("Conv", ["r1", "K2", "c2"], ["k2"]),
+        helper.make_node("Relu", ["k2"], ["r2"]),
+        helper.make_node("Flatten", ["r2"], ["f"]),
+        helper.make_node("Gemm", ["f", "W", "b"], ["y"], transB=1),
+    ], [1, 1, 40, 20], [1, 2], [
+        init("K1", weights(8, 1, 5, 1, generator=sparse_rng)), init("c1", weights(8, generator=sparse_rng)),
+        init("K2", weights(2, 8, 3, 1, scale=0.5, generator=sparse_rng)), init("c2", weights(2, generator=sparse_rng)),
+        init("W", weights(2, 1360, scale=0.05, generator=sparse_rng)), init("b", weights(2, generator=sparse_rng)),
+    ])
+
+
+def sparse_conv_properties():
+    """sparse_conv_unsat.vnnlib asks for Y_0 above a float64 interval bound of it on [-1, 1]^800
+    plus 0.01 (unsat by construction); sparse_conv_sat.vnnlib for Y_0 at most its value at the
+    box's centre plus 0.05 (sat)."""
+    name = "sparse_conv.onnx"
+    m = onnx.load(os.path.join(OUT, name))
+    p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in m.graph.initializer}
+
+    def conv(lo, hi, kernel, bias):
+        out_channels, in_channels, k, _ = kernel.shape
+        rows = lo.shape[1] - k + 1
+        new_lo = np.zeros((out_channels, rows, lo.shape[2])) + bias[:, None, None]
+        new_hi = new_lo.copy()
+        for o in range(out_channels):
+            for c in range(in_channels):
+                for t in range(k):
+                    w = kernel[o, c, t, 0]
+                    a, b = w * lo[c, t:t + rows, :], w * hi[c, t:t + rows, :]
+                    new_lo[o] += np.minimum(a, b)
+                    new_hi[o] += np.maximum(a, b)
+        return new_lo, new_hi
+
+    lo, hi = -np.ones((1, 40, 20)), np.ones((1, 40, 20))
+    lo, hi = conv(lo, hi, p["K1"], p["c1"])
+    lo, hi = np.maximum(lo, 0), np.maximum(hi, 0)
+    lo, hi = conv(lo, hi, p["K2"], p["c2"])
+    lo, hi = np.maximum(lo, 0).flatten(), np.maximum(hi, 0).flatten()
+    w, b = p["W"][0], p["b"][0]
+    bound = float(b + np.where(w > 0, w * hi, w * lo).sum())
+    threshold = round(bound + 0.01, 3)
+    with open(os.path.join(OUT, "sparse_conv_unsat.vnnlib"), "w") as f:
+        f.write(f"; {name}: interval arithmetic bounds Y_0 by {bound:.4f} on the box\n")
+        f.write(property_text(-1.0, 1.0, 800, 2, f"(assert (>= Y_0 {threshold!r}))"))
+    run = session(os.path.join(OUT, name))
+    centre = float(run.run(None, {"x": np.zeros([1, 1, 40, 20], dtype=np.float32)})[0].flatten()[0])
+    with open(os.path.join(OUT, "sparse_conv_sat.vnnlib"), "w") as f:
+        f.write(f"; {name}: Y_0 at the centre is {centre:.6f}, so Y_0 <= {round(centre + 0.05, 3)} is reachable\n")
+        f.write(property_text(-1.0, 1.0, 800, 2, f"(assert (<= Y_0 {round(centre + 0.05, 3)!r}))"))
+
+
 def session(path):
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
@@ -419,6 +481,8 @@ def main():
     pool_chain_properties()
     write_models([("smooth_chain.onnx", smooth_chain, -1.0, 1.0)], smooth_rng, references)
     smooth_properties()
+    write_models([("sparse_conv.onnx", sparse_conv, -1.0, 1.0)], sparse_rng, references)
+    sparse_conv_properties()
     with open(os.path.join(OUT, "reference-outputs.json"), "w") as f:
         json.dump(references, f, indent=1, sort_keys=True)
         f.write("\n")

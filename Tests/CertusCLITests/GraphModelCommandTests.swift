@@ -43,6 +43,32 @@ import TestSupport
         #expect(check.status == 0, "\(check.standardOutput) \(check.standardError)")
     }
 
+    /// Two convolutions stored sparse (4.6 and 7.8 million dense entries), Relu, Gemm: an interval
+    /// bound is proved, a value reached at the box's centre is found and validated, and
+    /// `--proof` is refused with one `error:` line and no file.
+    @Test func sparseConvolutionNetworkIsProvedAndFalsified() throws {
+        let model = Self.fixture("sparse_conv.onnx")
+        let unsat = try CertusExecutable.run(["verify", model, Self.fixture("sparse_conv_unsat.vnnlib"), "--timeout", "120"])
+        #expect(unsat.status == 0, "\(unsat.standardError)")
+        #expect(unsat.standardOutput == "unsat\n")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-sparse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = directory.appendingPathComponent("result.txt").path
+        let sat = try CertusExecutable.run(["verify", model, Self.fixture("sparse_conv_sat.vnnlib"), "--timeout", "120", "--result", result])
+        #expect(sat.status == 0, "\(sat.standardError)")
+        #expect(sat.standardOutput.hasPrefix("sat\n((X_0 "))
+        let check = try CertusExecutable.run(["check", model, Self.fixture("sparse_conv_sat.vnnlib"), result])
+        #expect(check.status == 0, "\(check.standardOutput) \(check.standardError)")
+
+        let proofPath = directory.appendingPathComponent("proof.jsonl").path
+        let proof = try CertusExecutable.run(["verify", model, Self.fixture("sparse_conv_unsat.vnnlib"), "--proof", proofPath])
+        #expect(proof.status == 2)
+        #expect(proof.standardError.hasPrefix("error: ") && proof.standardError.contains("--proof is not available"))
+        #expect(!FileManager.default.fileExists(atPath: proofPath))
+    }
+
     /// Gemm, Sigmoid, Gemm, Tanh, Gemm: bounds prove a robustness property, the attack
     /// falsifies another (validated by `certus check`); without bounds, or with the exact
     /// engine on a property bounds cannot prove, the answer is `unknown` with the reason;

@@ -5,7 +5,8 @@ import TestSupport
 @testable import ONNXImport
 
 /// Graph fixtures (skip connections, sums of computed tensors, Concat, Slice, Split, a residual
-/// convolution, Dropout, Pad and AveragePool): the graph and its lowered chains compute what onnxruntime computes.
+/// convolution, Dropout, Pad and AveragePool, convolutions stored sparse): the graph and its
+/// lowered chains compute what onnxruntime computes.
 @Suite struct GraphModelTests {
     /// The onnxruntime outputs written by `scripts/make_graph_fixtures.py`.
     struct Reference: Decodable {
@@ -20,7 +21,7 @@ import TestSupport
 
     static let graphNames = ["residual.onnx", "skip_concat.onnx", "split_branches.onnx", "conv_residual.onnx", "piecewise.onnx",
                              "maxpool_cnn.onnx", "pool_graph.onnx"]
-    static let chainNames = ["dropout_chain.onnx", "pool_chain.onnx", "pad_opset10.onnx", "smooth_chain.onnx"]
+    static let chainNames = ["dropout_chain.onnx", "pool_chain.onnx", "pad_opset10.onnx", "smooth_chain.onnx", "sparse_conv.onnx"]
     static let allNames = graphNames + chainNames
 
     static func references() throws -> [String: Reference] {
