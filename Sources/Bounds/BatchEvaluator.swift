@@ -13,7 +13,8 @@ import NetworkIR
 /// to rank and screen points; whatever is reported is checked again by `CounterexampleCheck`.
 public struct BatchEvaluator: Sendable {
     public let network: Network
-    /// For each affine layer, its weights transposed and packed (`inputs × outputs`).
+    /// For each dense affine layer, its weights transposed and packed (`inputs × outputs`); sparse
+    /// ones are multiplied by `SparseKernels`.
     private let transposed: [PackedMatrix?]
 
     public init(network: Network) {
@@ -36,13 +37,18 @@ public struct BatchEvaluator: Sendable {
         for (index, layer) in network.layers.enumerated() {
             switch layer {
             case let .affine(affine):
-                guard let packed = transposed[index] else { continue }
                 let outputs = affine.outputSize
                 var y = [Double](repeating: 0, count: rows * outputs)
                 x.withUnsafeBufferPointer { a in
                     y.withUnsafeMutableBufferPointer { out in
                         guard let a = a.baseAddress, let out = out.baseAddress else { return }
-                        DenseKernels.multiply(a, rows: rows, inner: width, by: packed, into: out)
+                        switch affine.matrix {
+                        case .dense:
+                            guard let packed = transposed[index] else { preconditionFailure("dense layer \(index) not packed") }
+                            DenseKernels.multiply(a, rows: rows, inner: width, by: packed, into: out)
+                        case let .sparse(sparse):
+                            SparseKernels.multiplyTransposed(a, rows: rows, by: sparse, into: out)
+                        }
                     }
                 }
                 for r in 0..<rows {

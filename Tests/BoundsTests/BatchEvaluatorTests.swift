@@ -16,13 +16,16 @@ import Testing
                                               outputs: Int.random(in: 1...6, using: &rng), using: &rng)
             let box = TestNetworks.randomBox(inputs, using: &rng)
             let points = TestNetworks.samples(of: box, count: 1 + trial % 11, using: &rng)
-            let batch = BatchEvaluator(network: net).evaluate(points)
-            #expect(batch.count == points.count)
-            for (point, outputs) in zip(points, batch) {
-                let expected = net.evaluate(point)
-                #expect(outputs.count == expected.count)
-                for (a, b) in zip(outputs, expected) {
-                    #expect(abs(a - b) <= 1e-12 * (1 + abs(b)), "trial \(trial): \(a) vs \(b)")
+            // The same network with its affine layers stored sparse, as large convolutions are.
+            for network in [net, try SparseLayerBoundsTests.sparseCopy(net)] {
+                let batch = BatchEvaluator(network: network).evaluate(points)
+                #expect(batch.count == points.count)
+                for (point, outputs) in zip(points, batch) {
+                    let expected = net.evaluate(point)
+                    #expect(outputs.count == expected.count)
+                    for (a, b) in zip(outputs, expected) {
+                        #expect(abs(a - b) <= 1e-12 * (1 + abs(b)), "trial \(trial), sparse \(network.hasSparseLayers): \(a) vs \(b)")
+                    }
                 }
             }
         }
