@@ -97,7 +97,7 @@ public enum WeightMatrix: Sendable, Equatable {
     }
 
     /// Calls `body(column, entry)` for the entries of row `i` that may be nonzero, in column order.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func forEachEntry(inRow i: Int, _ body: (Int, Double) throws -> Void) rethrows {
         switch self {
         case let .dense(m):

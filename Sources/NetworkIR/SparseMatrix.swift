@@ -57,7 +57,7 @@ public struct SparseMatrix: Sendable, Equatable {
     }
 
     /// Calls `body(column, entry)` for the stored entries of row `i`, in column order.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func forEachEntry(inRow i: Int, _ body: (Int, Double) throws -> Void) rethrows {
         for k in rowStart[i]..<rowStart[i + 1] { try body(Int(columnIndex[k]), values[k]) }
     }
