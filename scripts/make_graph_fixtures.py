@@ -329,15 +329,7 @@ def sparse_conv_properties():
     lo, hi = np.maximum(lo, 0).flatten(), np.maximum(hi, 0).flatten()
     w, b = p["W"][0], p["b"][0]
     bound = float(b + np.where(w > 0, w * hi, w * lo).sum())
-    threshold = round(bound + 0.01, 3)
-    with open(os.path.join(OUT, "sparse_conv_unsat.vnnlib"), "w") as f:
-        f.write(f"; {name}: interval arithmetic bounds Y_0 by {bound:.4f} on the box\n")
-        f.write(property_text(-1.0, 1.0, 800, 2, f"(assert (>= Y_0 {threshold!r}))"))
-    run = session(os.path.join(OUT, name))
-    centre = float(run.run(None, {"x": np.zeros([1, 1, 40, 20], dtype=np.float32)})[0].flatten()[0])
-    with open(os.path.join(OUT, "sparse_conv_sat.vnnlib"), "w") as f:
-        f.write(f"; {name}: Y_0 at the centre is {centre:.6f}, so Y_0 <= {round(centre + 0.05, 3)} is reachable\n")
-        f.write(property_text(-1.0, 1.0, 800, 2, f"(assert (<= Y_0 {round(centre + 0.05, 3)!r}))"))
+    write_bound_and_centre_properties(name, "interval arithmetic", bound, [1, 1, 40, 20], 2)
 
 
 def session(path):
@@ -402,15 +394,23 @@ def pool_chain_properties():
     initial = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in full.graph.initializer}
     w, b = initial["W"][0], initial["b"][0]
     bound = float(b + np.where(w > 0, w * high, w * low).sum())
+    write_bound_and_centre_properties(name, "interval arithmetic on its affine part", bound, [1, 1, 5, 5], 3)
+
+
+def write_bound_and_centre_properties(name, how, bound, input_shape, outputs):
+    """NAME_unsat.vnnlib asks for Y_0 at least `bound` (a sound upper bound of Y_0 on [-1, 1]^n,
+    found by `how`) plus 0.01; NAME_sat.vnnlib for Y_0 at most its value at the box's centre
+    plus 0.05."""
+    stem, count = name[:-len(".onnx")], int(np.prod(input_shape))
     threshold = round(bound + 0.01, 3)
-    with open(os.path.join(OUT, "pool_chain_unsat.vnnlib"), "w") as f:
-        f.write(f"; {name}: interval arithmetic on its affine part bounds Y_0 by {bound:.4f} on the box\n")
-        f.write(property_text(-1.0, 1.0, 25, 3, f"(assert (>= Y_0 {threshold!r}))"))
+    with open(os.path.join(OUT, f"{stem}_unsat.vnnlib"), "w") as f:
+        f.write(f"; {name}: {how} bounds Y_0 by {bound:.4f} on the box\n")
+        f.write(property_text(-1.0, 1.0, count, outputs, f"(assert (>= Y_0 {threshold!r}))"))
     run = session(os.path.join(OUT, name))
-    centre = float(run.run(None, {"x": np.zeros([1, 1, 5, 5], dtype=np.float32)})[0].flatten()[0])
-    with open(os.path.join(OUT, "pool_chain_sat.vnnlib"), "w") as f:
+    centre = float(run.run(None, {"x": np.zeros(input_shape, dtype=np.float32)})[0].flatten()[0])
+    with open(os.path.join(OUT, f"{stem}_sat.vnnlib"), "w") as f:
         f.write(f"; {name}: Y_0 at the centre is {centre:.6f}, so Y_0 <= {round(centre + 0.05, 3)} is reachable\n")
-        f.write(property_text(-1.0, 1.0, 25, 3, f"(assert (<= Y_0 {round(centre + 0.05, 3)!r}))"))
+        f.write(property_text(-1.0, 1.0, count, outputs, f"(assert (<= Y_0 {round(centre + 0.05, 3)!r}))"))
 
 
 def smooth_properties():

@@ -304,19 +304,7 @@ struct BackSubstitution: Sendable {
         lambda.withUnsafeBufferPointer { a in
             next.withUnsafeMutableBufferPointer { out in
                 guard let ap = a.baseAddress, let op = out.baseAddress else { return }
-                switch affine.matrix {
-                case let .dense(dense):
-                    if let packed {
-                        DenseKernels.multiply(ap, rows: rows, inner: m, by: packed, into: op)
-                    } else {
-                        dense.storage.withUnsafeBufferPointer { w in
-                            guard let wp = w.baseAddress else { return }
-                            DenseKernels.multiply(ap, rows: rows, inner: m, by: wp, columns: n, into: op)
-                        }
-                    }
-                case let .sparse(sparse):
-                    SparseKernels.multiply(ap, rows: rows, by: sparse, into: op)
-                }
+                WeightKernels.multiply(ap, rows: rows, by: affine.matrix, packed: packed, into: op)
             }
         }
         let unit = SoundRounding.unit, gamma = SoundRounding.gamma(m + 1)

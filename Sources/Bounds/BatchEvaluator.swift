@@ -13,8 +13,8 @@ import NetworkIR
 /// to rank and screen points; whatever is reported is checked again by `CounterexampleCheck`.
 public struct BatchEvaluator: Sendable {
     public let network: Network
-    /// For each dense affine layer, its weights transposed and packed (`inputs × outputs`); sparse
-    /// ones are multiplied by `SparseKernels`.
+    /// For each dense affine layer, its weights transposed and packed (`inputs × outputs`); nil
+    /// for sparse ones (`WeightKernels` multiplies them).
     private let transposed: [PackedMatrix?]
 
     public init(network: Network) {
@@ -42,13 +42,7 @@ public struct BatchEvaluator: Sendable {
                 x.withUnsafeBufferPointer { a in
                     y.withUnsafeMutableBufferPointer { out in
                         guard let a = a.baseAddress, let out = out.baseAddress else { return }
-                        switch affine.matrix {
-                        case .dense:
-                            guard let packed = transposed[index] else { preconditionFailure("dense layer \(index) not packed") }
-                            DenseKernels.multiply(a, rows: rows, inner: width, by: packed, into: out)
-                        case let .sparse(sparse):
-                            SparseKernels.multiplyTransposed(a, rows: rows, by: sparse, into: out)
-                        }
+                        WeightKernels.multiplyTransposed(a, rows: rows, by: affine.matrix, packedTranspose: transposed[index], into: out)
                     }
                 }
                 for r in 0..<rows {

@@ -175,7 +175,7 @@ struct PackedMatrix: Sendable {
 extension PackedMatrix {
     /// For each layer of `network`: an affine layer's weights transposed and packed
     /// (`inputs × outputs`, for products `x · Wᵀ` of row vectors), nil for other layers and for
-    /// sparse weights (`SparseKernels`).
+    /// sparse weights (`WeightKernels` multiplies those).
     static func transposedWeights(of network: Network) -> [PackedMatrix?] {
         network.layers.map { layer in
             guard case let .affine(affine) = layer, let dense = affine.denseWeights else { return nil }

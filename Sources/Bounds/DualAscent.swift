@@ -261,20 +261,7 @@ struct DualAscent: Sendable {
                 z.withUnsafeBufferPointer { x in
                     next.withUnsafeMutableBufferPointer { out in
                         guard let xp = x.baseAddress, let op = out.baseAddress else { return }
-                        switch affine.matrix {
-                        case let .dense(dense):
-                            if let packed = transposed[k] {
-                                DenseKernels.multiply(xp, rows: rows, inner: affine.inputSize, by: packed, into: op)
-                            } else {
-                                dense.storage.withUnsafeBufferPointer { w in
-                                    guard let wp = w.baseAddress else { return }
-                                    DenseKernels.multiplyTransposed(xp, rows: rows, inner: affine.inputSize, by: wp,
-                                                                    outputs: affine.outputSize, into: op)
-                                }
-                            }
-                        case let .sparse(sparse):
-                            SparseKernels.multiplyTransposed(xp, rows: rows, by: sparse, into: op)
-                        }
+                        WeightKernels.multiplyTransposed(xp, rows: rows, by: affine.matrix, packedTranspose: transposed[k], into: op)
                     }
                 }
                 for r in 0..<rows { for i in 0..<affine.outputSize { next[r * affine.outputSize + i] += affine.bias[i] } }

@@ -52,15 +52,7 @@ struct DualEvaluator: Sendable {
                 mu[k].withUnsafeBufferPointer { a in
                     t.withUnsafeMutableBufferPointer { out in
                         guard let ap = a.baseAddress, let op = out.baseAddress else { return }
-                        switch affine.matrix {
-                        case let .dense(dense):
-                            dense.storage.withUnsafeBufferPointer { w in
-                                guard let wp = w.baseAddress else { return }
-                                DenseKernels.multiply(ap, rows: 1, inner: m, by: wp, columns: n, into: op)
-                            }
-                        case let .sparse(sparse):
-                            SparseKernels.multiply(ap, rows: 1, by: sparse, into: op)
-                        }
+                        WeightKernels.multiply(ap, rows: 1, by: affine.matrix, packed: nil, into: op)
                     }
                 }
                 var constant = 0.0, weighted = 0.0

@@ -75,44 +75,68 @@ public struct SparseMatrix: Sendable, Equatable {
         return m
     }
 
-    /// `self · x` in double precision (round to nearest, a row's products summed from 0 in
-    /// column order, so it equals the dense product for finite `x`).
-    public func multiply(_ x: [Double]) -> [Double] {
-        precondition(x.count == columns, "matrix-vector size mismatch")
-        var y = [Double](repeating: 0, count: rows)
+    /// `out (R×n) = a (R×m) · self`, a row-major batch of `rows` row vectors times the matrix;
+    /// zero coefficients of `a` are skipped (so `transposeMultiply` is the one-row case).
+    /// - Complexity: O(R × m + R × nonzeros).
+    public func leftMultiply(_ a: UnsafePointer<Double>, rows: Int, into out: UnsafeMutablePointer<Double>) {
+        let m = self.rows, n = columns
+        out.update(repeating: 0, count: rows &* n)
         rowStart.withUnsafeBufferPointer { start in
-            columnIndex.withUnsafeBufferPointer { col in
-                values.withUnsafeBufferPointer { val in
-                    x.withUnsafeBufferPointer { xv in
-                        for i in 0..<rows {
-                            var sum = 0.0
-                            for k in start[i]..<start[i &+ 1] { sum += val[k] * xv[Int(col[k])] }
-                            y[i] = sum
-                        }
-                    }
+        columnIndex.withUnsafeBufferPointer { col in
+        values.withUnsafeBufferPointer { val in
+            for r in 0..<rows {
+                let input = a + r &* m, output = out + r &* n
+                for i in 0..<m {
+                    let c = input[i]
+                    if c == 0 { continue }
+                    for k in start[i]..<start[i &+ 1] { output[Int(col[k])] += c * val[k] }
                 }
             }
+        }}}
+    }
+
+    /// `out (R×m) = x (R×n) · selfᵀ`: each output is the dot product of a row of `x` with a row of
+    /// the matrix, its products summed from 0 in column order (so `multiply` is the one-row case,
+    /// and it equals the dense product for finite `x`).
+    /// - Complexity: O(R × nonzeros).
+    public func multiplyRows(_ x: UnsafePointer<Double>, rows: Int, into out: UnsafeMutablePointer<Double>) {
+        let m = self.rows, n = columns
+        rowStart.withUnsafeBufferPointer { start in
+        columnIndex.withUnsafeBufferPointer { col in
+        values.withUnsafeBufferPointer { val in
+            for r in 0..<rows {
+                let input = x + r &* n, output = out + r &* m
+                for i in 0..<m {
+                    var sum = 0.0
+                    for k in start[i]..<start[i &+ 1] { sum += input[Int(col[k])] * val[k] }
+                    output[i] = sum
+                }
+            }
+        }}}
+    }
+
+    /// `self · x` in double precision (round to nearest).
+    public func multiply(_ x: [Double]) -> [Double] {
+        precondition(x.count == columns, "matrix-vector size mismatch")
+        return [Double](unsafeUninitializedCapacity: rows) { y, count in
+            x.withUnsafeBufferPointer { xv in
+                if let xp = xv.baseAddress, let yp = y.baseAddress { multiplyRows(xp, rows: 1, into: yp) }
+                else if let yp = y.baseAddress { yp.update(repeating: 0, count: rows) }
+            }
+            count = rows
         }
-        return y
     }
 
     /// `selfᵀ · x` in double precision (rows with `x[i] = 0` skipped, as
     /// `Matrix.transposeMultiply` does).
     public func transposeMultiply(_ x: [Double]) -> [Double] {
         precondition(x.count == rows, "matrix-vector size mismatch")
-        var y = [Double](repeating: 0, count: columns)
-        rowStart.withUnsafeBufferPointer { start in
-            columnIndex.withUnsafeBufferPointer { col in
-                values.withUnsafeBufferPointer { val in
-                    y.withUnsafeMutableBufferPointer { yv in
-                        for i in 0..<rows where x[i] != 0 {
-                            let xi = x[i]
-                            for k in start[i]..<start[i &+ 1] { yv[Int(col[k])] += xi * val[k] }
-                        }
-                    }
-                }
+        return [Double](unsafeUninitializedCapacity: columns) { y, count in
+            x.withUnsafeBufferPointer { xv in
+                if let xp = xv.baseAddress, let yp = y.baseAddress { leftMultiply(xp, rows: 1, into: yp) }
+                else if let yp = y.baseAddress { yp.update(repeating: 0, count: columns) }
             }
+            count = columns
         }
-        return y
     }
 }

@@ -43,22 +43,13 @@ struct ForwardEvaluator {
                 case let .sparse(w):
                     current.withUnsafeBufferPointer { x in
                         next.withUnsafeMutableBufferPointer { y in
-                            w.rowStart.withUnsafeBufferPointer { start in
-                                w.columnIndex.withUnsafeBufferPointer { col in
-                                    w.values.withUnsafeBufferPointer { val in
-                                        for i in 0..<w.rows {
-                                            var sum = 0.0
-                                            for k in start[i]..<start[i &+ 1] { sum += val[k] * x[Int(col[k])] }
-                                            y[i] = sum + affine.bias[i]
-                                        }
-                                    }
-                                }
-                            }
+                            guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+                            w.multiplyRows(xp, rows: 1, into: yp)
+                            for i in 0..<w.rows { yp[i] += affine.bias[i] }
                         }
                     }
                 }
-                let w = affine.matrix
-                size = w.rows
+                size = affine.outputSize
                 swap(&current, &next)
             case let .divide(divisors):
                 for i in 0..<size { current[i] /= divisors[i] }
