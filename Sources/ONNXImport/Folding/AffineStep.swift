@@ -59,17 +59,8 @@ enum AffineStep: Sendable, Equatable {
         switch self {
         case .dense: false
         case .sparse: true
-        case .diagonal, .permutation: outputSize.multipliedReportingOverflow(by: inputSize).partialValue > Self.sparseThreshold
-                || outputSize.multipliedReportingOverflow(by: inputSize).overflow
-        }
-    }
-
-    /// The number of entries `materialised()` allocates: all of a dense matrix, the stored
-    /// entries of a sparse one.
-    var storedEntryCount: Int {
-        switch self {
-        case let .dense(layer), let .sparse(layer): layer.matrix.storedCount
-        case .diagonal, .permutation: materialisesSparse ? outputSize : outputSize * inputSize
+        case .diagonal, .permutation:
+            outputSize.multipliedReportingOverflow(by: inputSize).overflow || outputSize * inputSize > Self.sparseThreshold
         }
     }
 

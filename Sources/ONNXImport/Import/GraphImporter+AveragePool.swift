@@ -45,7 +45,7 @@ extension GraphImporter {
         var windows: [[Int]] = []
         windows.reserveCapacity(outPixels)
         for o in 0..<outPixels {
-            let window = reads.window(o).compactMap { $0 }
+            let window = reads.window(o).filter { $0 >= 0 }
             guard !window.isEmpty else { throw node.mismatch("an output position's window lies entirely in the padding") }
             windows.append(window)
         }

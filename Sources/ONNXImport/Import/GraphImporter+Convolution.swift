@@ -83,24 +83,8 @@ extension GraphImporter {
             throw node.unsupported("the convolution has \(outPixels) output positions and \(kernelPixels) kernel positions; more than \(LayerBuilder.maximumDenseEntries) combinations are not supported")
         }
         // For each output pixel and kernel offset, the input pixel it reads (or -1 in the padding).
-        let inStrides = Shapes.strides(inSize)
-        var reads = [Int](repeating: -1, count: outPixels * kernelPixels)
-        var outIndex = Array(repeating: 0, count: spatialRank)
-        for o in 0..<outPixels {
-            var kIndex = Array(repeating: 0, count: spatialRank)
-            for kk in 0..<kernelPixels {
-                var offset = 0
-                var inside = true
-                for axis in 0..<spatialRank {
-                    let position = outIndex[axis] * strides[axis] - padBegin[axis] + kIndex[axis] * dilations[axis]
-                    if position < 0 || position >= inSize[axis] { inside = false; break }
-                    offset += position * inStrides[axis]
-                }
-                if inside { reads[o * kernelPixels + kk] = offset }
-                Self.increment(&kIndex, limits: kernel)
-            }
-            Self.increment(&outIndex, limits: outSize)
-        }
+        let reads = WindowReads(input: inSize, output: outSize, kernel: kernel, strides: strides, padBegin: padBegin,
+                                dilations: dilations).offsets
         var layerBias: [Double] = []
         layerBias.reserveCapacity(rows)
         if sparse {
@@ -193,16 +177,5 @@ extension GraphImporter {
             outSize.append(span / strides[axis] + 1)
         }
         return (padBegin, outSize)
-    }
-
-    /// Advances a row-major multi-index within `limits` (wrapping to zero after the last).
-    private static func increment(_ index: inout [Int], limits: [Int]) {
-        var axis = index.count - 1
-        while axis >= 0 {
-            index[axis] += 1
-            if index[axis] < limits[axis] { return }
-            index[axis] = 0
-            axis -= 1
-        }
     }
 }

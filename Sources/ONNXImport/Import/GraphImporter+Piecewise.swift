@@ -141,7 +141,7 @@ extension GraphImporter {
         var positions = Array(repeating: [GraphNode.GatherEntry](), count: kernelPixels)
         for c in 0..<channels {
             for o in 0..<outPixels {
-                let window = Array(reads.window(o).map { $0.map { c * inPixels + $0 } })
+                let window = reads.window(o).map { $0 >= 0 ? c * inPixels + $0 : nil }
                 guard let first = window.compactMap({ $0 }).first else {
                     throw node.mismatch("an output position's window lies entirely in the padding")
                 }
