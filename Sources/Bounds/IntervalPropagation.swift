@@ -1,3 +1,4 @@
+import CBoundsKernels
 import NetworkIR
 
 /// Interval bound propagation: pushes a box through the network one layer at a time.
@@ -95,8 +96,10 @@ public struct IntervalPropagation: Sendable {
     }
 
     /// The sound interval image of an affine layer.
+    /// - Parameter vectorised: whether the AVX2 kernel may be used for dense weights (tests turn
+    ///   it off to check the portable path; both sum in a fixed order, with the same error bound).
     /// - Complexity: O(rows × columns).
-    static func image(of affine: AffineLayer, over x: IntervalVector) -> IntervalVector {
+    static func image(of affine: AffineLayer, over x: IntervalVector, vectorised: Bool = true) -> IntervalVector {
         guard x.isFinite else { return imageWithInfiniteEnds(of: affine, over: x) }
         let n = affine.inputSize, m = affine.outputSize
         var lower = [Double](repeating: 0, count: m)
@@ -116,6 +119,19 @@ public struct IntervalPropagation: Sendable {
                 let error = gamma * size + tiny
                 lower[i] = SoundRounding.lower(low, error: error)
                 upper[i] = SoundRounding.upper(high, error: error)
+            }
+            return IntervalVector(lower: lower, upper: upper)
+        }
+        if vectorised && DenseKernels.hasAVX2 {
+            var size = [Double](repeating: 0, count: m)
+            dense.storage.withUnsafeBufferPointer { w in
+                certus_interval_image_avx2(w.baseAddress, m, n, affine.bias, x.lower, x.upper, magnitudes,
+                                           &lower, &upper, &size)
+            }
+            for i in 0..<m {
+                let error = gamma * size[i] + tiny
+                lower[i] = SoundRounding.lower(lower[i], error: error)
+                upper[i] = SoundRounding.upper(upper[i], error: error)
             }
             return IntervalVector(lower: lower, upper: upper)
         }

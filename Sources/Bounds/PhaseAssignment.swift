@@ -98,6 +98,9 @@ public struct PhaseAssignment: Sendable, Hashable {
     /// True when nothing is fixed.
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// The lowest layer with a fixed phase, or nil when nothing is fixed.
+    public var firstLayer: Int? { entries.first.map { Int($0 >> 33) } }
+
     /// The number of fixed neurons.
     public var count: Int { entries.count }
 

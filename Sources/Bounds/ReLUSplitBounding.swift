@@ -87,6 +87,12 @@ public struct ReLUSplitBounding: Sendable {
     public let intermediateSlopeHints: [IntermediateSlopeHint]
     let options: Options
     let transposed: [PackedMatrix?]
+    /// `rootBounds` after one more interval pass (a fixed point of it): what every node's bounds
+    /// start from, so that a node can skip the layers before its first split.
+    let nodeBase: NetworkBounds
+    /// The root's back-substitution engine on `nodeBase`, prepared through the last layer; each node narrows
+    /// a copy of it (`BackSubstitution.narrowed(to:)`).
+    let rootEngine: BackSubstitution
 
     /// Bounds the root: the box `input`, no phase fixed.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
@@ -102,6 +108,10 @@ public struct ReLUSplitBounding: Sendable {
         let (bounds, engine) = LinearRelaxation.bounds(of: network, input: input, phases: PhaseAssignment(),
                                                        intermediate: intermediate, hints: &hints)
         rootBounds = bounds
+        nodeBase = Self.nodeBounds(of: network, phases: PhaseAssignment(), known: bounds, from: 0)
+        var prepared = engine.narrowed(to: nodeBase)
+        prepared.prepare(through: network.layers.count - 1)
+        rootEngine = prepared
         intermediateSlopeHints = hints
         let rows = Self.rows(of: members, positions: Array(members.indices))
         var ascent = SplitAscent(engine: engine, transposed: transposed, splits: [], rows: rows.map(\.objective))
@@ -123,14 +133,16 @@ public struct ReLUSplitBounding: Sendable {
     ///   - warm: per member at `positions`, per atom, the parent's split multipliers, or nil.
     public func bound(_ positions: [Int], phases: PhaseAssignment, known: NetworkBounds?,
                       warm: [[SplitMultipliers]]?) -> NodeResult {
-        let bounds = nodeBounds(phases: phases, known: known ?? rootBounds)
         let network = members[0].problem.network
+        // Layers before the first split keep the base bounds: nothing upstream of them changed.
+        let bounds = Self.nodeBounds(of: network, phases: phases, known: known ?? nodeBase,
+                                     from: known == nil ? phases.firstLayer ?? network.layers.count : 0)
         let rows = Self.rows(of: members, positions: positions)
         if bounds.isInfeasible {
             let outcomes = positions.map { _ in RegionRefutation.Outcome(proved: true, atomBounds: [], guide: nil) }
             return NodeResult(bounds: bounds, outcomes: outcomes, multipliers: positions.map { _ in [] })
         }
-        var engine = BackSubstitution(network: network, bounds: bounds)
+        var engine = rootEngine.narrowed(to: bounds)
         engine.prepare(through: network.layers.count - 1)
         let splits = phases.splitConstraints
         var ascent = SplitAscent(engine: engine, transposed: transposed, splits: splits, rows: rows.map(\.objective))
@@ -233,11 +245,16 @@ public struct ReLUSplitBounding: Sendable {
     }
 
     /// The root's bounds clipped by `phases`, propagated by intervals and intersected with
-    /// `known` layer by layer.
-    func nodeBounds(phases: PhaseAssignment, known: NetworkBounds) -> NetworkBounds {
-        let network = members[0].problem.network
-        var bounds = NetworkBounds(input: known.input, layers: [], reluLayers: known.reluLayers)
-        for (k, layer) in network.layers.enumerated() {
+    /// `known` layer by layer, from layer `first` on; the layers before it keep `known`'s bounds.
+    ///
+    /// Skipping is exact, not only sound, when `known` is `nodeBase` and no phase is fixed before
+    /// `first`: one pass of this propagation is idempotent (each layer's result lies inside the
+    /// image of the layer before), so the skipped layers would come out as `known`'s, and the
+    /// later ones lie inside `known`'s by monotonicity of interval images.
+    static func nodeBounds(of network: Network, phases: PhaseAssignment, known: NetworkBounds, from first: Int) -> NetworkBounds {
+        let first = min(first, network.layers.count)
+        var bounds = NetworkBounds(input: known.input, layers: Array(known.layers[..<first]), reluLayers: known.reluLayers)
+        for (k, layer) in network.layers.enumerated() where k >= first {
             IntervalPropagation.appendImage(of: layer, at: k, to: &bounds, phases: phases)
             var box = bounds.layers[k].intersection(known.layers[k])
             if case .relu = layer {

@@ -72,9 +72,62 @@ void certus_multiply_panels_avx2(const double *a, long rows, long n,
     }
 }
 
+__attribute__((target("avx2,fma")))
+static double certus_lane_sum(__m256d v) {
+    double t[4];
+    _mm256_storeu_pd(t, v);
+    return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
+__attribute__((target("avx2,fma")))
+void certus_interval_image_avx2(const double *w, long m, long n, const double *bias,
+                                const double *l, const double *u, const double *mag,
+                                double *low, double *high, double *size) {
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256d sign = _mm256_set1_pd(-0.0);
+    for (long i = 0; i < m; i++) {
+        const double *row = w + i * n;
+        // Two sets of accumulators, so that six independent chains keep the FMA units busy.
+        __m256d lo0 = zero, hi0 = zero, sz0 = zero, lo1 = zero, hi1 = zero, sz1 = zero;
+        long j = 0;
+        for (; j + 8 <= n; j += 8) {
+            __m256d w0 = _mm256_loadu_pd(row + j), w1 = _mm256_loadu_pd(row + j + 4);
+            __m256d l0 = _mm256_loadu_pd(l + j), l1 = _mm256_loadu_pd(l + j + 4);
+            __m256d u0 = _mm256_loadu_pd(u + j), u1 = _mm256_loadu_pd(u + j + 4);
+            __m256d p0 = _mm256_max_pd(w0, zero), q0 = _mm256_min_pd(w0, zero);
+            __m256d p1 = _mm256_max_pd(w1, zero), q1 = _mm256_min_pd(w1, zero);
+            lo0 = _mm256_fmadd_pd(p0, l0, _mm256_fmadd_pd(q0, u0, lo0));
+            hi0 = _mm256_fmadd_pd(p0, u0, _mm256_fmadd_pd(q0, l0, hi0));
+            sz0 = _mm256_fmadd_pd(_mm256_andnot_pd(sign, w0), _mm256_loadu_pd(mag + j), sz0);
+            lo1 = _mm256_fmadd_pd(p1, l1, _mm256_fmadd_pd(q1, u1, lo1));
+            hi1 = _mm256_fmadd_pd(p1, u1, _mm256_fmadd_pd(q1, l1, hi1));
+            sz1 = _mm256_fmadd_pd(_mm256_andnot_pd(sign, w1), _mm256_loadu_pd(mag + j + 4), sz1);
+        }
+        double lo = bias[i] + (certus_lane_sum(lo0) + certus_lane_sum(lo1));
+        double hi = bias[i] + (certus_lane_sum(hi0) + certus_lane_sum(hi1));
+        double sz = (bias[i] < 0 ? -bias[i] : bias[i]) + (certus_lane_sum(sz0) + certus_lane_sum(sz1));
+        for (; j < n; j++) {
+            double x = row[j];
+            double p = x > 0 ? x : 0, q = x < 0 ? x : 0;
+            lo += p * l[j] + q * u[j];
+            hi += p * u[j] + q * l[j];
+            sz += (x < 0 ? -x : x) * mag[j];
+        }
+        low[i] = lo;
+        high[i] = hi;
+        size[i] = sz;
+    }
+}
+
 #else
 
 int certus_has_avx2_fma(void) { return 0; }
+
+void certus_interval_image_avx2(const double *w, long m, long n, const double *bias,
+                                const double *l, const double *u, const double *mag,
+                                double *low, double *high, double *size) {
+    (void)w; (void)m; (void)n; (void)bias; (void)l; (void)u; (void)mag; (void)low; (void)high; (void)size;
+}
 
 void certus_multiply_panels_avx2(const double *a, long rows, long n,
                                  const int32_t *active, long active_count,

@@ -75,6 +75,34 @@ import NetworkIR
         }
     }
 
+    /// Rows long enough for the vectorised kernel's lanes and its tail (8, 9, 17 and 33 inputs,
+    /// one with a large cancellation): both the vectorised and the portable image enclose the
+    /// exact image and agree with each other to rounding.
+    @Test(arguments: [8, 9, 17, 33]) func wideRowsEncloseExactImageOnBothPaths(inputs: Int) throws {
+        var rng = SplitMix64(seed: UInt64(inputs) &* 31 &+ 7)
+        var w = (0..<(5 * inputs)).map { _ in Int.random(in: 0..<8, using: &rng) == 0 ? 0 : Double.random(in: -1...1, using: &rng) }
+        w[0] = 1e16
+        w[inputs - 1] = -1e16
+        let bias = (0..<5).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
+        let affine = AffineLayer(weights: Matrix(rows: 5, columns: inputs, storage: w), bias: bias)
+        let net = try Network(inputShape: [1, inputs], layers: [.affine(affine)])
+        let box = TestNetworks.randomBox(inputs, using: &rng)
+        let exact = ExactReference.intervalBounds(of: net, lower: box.lower.map(ExactReference.r), upper: box.upper.map(ExactReference.r))[0]
+        let vectorised = IntervalPropagation.image(of: affine, over: box, vectorised: true)
+        let portable = IntervalPropagation.image(of: affine, over: box, vectorised: false)
+        for image in [vectorised, portable] {
+            for i in 0..<5 {
+                #expect(ExactReference.r(image.lower[i]) <= exact.lower[i], "row \(i) lower")
+                #expect(ExactReference.r(image.upper[i]) >= exact.upper[i], "row \(i) upper")
+            }
+        }
+        for i in 0..<5 {
+            let scale = abs(bias[i]) + (0..<inputs).reduce(0) { $0 + abs(w[i * inputs + $1]) * 2 } + 1
+            #expect(abs(vectorised.lower[i] - portable.lower[i]) <= 1e-12 * scale)
+            #expect(abs(vectorised.upper[i] - portable.upper[i]) <= 1e-12 * scale)
+        }
+    }
+
     @Test func infiniteEndsStayInfiniteWithoutNaN() throws {
         let net = try Network(inputShape: [2], layers: [
             .affine(AffineLayer(weights: Matrix([[1, 0], [0, -2], [0, 0]]), bias: [1, 0, 3])),

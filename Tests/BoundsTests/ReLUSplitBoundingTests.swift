@@ -89,6 +89,45 @@ import VNNLIB
         #expect(violations.isEmpty, "\(violations.prefix(5))")
     }
 
+    /// A node's bounds skip the layers before its first split and its engine reuses the root's
+    /// caches: the bounds equal a full interval pass from the root's (the skip is exact, not
+    /// only sound), and the node's case bounds stay within rounding of an engine built afresh.
+    @Test(arguments: 0..<12) func nodesReuseTheRootExactly(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 7_121 &+ 3)
+        let net = try TestNetworks.random(inputs: Int.random(in: 2...12, using: &rng), hiddenLayers: Int.random(in: 2...4, using: &rng),
+                                          maxWidth: 20, outputs: 1, using: &rng)
+        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
+        let x0 = box.lower.indices.map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
+        let trace = net.evaluateTrace(x0)
+        let refutation = try RegionRefutation(specCase: Self.unsafe(below: try #require(Rational(exactly: (trace.last ?? [])[0] + 1e-3)),
+                                                                    box: box), network: net)
+        let bounding = ReLUSplitBounding(members: [refutation], input: box, options: .init(rootIterations: 5, nodeIterations: 0))
+        // Fix a few phases in the later ReLU layers only, so that the skip has layers to skip.
+        var phases = PhaseAssignment()
+        for layer in bounding.rootBounds.reluLayers.dropFirst() {
+            let pre = trace[layer - 1]
+            for j in bounding.rootBounds.unstableNeurons(inLayer: layer) where Bool.random(using: &rng) {
+                phases.fix(layer: layer, neuron: j, to: pre[j] >= 0 ? .active : .inactive)
+            }
+        }
+        let node = bounding.bound([0], phases: phases, known: nil, warm: nil)
+        let full = ReLUSplitBounding.nodeBounds(of: net, phases: phases, known: bounding.rootBounds, from: 0)
+        #expect(node.bounds == full)
+        var fresh = BackSubstitution(network: net, bounds: node.bounds)
+        fresh.prepare(through: net.layers.count - 1)
+        let objective = refutation.objectives[0]
+        let afresh = fresh.run(start: net.layers.count - 1, rows: .dense(count: 1, coefficients: objective.outputCoefficients),
+                               inputRows: objective.inputCoefficients, constants: [objective.constant]).lower[0]
+        let reused = bounding.rootEngine.narrowed(to: node.bounds)
+        var prepared = reused
+        prepared.prepare(through: net.layers.count - 1)
+        let narrowed = prepared.run(start: net.layers.count - 1, rows: .dense(count: 1, coefficients: objective.outputCoefficients),
+                                    inputRows: objective.inputCoefficients, constants: [objective.constant]).lower[0]
+        // The reused error terms are never smaller, and differ by rounding terms only.
+        #expect(narrowed <= afresh)
+        #expect(afresh - narrowed <= 1e-9 * (1 + abs(afresh)))
+    }
+
     /// `y = relu(x) − relu(−x)` on x ∈ [−1, 1] with both ReLUs fixed active: the node holds only
     /// x = 0, where y = 0. With the phases y = 2x, so the plain bound of `y + 1` is −1 and
     /// `y ≤ −1` stays open; the split multiplier β = 2 on `x ≥ 0` proves it. The node's ascent

@@ -16,4 +16,17 @@ void certus_multiply_panels_avx2(const double *a, long rows, long n,
                                  const int32_t *active, long active_count,
                                  const double *panels, long m, double *out);
 
+/// For each row i of the row-major m x n matrix w, the three sums of an interval image over
+/// the box [l, u] (magnitudes mag):
+///   low[i]  = bias[i] + sum_j max(w_ij, 0) * l_j + min(w_ij, 0) * u_j
+///   high[i] = bias[i] + sum_j max(w_ij, 0) * u_j + min(w_ij, 0) * l_j
+///   size[i] = |bias[i]| + sum_j |w_ij| * mag_j
+/// accumulated in four lanes by fused multiply-adds (one of each pair of products is an exact
+/// zero, so each term is rounded once) and combined at the end: a fixed summation order, so
+/// the classical error bound of a dot product of n + 1 terms applies to each sum.
+/// Call only when certus_has_avx2_fma() returns 1.
+void certus_interval_image_avx2(const double *w, long m, long n, const double *bias,
+                                const double *l, const double *u, const double *mag,
+                                double *low, double *high, double *size);
+
 #endif
