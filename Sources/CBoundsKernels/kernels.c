@@ -17,6 +17,35 @@ void certus_multiply_panels_avx2(const double *a, long rows, long n,
     long panel_count = (m + 3) / 4;
     for (long r = 0; r < rows; r += 4) {
         long block = rows - r < 4 ? rows - r : 4;
+        if (block == 1) {
+            // A last single row (nine rows of a node's cases leave one): four panels at a time,
+            // instead of a block of four rows three of which would be thrown away.
+            const double *a0 = a + r * n;
+            long p = 0;
+            for (; p < panel_count; p += 4) {
+                long width_panels = panel_count - p < 4 ? panel_count - p : 4;
+                const double *q0 = panels + p * n * 4;
+                const double *q1 = width_panels > 1 ? q0 + n * 4 : q0;
+                const double *q2 = width_panels > 2 ? q0 + 2 * n * 4 : q0;
+                const double *q3 = width_panels > 3 ? q0 + 3 * n * 4 : q0;
+                __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+                __m256d s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
+                for (long k = 0; k < active_count; k++) {
+                    long i = active[k];
+                    __m256d c = _mm256_broadcast_sd(a0 + i);
+                    s0 = _mm256_fmadd_pd(c, _mm256_loadu_pd(q0 + i * 4), s0);
+                    s1 = _mm256_fmadd_pd(c, _mm256_loadu_pd(q1 + i * 4), s1);
+                    s2 = _mm256_fmadd_pd(c, _mm256_loadu_pd(q2 + i * 4), s2);
+                    s3 = _mm256_fmadd_pd(c, _mm256_loadu_pd(q3 + i * 4), s3);
+                }
+                double tile[16];
+                _mm256_storeu_pd(tile, s0); _mm256_storeu_pd(tile + 4, s1);
+                _mm256_storeu_pd(tile + 8, s2); _mm256_storeu_pd(tile + 12, s3);
+                long width = m - p * 4 < 16 ? m - p * 4 : 16;
+                for (long t = 0; t < width; t++) out[r * m + p * 4 + t] = tile[t];
+            }
+            continue;
+        }
         const double *a0 = a + r * n;
         const double *a1 = block > 1 ? a0 + n : a0;
         const double *a2 = block > 2 ? a0 + 2 * n : a0;

@@ -76,6 +76,10 @@ struct BranchAndBound: Sendable {
         /// 3.6 KB of multipliers a node, 75,000 open nodes and a 546 MiB peak after 300 s
         /// without a budget.
         var warmStartMemory: Int = 160 << 20
+        /// Estimated bytes the open nodes may hold before new nodes are taken depth first
+        /// (`NodeQueue`), so that a tree that prunes little keeps the process within about
+        /// 500 MiB. Calibrated against the resident size: see `Subproblem.queuedBytes`.
+        var openNodeMemory: Int = 256 << 20
     }
 
     /// How a case ended.
@@ -190,7 +194,8 @@ struct BranchAndBound: Sendable {
             let lowers = splitBounding.rootOutcomes.map { o in o.guide.map { o.atomBounds[$0].lower } ?? .infinity }
             progress?("\(groupName): root bounds \(lowers.map { String(format: "%.4f", $0) }.joined(separator: " ")), unstable \(splitBounding.rootBounds.unstableCounts)")
         }
-        var queue = NodeQueue(warmStartBudget: options.warmStartMemory)
+        var queue = NodeQueue(warmStartBudget: options.warmStartMemory, memoryBudget: options.openNodeMemory,
+                              sharedBoxes: !splitsInputs)
         queue.insert(root)
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []

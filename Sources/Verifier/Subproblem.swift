@@ -28,6 +28,16 @@ struct Subproblem: Sendable {
     var splitMultiplierBytes: Int {
         splitMultipliers.values.reduce(0) { total, atoms in total + 48 + atoms.reduce(0) { $0 + 16 + $1.byteCount } }
     }
+    /// Heap bytes the node holds while queued, estimated for `NodeQueue`'s memory budget: a
+    /// fixed part (the heap entry, the array and dictionary headers), its phases, open cases,
+    /// split multipliers, inherited bounds and, unless it shares its parent's, its box.
+    func queuedBytes(sharedBox: Bool) -> Int {
+        var total = 512 + phases.count * 8 + openCases.count * 8 + splitMultiplierBytes
+        if let known { total += 64 + 16 * (known.input.count + known.layers.reduce(0) { $0 + $1.count }) + 32 * known.layers.count }
+        if !sharedBox { total += 64 + 16 * box.count }
+        return total
+    }
+
     /// The node's share of its tree (the root's is 1; a split divides it among the children),
     /// for progress reports.
     var share: Double = 1

@@ -81,6 +81,36 @@ import Z3Backend
         #expect(queue.popBest()?.splitMultipliers[0]?[0].count == 100)
     }
 
+    /// Past its memory budget the queue takes new nodes depth first (last in, first out) before
+    /// the best of the heap, keeps its byte count exact through pops, and returns to best-first
+    /// order once the stack is empty and there is room.
+    @Test func queueGoesDepthFirstPastItsMemoryBudget() {
+        func node(_ tag: Double, promise: Double) -> Subproblem {
+            var n = Subproblem(box: IntervalVector(lower: [tag], upper: [tag]), phases: PhaseAssignment(), depth: 1, openCases: [0])
+            n.promise = promise
+            return n
+        }
+        let size = node(0, promise: 0).queuedBytes(sharedBox: true)
+        var queue = NodeQueue(memoryBudget: 2 * size, sharedBoxes: true)
+        queue.insert(contentsOf: [node(1, promise: -1), node(2, promise: -2)])
+        #expect(!queue.isDepthFirst && queue.bytes == 2 * size)
+        // Over budget: these two go on the stack, whatever their promise.
+        queue.insert(contentsOf: [node(3, promise: 5), node(4, promise: -9)])
+        #expect(queue.isDepthFirst && queue.count == 4)
+        #expect(queue.popBest()?.box.lower[0] == 4)
+        // While the stack is not empty, children join it.
+        queue.insert(node(5, promise: 9))
+        #expect(queue.popBest()?.box.lower[0] == 5)
+        #expect(queue.popBest()?.box.lower[0] == 3)
+        #expect(!queue.isDepthFirst)
+        #expect(queue.popBest()?.box.lower[0] == 1)
+        // Room again: best first.
+        queue.insert(node(6, promise: 0))
+        #expect(queue.popBest()?.box.lower[0] == 6)
+        #expect(queue.popBest()?.box.lower[0] == 2)
+        #expect(queue.isEmpty && queue.bytes == 0)
+    }
+
     /// A far miss in a box whose bounds still allow a large violation outranks a near miss in a
     /// box that is almost proved; without a bound (or with weight 0) only the miss counts.
     @Test func childPromiseWeighsTheRoomTheBoundsLeave() {
