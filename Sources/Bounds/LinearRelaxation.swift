@@ -203,12 +203,16 @@ public struct LinearRelaxation: Sendable {
                         : (0..<box.count).filter { box.lower[$0] < 0 && box.upper[$0] > 0 && fixed[$0] == nil }
                     if !candidates.isEmpty {
                         engine.prepare(through: k)
-                        let lows = engine.run(start: k, rows: .units(neurons: candidates, negated: false)).lower
-                        for (r, j) in candidates.enumerated() { box.tighten(j, lower: lows[r], upper: .infinity) }
+                        let width = network.layerSizes.prefix(k + 1).max() ?? 1
+                        let budget = intermediate?.rowBudget ?? Self.rowBudget
+                        for part in Self.chunks(of: candidates, rowSize: max(width, network.inputSize), budget: budget) {
+                            let lows = engine.run(start: k, rows: .units(neurons: Array(part), negated: false)).lower
+                            for (r, j) in part.enumerated() { box.tighten(j, lower: lows[r], upper: .infinity) }
+                        }
                         let needUpper = isLast || feedsSmooth ? candidates : candidates.filter { box.lower[$0] < 0 }
-                        if !needUpper.isEmpty {
-                            let negatives = engine.run(start: k, rows: .units(neurons: needUpper, negated: true)).lower
-                            for (r, j) in needUpper.enumerated() { box.tighten(j, lower: -.infinity, upper: -negatives[r]) }
+                        for part in Self.chunks(of: needUpper, rowSize: max(width, network.inputSize), budget: budget) {
+                            let negatives = engine.run(start: k, rows: .units(neurons: Array(part), negated: true)).lower
+                            for (r, j) in part.enumerated() { box.tighten(j, lower: -.infinity, upper: -negatives[r]) }
                         }
                         if let intermediate, feedsReLU, k > 1 {
                             hints += intermediate.tighten(&box, layer: k, candidates: candidates, engine: engine)
@@ -228,6 +232,22 @@ public struct LinearRelaxation: Sendable {
     }
 }
 
+extension LinearRelaxation {
+    /// Doubles one batch of back-substitution rows may hold per row-sized array (32 MiB).
+    static let rowBudget = 1 << 22
+
+    /// `items` in consecutive batches of at most `rowBudget / rowSize` (and at least one).
+    ///
+    /// Why: rows are independent, so batching changes no bound, but a batch holds arrays of
+    /// rows × layer width. On the CIFAR-10 CNNs of oval21 a layer has thousands of unstable
+    /// neurons and its convolutions tens of thousands of outputs, so one batch of every row
+    /// took gigabytes; a batch of a few hundred rows keeps the product kernels just as busy.
+    static func chunks(of items: [Int], rowSize: Int, budget: Int = rowBudget) -> [ArraySlice<Int>] {
+        let size = max(1, budget / max(1, rowSize))
+        return stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+    }
+}
+
 /// How `LinearRelaxation` optimises intermediate bounds (α-CROWN, Xu et al. 2021, §3.1).
 struct IntermediateOptimisation: Sendable {
     /// Adam steps per layer.
@@ -238,6 +258,8 @@ struct IntermediateOptimisation: Sendable {
     var deadline: ContinuousClock.Instant?
     /// Whether `tighten` returns the slopes of its bounds (`IntermediateSlopeHint`).
     var recordsHints = false
+    /// Doubles per row-sized array of one batch of rows (`LinearRelaxation.chunks`).
+    var rowBudget = LinearRelaxation.rowBudget
 
     /// Optimises the lower and upper bounds of the neurons of layer `layer` that `box` still
     /// leaves unstable, in one batch of rows, and tightens `box` with them.
@@ -249,6 +271,19 @@ struct IntermediateOptimisation: Sendable {
         guard iterations > 0, deadline.map({ ContinuousClock.now < $0 }) ?? true else { return [] }
         let unstable = candidates.filter { box.lower[$0] < 0 && box.upper[$0] > 0 }
         guard !unstable.isEmpty else { return [] }
+        // Each row of the ascent holds arrays (slopes, Adam moments, recorded multipliers, forward
+        // values) of up to one double per neuron up to this layer; two rows per neuron.
+        let neurons = engine.network.inputSize + engine.network.layerSizes.prefix(layer + 1).reduce(0, +)
+        var hints: [IntermediateSlopeHint] = []
+        for part in LinearRelaxation.chunks(of: unstable, rowSize: 2 * neurons, budget: rowBudget) {
+            hints += tighten(&box, layer: layer, unstable: Array(part), engine: engine)
+        }
+        return hints
+    }
+
+    /// `tighten` for one batch of unstable neurons.
+    private func tighten(_ box: inout IntervalVector, layer: Int, unstable: [Int], engine: BackSubstitution) -> [IntermediateSlopeHint] {
+        guard deadline.map({ ContinuousClock.now < $0 }) ?? true else { return [] }
         let network = engine.network
         let size = network.layerSizes[layer]
         let zeros = [Double](repeating: 0, count: network.inputSize)

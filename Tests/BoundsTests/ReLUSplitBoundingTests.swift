@@ -42,6 +42,22 @@ import VNNLIB
         }
     }
 
+    /// Rows are independent, so bounding them in batches (here of one or two rows, as on a
+    /// network too wide for one batch) gives exactly the bounds of one batch.
+    @Test(arguments: 0..<6) func batchesOfRowsChangeNoBound(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 6_151 &+ 1)
+        let net = try TestNetworks.random(inputs: Int.random(in: 2...6, using: &rng), hiddenLayers: 3, maxWidth: 12, outputs: 2, using: &rng)
+        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
+        let whole = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment(),
+                                            intermediate: IntermediateOptimisation(iterations: 10)).bounds
+        var batched = IntermediateOptimisation(iterations: 10)
+        batched.rowBudget = 1
+        let parts = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment(), intermediate: batched).bounds
+        #expect(parts == whole)
+        #expect(LinearRelaxation.chunks(of: Array(0..<7), rowSize: 3, budget: 7).map(Array.init) == [[0, 1], [2, 3], [4, 5], [6]])
+        #expect(LinearRelaxation.chunks(of: [4, 5], rowSize: 100, budget: 7).map(Array.init) == [[4], [5]])
+    }
+
     /// Random nodes around a sampled point `x₀` (a random half of the ReLUs fixed to their phase
     /// at `x₀`): the node's bounds enclose every sampled point that meets its phases, and the
     /// case `Y_0 ≤ y₀(x₀) + 10⁻³`, reached at `x₀`, is never proved, whatever α and β the
