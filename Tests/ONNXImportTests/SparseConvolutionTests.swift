@@ -2,7 +2,7 @@ import NetworkIR
 import Testing
 @testable import ONNXImport
 
-/// Convolutions whose dense lowering would exceed `AffineStep.sparseThreshold` entries are
+/// Convolutions whose dense lowering would exceed `AffineStep.convolutionSparseThreshold` entries are
 /// stored sparse: only the kernel's nonzero weights, and the network computes the same
 /// convolution as a direct loop.
 @Suite struct SparseConvolutionTests {

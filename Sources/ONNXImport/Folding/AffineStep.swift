@@ -53,6 +53,14 @@ enum AffineStep: Sendable, Equatable {
     /// product spends almost all its time on zeros.
     static let sparseThreshold = 1 << 22
 
+    /// Convolutions whose dense lowering would exceed this many entries (2^16, 512 KiB of
+    /// doubles) are stored sparse when at most a quarter of the entries can be nonzero.
+    /// Why lower than `sparseThreshold`: a convolution's matrix is mostly zeros at any size, and
+    /// every bound pass keeps copies of dense weights (packed, transposed). On oval21's
+    /// cifar_deep_kw the convolutions below 2^22 entries were stored dense, and those copies
+    /// were most of a 641 MiB peak.
+    static let convolutionSparseThreshold = 1 << 16
+
     /// Whether `materialised()` stores the step sparse: a sparse step, or a diagonal or
     /// permutation too large to store densely.
     var materialisesSparse: Bool {

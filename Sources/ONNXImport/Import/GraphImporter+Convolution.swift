@@ -8,7 +8,7 @@ extension GraphImporter {
 
     /// ONNX Conv (cross-correlation) with any kernel, strides, pads, dilations and `auto_pad`,
     /// for one image (`N = 1`) and `group = 1`, as a matrix from the `C·∏in` inputs to the
-    /// `M·∏out` outputs: dense up to `AffineStep.sparseThreshold` entries, above it in compressed
+    /// `M·∏out` outputs: dense up to `AffineStep.convolutionSparseThreshold` entries, above it in compressed
     /// rows holding only the kernel's nonzero weights (collins_rul_cnn's window-40 layers need
     /// 92 million dense entries and 0.6 million stored ones).
     ///
@@ -68,7 +68,7 @@ extension GraphImporter {
         let rows = outChannels * outPixels, columns = inChannels * inPixels
         let (denseEntries, denseOverflow) = rows.multipliedReportingOverflow(by: columns)
         let (storedBound, storedOverflow) = rows.multipliedReportingOverflow(by: inChannels * kernelPixels)
-        let sparse = (denseOverflow || denseEntries > AffineStep.sparseThreshold) && !storedOverflow && storedBound <= denseEntries / 4
+        let sparse = (denseOverflow || denseEntries > AffineStep.convolutionSparseThreshold) && !storedOverflow && storedBound <= denseEntries / 4
         if sparse {
             guard storedBound <= LayerBuilder.maximumDenseEntries, columns <= Int(Int32.max) else {
                 throw node.unsupported("the convolution has \(rows) outputs of \(inChannels * kernelPixels) weights each; more than \(LayerBuilder.maximumDenseEntries) stored weights are not supported")
