@@ -22,6 +22,10 @@ struct NodeQueue: Sendable {
     private struct Entry: Comparable, Sendable {
         var node: Subproblem
         var sequence: Int
+        /// `node.queuedBytes` and the split multipliers' bytes it counts against the warm-start
+        /// budget, as counted when it was queued.
+        var bytes: Int
+        var warmStartBytes: Int
 
         static func == (a: Entry, b: Entry) -> Bool { a.sequence == b.sequence }
 
@@ -37,7 +41,7 @@ struct NodeQueue: Sendable {
 
     private var heap = Heap<Entry>()
     /// Nodes queued while over `memoryBudget`, taken last in, first out before the heap's.
-    private var stack: [Subproblem] = []
+    private var stack: [Entry] = []
     private var queued = 0
     /// Estimated bytes the queued nodes may hold before new ones are taken depth first.
     let memoryBudget: Int
@@ -67,19 +71,20 @@ struct NodeQueue: Sendable {
     /// warm start: the node's ascent then starts from β = 0, and its bound stays sound).
     mutating func insert(_ node: Subproblem) {
         var node = node
-        let bytes = node.splitMultiplierBytes
-        if warmStartBytes + bytes > warmStartBudget {
+        var warm = node.splitMultiplierBytes
+        if warmStartBytes + warm > warmStartBudget {
             node.splitMultipliers = [:]
+            warm = 0
         } else {
-            warmStartBytes += bytes
+            warmStartBytes += warm
         }
-        let size = node.queuedBytes(sharedBox: sharedBoxes)
-        if !stack.isEmpty || self.bytes + size > memoryBudget {
-            stack.append(node)
+        let entry = Entry(node: node, sequence: queued, bytes: node.queuedBytes(sharedBox: sharedBoxes), warmStartBytes: warm)
+        if !stack.isEmpty || self.bytes + entry.bytes > memoryBudget {
+            stack.append(entry)
         } else {
-            heap.insert(Entry(node: node, sequence: queued))
+            heap.insert(entry)
         }
-        self.bytes += size
+        self.bytes += entry.bytes
         queued += 1
     }
 
@@ -90,14 +95,14 @@ struct NodeQueue: Sendable {
     /// The lowest `Subproblem.lowerBound` of the open nodes, nil when there are none (for
     /// progress reports; one pass, no copies of the nodes).
     var lowestLowerBound: Double? {
-        [heap.unordered.lazy.map(\.node.lowerBound).min(), stack.lazy.map(\.lowerBound).min()].compactMap { $0 }.min()
+        [heap.unordered.lazy.map(\.node.lowerBound).min(), stack.lazy.map(\.node.lowerBound).min()].compactMap { $0 }.min()
     }
 
     /// The next node, removed: the top of the stack while there is one, else the best.
     mutating func popBest() -> Subproblem? {
-        guard let node = stack.popLast() ?? heap.popMax()?.node else { return nil }
-        warmStartBytes -= node.splitMultiplierBytes
-        bytes -= node.queuedBytes(sharedBox: sharedBoxes)
-        return node
+        guard let entry = stack.popLast() ?? heap.popMax() else { return nil }
+        warmStartBytes -= entry.warmStartBytes
+        bytes -= entry.bytes
+        return entry.node
     }
 }

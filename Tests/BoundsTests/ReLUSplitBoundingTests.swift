@@ -16,6 +16,16 @@ import VNNLIB
         return SpecificationCase(box: inputBox, outputConstraints: [LinearConstraint(expression, .lessOrEqual)])
     }
 
+    /// A point `x₀` sampled in `box`, the network's values there, and the case
+    /// `Y_0 ≤ y₀(x₀) + 10⁻³`, which `x₀` reaches (so no bound may prove it).
+    static func caseReached(in net: Network, box: IntervalVector, using rng: inout SplitMix64) throws
+        -> (x0: [Double], trace: [[Double]], refutation: RegionRefutation) {
+        let x0 = box.lower.indices.map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
+        let trace = net.evaluateTrace(x0)
+        let limit = try #require(Rational(exactly: (trace.last ?? [])[0] + 1e-3))
+        return (x0, trace, try RegionRefutation(specCase: unsafe(below: limit, box: box), network: net))
+    }
+
     /// α-optimised intermediate bounds enclose 5000 sampled points of random networks, and are
     /// never looser than plain back-substitution on the first layer they optimise.
     @Test(arguments: 0..<12) func optimisedIntermediateBoundsAreSound(seed: Int) throws {
@@ -67,10 +77,7 @@ import VNNLIB
         let net = try TestNetworks.random(inputs: Int.random(in: 1...4, using: &rng), hiddenLayers: Int.random(in: 1...3, using: &rng),
                                           maxWidth: 8, outputs: 1, using: &rng)
         let box = TestNetworks.randomBox(net.inputSize, using: &rng)
-        let x0 = box.lower.indices.map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
-        let trace = net.evaluateTrace(x0)
-        let refutation = try RegionRefutation(specCase: Self.unsafe(below: try #require(Rational(exactly: (trace.last ?? [])[0] + 1e-3)),
-                                                                    box: box), network: net)
+        let (x0, trace, refutation) = try Self.caseReached(in: net, box: box, using: &rng)
         let bounding = ReLUSplitBounding(members: [refutation], input: box,
                                          options: .init(rootIterations: 20, nodeIterations: 30, splitStep: 0.2, branchingCandidates: 3))
         #expect(!bounding.rootOutcomes[0].proved)
@@ -113,10 +120,7 @@ import VNNLIB
         let net = try TestNetworks.random(inputs: Int.random(in: 2...12, using: &rng), hiddenLayers: Int.random(in: 2...4, using: &rng),
                                           maxWidth: 20, outputs: 1, using: &rng)
         let box = TestNetworks.randomBox(net.inputSize, using: &rng)
-        let x0 = box.lower.indices.map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
-        let trace = net.evaluateTrace(x0)
-        let refutation = try RegionRefutation(specCase: Self.unsafe(below: try #require(Rational(exactly: (trace.last ?? [])[0] + 1e-3)),
-                                                                    box: box), network: net)
+        let (x0, trace, refutation) = try Self.caseReached(in: net, box: box, using: &rng)
         let bounding = ReLUSplitBounding(members: [refutation], input: box, options: .init(rootIterations: 5, nodeIterations: 0))
         // Fix a few phases in the later ReLU layers only, so that the skip has layers to skip.
         var phases = PhaseAssignment()
