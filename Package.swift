@@ -23,6 +23,9 @@ let package = Package(
     targets: [
         // Thin C shim exposing <z3.h>; flags from z3.pc via pkg-config.
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"]), .brew(["z3"])]),
+        // COIN-OR CLP, the linear-program solver behind the convex-hull bounds (coinor-libclp-dev).
+        .systemLibrary(name: "CClp", pkgConfig: "clp", providers: [.apt(["coinor-libclp-dev"]), .brew(["clp"])]),
+        .target(name: "LinearPrograms", dependencies: ["CClp"]),
         .target(name: "ExactArithmetic", dependencies: [.product(name: "BigInt", package: "BigInt")]),
         .target(name: "SMT", dependencies: ["ExactArithmetic"]),
         .target(name: "Z3Backend",
@@ -36,7 +39,7 @@ let package = Package(
         .target(name: "NetworkIR"),
         // AVX2/FMA matrix kernel for Bounds, selected at run time (portable fallback in Swift).
         .target(name: "CBoundsKernels"),
-        .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels"]),
+        .target(name: "Bounds", dependencies: ["NetworkIR", "VNNLIB", "ExactArithmetic", "CBoundsKernels", "LinearPrograms"]),
         .target(name: "Encoding", dependencies: ["NetworkIR", "VNNLIB", "SMT", "ExactArithmetic", "Bounds"]),
         .target(name: "Verifier", dependencies: ["NetworkIR", "VNNLIB", "Bounds", "Encoding", "Search", "SMT", "ExactArithmetic", "ResultCodec",
                                                .product(name: "HeapModule", package: "swift-collections")]),
@@ -65,7 +68,7 @@ let package = Package(
             exclude: ["onnx-subset.proto"]
         ),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "NetworkIR", "TestSupport"]),
-        .testTarget(name: "BoundsTests", dependencies: ["Bounds", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "Search", "TestSupport"]),
+        .testTarget(name: "BoundsTests", dependencies: ["Bounds", "LinearPrograms", "NetworkIR", "VNNLIB", "ExactArithmetic", "ONNXImport", "Search", "TestSupport"]),
         // Independent of Verifier and Z3Backend: it tests verifiers, Certus included, from outside.
         .target(
             name: "SoundnessBench",

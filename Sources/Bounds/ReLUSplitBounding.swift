@@ -44,6 +44,11 @@ public struct ReLUSplitBounding: Sendable {
         /// most nodes of a hard MNIST tree are split whatever their bound, and their ascent is
         /// most of a node's cost; the children start again from this node's α and β.
         public var stallReach: Double? = 1
+        /// Rounds of convex-hull cuts in the linear program tried on every node the bound
+        /// propagation leaves open (`HullRelaxation`); 0 never builds the program.
+        public var hullCutRounds = 0
+        /// The program is built only for networks with at most this many weights.
+        public var hullMaxWeights = 50_000
         /// Whether the root keeps the slopes of its optimised intermediate bounds
         /// (`intermediateSlopeHints`, for proof certificates).
         public var recordsIntermediateSlopes = false
@@ -93,6 +98,8 @@ public struct ReLUSplitBounding: Sendable {
     /// The root's back-substitution engine on `nodeBase`, prepared through the last layer; each node narrows
     /// a copy of it (`BackSubstitution.narrowed(to:)`).
     let rootEngine: BackSubstitution
+    /// The linear program with hull cuts, when `Options.hullCutRounds` asks for it and the network fits.
+    let hull: HullRelaxation?
 
     /// Bounds the root: the box `input`, no phase fixed.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
@@ -101,6 +108,7 @@ public struct ReLUSplitBounding: Sendable {
         self.members = members
         self.options = options
         let network = members[0].problem.network
+        hull = options.hullCutRounds > 0 ? HullRelaxation(network: network, maxEntries: options.hullMaxWeights) : nil
         transposed = PackedMatrix.transposedWeights(of: network)
         var intermediate = IntermediateOptimisation(iterations: options.intermediateIterations, deadline: options.deadline)
         intermediate.recordsHints = options.recordsIntermediateSlopes
@@ -123,8 +131,10 @@ public struct ReLUSplitBounding: Sendable {
         var slopes = members.map { $0.atoms.map { _ in [Int: [Double]]() } }
         for (r, row) in rows.enumerated() { slopes[row.member][row.atom] = found[r].slopes }
         rootSlopes = slopes
-        rootOutcomes = Self.outcomes(members, positions: Array(members.indices), rows: rows, found: found, bounds: bounds,
+        let outcomes = Self.outcomes(members, positions: Array(members.indices), rows: rows, found: found, bounds: bounds,
                                      engine: engine)
+        rootOutcomes = Self.hullRefined(outcomes, members: members, positions: Array(members.indices), bounds: bounds,
+                                        phases: PhaseAssignment(), hull: hull, rounds: options.hullCutRounds)
     }
 
     /// Bounds the node with split `phases` for the members at `positions`.
@@ -168,7 +178,9 @@ public struct ReLUSplitBounding: Sendable {
                     || lowers[r] + remaining * max(0, lowers[r] - previous[r]) < 0
             }
         }
-        let results = Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine)
+        let results = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
+                                       members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
+                                       rounds: options.hullCutRounds)
         var multipliers = positions.map { members[$0].atoms.map { _ in SplitMultipliers() } }
         for (r, row) in rows.enumerated() {
             guard let p = positions.firstIndex(of: row.member) else { continue }
@@ -184,6 +196,26 @@ public struct ReLUSplitBounding: Sendable {
         }
         let split = guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
         return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split)
+    }
+
+    /// `outcomes` with the members the bound propagation left open tried once more, atom by
+    /// atom, by the linear program with hull cuts (`HullRelaxation`).
+    static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
+                            bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
+                            rounds: Int) -> [RegionRefutation.Outcome] {
+        guard let hull, !bounds.isInfeasible else { return outcomes }
+        var refined = outcomes
+        for (p, m) in positions.enumerated() where !refined[p].proved {
+            let member = members[m]
+            for (a, objective) in member.objectives.enumerated() {
+                guard let lower = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds),
+                      member.proves(atom: a, lower: lower, bounds: bounds) else { continue }
+                refined[p].proved = true
+                refined[p].guide = a
+                break
+            }
+        }
+        return refined
     }
 
     /// The unstable ReLU to split, by filtered smart branching (De Palma et al. 2021, "Improved

@@ -1,0 +1,351 @@
+import LinearPrograms
+import NetworkIR
+
+/// A sound lower bound of a linear objective over a ReLU-split node from a linear program whose
+/// relaxation of each unstable ReLU is strengthened, by cutting planes, to the convex hull of the
+/// ReLU over the box of its inputs.
+///
+/// Why: the triangle relaxation that bound propagation optimises (α- and β-CROWN reach its LP
+/// value) relaxes `y = max(0, w·v + b)` only through the scalar `w·v + b`; over a box of `v` the
+/// convex hull of the graph is much smaller when `v` has several coordinates. Anderson et al.
+/// 2020 ("Strong mixed-integer programming formulations for trained neural networks", Math.
+/// Program. 183) give it as the big-M constraints plus the exponential family
+/// `y ≤ Σ_{i∈I} wᵢ(vᵢ − L̆ᵢ(1 − z)) + (b + Σ_{i∉I} wᵢŬᵢ)·z` (their eq. (10)), with `L̆ᵢ, Ŭᵢ` the
+/// box end that minimises / maximises `wᵢvᵢ`, and separate it in linear time (their Prop. 13:
+/// `i ∈ I` iff `wᵢ(vᵢ − L̆ᵢ(1 − z)) < wᵢŬᵢz`). On safenlp's one-hidden-layer networks the root
+/// bound moves from −2.16 (triangle) to −0.018 in 13 rounds (medical, hyperrectangle_1325).
+///
+/// - Soundness: CLP's answer is only a guess of the multipliers. With every inequality row
+///   written `g(v) ≤ 0` and `μ ≥ 0` its multiplier (CLP's row dual, negated), each true point
+///   `v*` of the node satisfies `obj(v*) ≥ min_B [obj + Σ μᵣgᵣ] − Σ μᵣ·max gᵣ(v*)`, where `B` is
+///   the columns' box (sound node bounds, `z ∈ [0, 1]`) and `max gᵣ` is bounded soundly over the
+///   two phases of the row's ReLU: for a row in the pre-activation `p` exactly (`p` within the
+///   node's bounds), for a cut over the box of the ReLU's inputs. Every sum is rounded outward
+///   (`SoundRounding`), so the bound holds over the exact stored weights whatever CLP computed.
+public struct HullRelaxation: Sendable {
+    /// One ReLU layer of the chain and the affine layer feeding it.
+    struct Stage: Sendable {
+        /// Index of the ReLU layer in the network.
+        var relu: Int
+        /// Dense rows of the affine layer before it (row-major, `width × inputWidth`) and its bias.
+        var weights: [Double]
+        var bias: [Double]
+        var width: Int
+        var inputWidth: Int
+    }
+
+    let stages: [Stage]
+    /// The last affine layer, when the network ends with one: dense rows and bias.
+    let head: (weights: [Double], bias: [Double], inputWidth: Int)?
+    let inputSize: Int
+
+    /// Prepares the network, or nil when it is not a chain `(affine, relu)* [affine]` or holds
+    /// more than `maxEntries` weights.
+    public init?(network: Network, maxEntries: Int) {
+        var stages: [Stage] = []
+        var pending: AffineLayer?
+        var entries = 0
+        var width = network.inputSize
+        for (k, layer) in network.layers.enumerated() {
+            switch layer {
+            case let .affine(affine):
+                guard pending == nil, affine.inputSize == width else { return nil }
+                entries += affine.inputSize * affine.outputSize
+                guard entries <= maxEntries else { return nil }
+                pending = affine
+                width = affine.outputSize
+            case .relu:
+                guard let affine = pending else { return nil }
+                stages.append(Stage(relu: k, weights: Self.dense(affine), bias: affine.bias, width: affine.outputSize,
+                                    inputWidth: affine.inputSize))
+                pending = nil
+            default:
+                return nil
+            }
+        }
+        guard !stages.isEmpty else { return nil }
+        self.stages = stages
+        head = pending.map { (Self.dense($0), $0.bias, $0.inputSize) }
+        inputSize = network.inputSize
+    }
+
+    private static func dense(_ affine: AffineLayer) -> [Double] {
+        var rows = [Double](repeating: 0, count: affine.outputSize * affine.inputSize)
+        for i in 0..<affine.outputSize {
+            affine.matrix.forEachEntry(inRow: i) { j, value in rows[i * affine.inputSize + j] = value }
+        }
+        return rows
+    }
+
+    /// What a row of the program says, for the sound check of its violation.
+    enum RowKind {
+        /// `g = θ·p + yCoefficient·y + zCoefficient·z − rhs + θ·(−b)`, i.e. the LP row
+        /// `θ·w·v + yCoefficient·y + zCoefficient·z ≤ rhs` (or `=`) in terms of the exact `p = w·v + b`.
+        case structural(theta: Double, y: Double, z: Double)
+        /// A hull cut on the inputs `subset` (its LP row: `y − Σ_{i∈I} wᵢvᵢ + zCoefficient·z ≤ rhs`).
+        case cut(subset: [Int32], z: Double)
+    }
+
+    struct Row {
+        var stage: Int
+        var neuron: Int
+        var kind: RowKind
+        var columns: [Int32]
+        var values: [Double]
+        var rhs: Double
+        var isEquality: Bool
+    }
+
+    /// The program of one node, its column layout and rows.
+    struct Program {
+        var lower: [Double] = []
+        var upper: [Double] = []
+        var cost: [Double] = []
+        /// First column of each stage's post-activations (stage −1: the inputs, at 0).
+        var yStart: [Int] = []
+        /// Per stage, per neuron: its phase-indicator column, when unstable and not fixed.
+        var zColumn: [[Int?]] = []
+        var rows: [Row] = []
+        /// Per stage: pre-activation bounds and the box of its inputs.
+        var pre: [IntervalVector] = []
+        var inputBox: [IntervalVector] = []
+        var objectiveConstant = 0.0
+        /// Σ|terms| of the objective's coefficient per column and of its constant (rounding).
+        var costMass: [Double] = []
+        var constantMass = 0.0
+    }
+
+    /// A sound lower bound of `objective` over the node with `bounds` and `phases`, after at most
+    /// `rounds` rounds of cuts; nil when the program could not be solved.
+    public func lowerBound(of objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment,
+                           rounds: Int, stopAbove threshold: Double = 0) -> Double? {
+        guard !bounds.isInfeasible else { return nil }
+        var program = build(objective: objective, bounds: bounds, phases: phases)
+        let lp = LinearProgram(lower: program.lower, upper: program.upper, cost: program.cost)
+        lp.addRows(columns: program.rows.map(\.columns), values: program.rows.map(\.values),
+                   lower: program.rows.map { $0.isEquality ? $0.rhs : -.infinity }, upper: program.rows.map(\.rhs))
+        var best: Double?
+        for round in 0...rounds {
+            guard lp.solve() == .optimal else { return best }
+            let isLast = round == rounds
+            var cuts: [Row] = []
+            if !isLast { cuts = separate(program, at: lp.primal) }
+            if cuts.isEmpty || isLast || lp.objectiveValue + program.objectiveConstant > threshold {
+                let sound = soundBound(program, duals: lp.rowDuals)
+                best = max(best ?? -.infinity, sound)
+                if sound > threshold || cuts.isEmpty { return best }
+            }
+            program.rows += cuts
+            lp.addRows(columns: cuts.map(\.columns), values: cuts.map(\.values),
+                       lower: cuts.map { _ in -.infinity }, upper: cuts.map(\.rhs))
+        }
+        return best
+    }
+
+    func build(objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment) -> Program {
+        var p = Program()
+        p.lower = bounds.input.lower
+        p.upper = bounds.input.upper
+        p.cost = [Double](repeating: 0, count: inputSize)
+        for (s, stage) in stages.enumerated() {
+            let post = bounds.layers[stage.relu]
+            p.yStart.append(p.lower.count)
+            p.lower += post.lower.map { max($0, 0) }
+            p.upper += post.upper
+            p.cost += [Double](repeating: 0, count: stage.width)
+            p.pre.append(bounds.inputBounds(ofLayer: stage.relu))
+            p.inputBox.append(bounds.inputBounds(ofLayer: stage.relu - 1))
+            p.zColumn.append([Int?](repeating: nil, count: stage.width))
+            let previousStart = s == 0 ? 0 : p.yStart[s - 1]
+            let pre = p.pre[s]
+            for j in 0..<stage.width {
+                let l = pre.lower[j], u = pre.upper[j]
+                let phase = phases[layer: stage.relu, neuron: j]
+                let weightColumns = (0..<stage.inputWidth).compactMap { i in
+                    stage.weights[j * stage.inputWidth + i] == 0 ? nil : Int32(previousStart + i)
+                }
+                let weights = weightColumns.map { stage.weights[j * stage.inputWidth + Int($0) - previousStart] }
+                let y = Int32(p.yStart[s] + j)
+                func structural(theta: Double, yCoefficient: Double, zColumn: Int32?, z: Double, constant: Double, equality: Bool) {
+                    // θ·(w·v) + y·yCoefficient + z·zCoefficient ≤ constant − θ·b.
+                    var columns = theta == 0 ? [] : weightColumns
+                    var values = theta == 0 ? [] : weights.map { theta * $0 }
+                    if yCoefficient != 0 { columns.append(y); values.append(yCoefficient) }
+                    if let zColumn, z != 0 { columns.append(zColumn); values.append(z) }
+                    p.rows.append(Row(stage: s, neuron: j, kind: .structural(theta: theta, y: yCoefficient, z: z),
+                                      columns: columns, values: values, rhs: constant - theta * stage.bias[j], isEquality: equality))
+                }
+                if u <= 0 || phase == .inactive {
+                    p.lower[Int(y)] = 0
+                    p.upper[Int(y)] = 0
+                    if phase == .inactive { structural(theta: 1, yCoefficient: 0, zColumn: nil, z: 0, constant: 0, equality: false) }
+                } else if l >= 0 || phase == .active {
+                    // y = p (and so p ≥ 0 through y ≥ 0).
+                    structural(theta: -1, yCoefficient: 1, zColumn: nil, z: 0, constant: 0, equality: true)
+                } else {
+                    let z = Int32(p.lower.count)
+                    p.zColumn[s][j] = Int(z)
+                    p.lower.append(0); p.upper.append(1); p.cost.append(0)
+                    // p − y ≤ 0;  y − u·z ≤ 0;  y − p − l·z ≤ −l  (big-M, Anderson et al. eq. (5)).
+                    structural(theta: 1, yCoefficient: -1, zColumn: nil, z: 0, constant: 0, equality: false)
+                    structural(theta: 0, yCoefficient: 1, zColumn: z, z: -u, constant: 0, equality: false)
+                    structural(theta: -1, yCoefficient: 1, zColumn: z, z: -l, constant: -l, equality: false)
+                }
+            }
+        }
+        // The objective over the last block (through the head, when there is one) and the inputs.
+        p.costMass = [Double](repeating: 0, count: p.lower.count)
+        let lastStart = p.yStart[stages.count - 1]
+        if let head {
+            for (o, c) in objective.outputCoefficients.enumerated() where c != 0 {
+                for i in 0..<head.inputWidth {
+                    let term = c * head.weights[o * head.inputWidth + i]
+                    p.cost[lastStart + i] += term
+                    p.costMass[lastStart + i] += abs(term)
+                }
+                p.objectiveConstant += c * head.bias[o]
+                p.constantMass += abs(c * head.bias[o])
+            }
+        } else {
+            for (o, c) in objective.outputCoefficients.enumerated() where c != 0 {
+                p.cost[lastStart + o] += c
+                p.costMass[lastStart + o] += abs(c)
+            }
+        }
+        for (i, c) in objective.inputCoefficients.enumerated() where c != 0 {
+            p.cost[i] += c
+            p.costMass[i] += abs(c)
+        }
+        p.objectiveConstant += objective.constant
+        p.constantMass += abs(objective.constant)
+        return p
+    }
+
+    /// The most violated hull cut of every unstable, unfixed ReLU at the LP point `v`, when it
+    /// cuts `v` off (Anderson et al. 2020, Prop. 13).
+    func separate(_ p: Program, at v: [Double]) -> [Row] {
+        var cuts: [Row] = []
+        for (s, stage) in stages.enumerated() {
+            let previousStart = s == 0 ? 0 : p.yStart[s - 1]
+            let box = p.inputBox[s]
+            for j in 0..<stage.width {
+                guard let zc = p.zColumn[s][j] else { continue }
+                let z = min(max(v[zc], 0), 1), y = v[p.yStart[s] + j]
+                var rhsValue = stage.bias[j] * z
+                var subset: [Int32] = []
+                var boundsTerm = 0.0, zTerm = stage.bias[j], constant = 0.0
+                for i in 0..<stage.inputWidth {
+                    let w = stage.weights[j * stage.inputWidth + i]
+                    guard w != 0 else { continue }
+                    let low = w > 0 ? box.lower[i] : box.upper[i], high = w > 0 ? box.upper[i] : box.lower[i]
+                    let inside = w * (v[previousStart + i] - low * (1 - z))
+                    if inside < w * high * z {
+                        subset.append(Int32(i))
+                        rhsValue += inside
+                        boundsTerm += w * low
+                    } else {
+                        rhsValue += w * high * z
+                        zTerm += w * high
+                    }
+                }
+                guard y > rhsValue + 1e-6 * (1 + abs(y)) else { continue }
+                // y − Σ_I wᵢvᵢ − (Σ_I wᵢL̆ᵢ + b + Σ_{∉I} wᵢŬᵢ)·z ≤ −Σ_I wᵢL̆ᵢ.
+                zTerm += boundsTerm
+                constant = -boundsTerm
+                var columns = subset.map { Int32(previousStart) + $0 }
+                var values = subset.map { -stage.weights[j * stage.inputWidth + Int($0)] }
+                columns.append(Int32(p.yStart[s] + j)); values.append(1)
+                columns.append(Int32(zc)); values.append(-zTerm)
+                cuts.append(Row(stage: s, neuron: j, kind: .cut(subset: subset, z: -zTerm), columns: columns, values: values,
+                                rhs: constant, isEquality: false))
+            }
+        }
+        return cuts
+    }
+
+    /// `min_B [obj + Σ μᵣgᵣ] − Σ μᵣ·max gᵣ`, rounded down (see the type's soundness note).
+    func soundBound(_ p: Program, duals: [Double]) -> Double {
+        var coefficient = p.cost
+        var mass = p.costMass
+        var constant = p.objectiveConstant
+        var constantMass = p.constantMass
+        var correction = 0.0, correctionMass = 0.0
+        for (r, row) in p.rows.enumerated() {
+            var mu = r < duals.count ? -duals[r] : 0
+            if !row.isEquality { mu = max(mu, 0) }
+            guard mu != 0, mu.isFinite else { continue }
+            for (column, value) in zip(row.columns, row.values) {
+                coefficient[Int(column)] += mu * value
+                mass[Int(column)] += abs(mu * value)
+            }
+            constant -= mu * row.rhs
+            constantMass += abs(mu * row.rhs)
+            let violation = mu > 0 ? maxViolation(p, row: row, sign: 1) : maxViolation(p, row: row, sign: -1)
+            let term = abs(mu) * violation
+            correction += term
+            correctionMass += abs(term)
+        }
+        var total = constant - correction
+        var totalMass = constantMass + correctionMass
+        var error = 0.0
+        for c in coefficient.indices {
+            let low = p.lower[c], high = p.upper[c]
+            let term = coefficient[c] >= 0 ? coefficient[c] * low : coefficient[c] * high
+            let magnitude = max(abs(low), abs(high))
+            total += term
+            totalMass += abs(term)
+            error += mass[c] * magnitude
+        }
+        let n = p.rows.count + p.lower.count + 8
+        return SoundRounding.lower(total, error: SoundRounding.gamma(n) * (totalMass + error) + SoundRounding.underflow(n))
+    }
+
+    /// A sound upper bound of `sign·g(v)` over the node's true points, for the row's ReLU in either
+    /// phase it can take (`g(v) = a·v − rhs`).
+    func maxViolation(_ p: Program, row: Row, sign: Double) -> Double {
+        let stage = stages[row.stage]
+        let j = row.neuron
+        let l = p.pre[row.stage].lower[j], u = p.pre[row.stage].upper[j]
+        let yFixedZero = p.upper[p.yStart[row.stage] + j] == 0
+        // The phases a true point of the node can have: inactive needs p ≤ 0, active p ≥ 0.
+        let canBeInactive = l <= 0
+        let canBeActive = u >= 0 && !yFixedZero
+        var worst = -Double.infinity
+        switch row.kind {
+        case let .structural(theta, yc, zc):
+            // g = (θ + yc·[active])·p + zc·[active] − θ·b − rhs, with p in the phase's interval.
+            let shift = -theta * stage.bias[j] - row.rhs
+            let shiftMass = abs(theta * stage.bias[j]) + abs(row.rhs)
+            for active in [false, true] {
+                if active ? !canBeActive : !canBeInactive { continue }
+                let slope = sign * (theta + (active ? yc : 0))
+                let low = active ? max(l, 0) : l, high = active ? u : min(u, 0)
+                let pTerm = slope >= 0 ? slope * high : slope * low
+                let zTerm = active ? sign * zc : 0
+                let value = pTerm + zTerm + sign * shift
+                let mass = abs(pTerm) + abs(zTerm) + shiftMass
+                worst = max(worst, SoundRounding.upper(value, error: SoundRounding.gamma(6) * mass))
+            }
+        case let .cut(subset, zc):
+            // Inactive: y = z = 0, g = −Σ_I wᵢvᵢ − rhs. Active: y = w·v + b, z = 1,
+            // g = Σ_{∉I} wᵢvᵢ + b + zc − rhs. Each over the box of the ReLU's inputs.
+            let box = p.inputBox[row.stage]
+            var inSubset = [Bool](repeating: false, count: stage.inputWidth)
+            for i in subset { inSubset[Int(i)] = true }
+            for active in [false, true] {
+                if active ? !canBeActive : !canBeInactive { continue }
+                var value = sign * ((active ? stage.bias[j] + zc : 0) - row.rhs)
+                var mass = abs(value) + abs(stage.bias[j]) + abs(zc) + abs(row.rhs)
+                for i in 0..<stage.inputWidth where inSubset[i] != active {
+                    let w = sign * (active ? 1 : -1) * stage.weights[j * stage.inputWidth + i]
+                    let term = w >= 0 ? w * box.upper[i] : w * box.lower[i]
+                    value += term
+                    mass += abs(term)
+                }
+                let n = stage.inputWidth + 8
+                worst = max(worst, SoundRounding.upper(value, error: SoundRounding.gamma(n) * mass + SoundRounding.underflow(n)))
+            }
+        }
+        return worst == -.infinity ? 0 : worst
+    }
+}

@@ -1,0 +1,89 @@
+import CClp
+
+/// A linear program `min c·v` over columns with bounds and rows `lower ≤ a·v ≤ upper`, solved
+/// by COIN-OR CLP (dual simplex), with rows added between solves (cutting planes).
+///
+/// Why CLP: it is the LP solver Debian ships with a C interface and pkg-config, linked the way
+/// Z3 is; its handle stays inside this type. Nothing CLP returns is trusted as a bound: callers
+/// turn its row duals into a sound bound themselves (Lagrangian evaluated with outward
+/// rounding), so a wrong or inaccurate solve can only cost a proof, never give a wrong one.
+///
+/// Not thread-safe: one program per thread.
+public final class LinearProgram {
+    /// How a solve ended.
+    public enum Status: Sendable, Equatable {
+        case optimal
+        case infeasible
+        case unbounded
+        /// Stopped on a limit or a numerical difficulty.
+        case stopped
+    }
+
+    private let model: UnsafeMutableRawPointer
+    /// The number of columns.
+    public let columnCount: Int
+    /// The number of rows added so far.
+    public private(set) var rowCount = 0
+
+    /// Columns with bounds `lower ≤ v ≤ upper` (±∞ allowed) and objective `cost`, no rows.
+    public init(lower: [Double], upper: [Double], cost: [Double]) {
+        precondition(lower.count == upper.count && lower.count == cost.count, "column arrays of different lengths")
+        model = Clp_newModel()
+        columnCount = lower.count
+        Clp_setLogLevel(model, 0)
+        let starts = [CoinBigIndex](repeating: 0, count: lower.count + 1)
+        let noIndex: [Int32] = [0]
+        let noValue: [Double] = [0]
+        let noRow: [Double] = [0]
+        Clp_loadProblem(model, Int32(lower.count), 0, starts, noIndex, noValue,
+                        lower.map(Self.clamped), upper.map(Self.clamped), cost, noRow, noRow)
+    }
+
+    deinit { Clp_deleteModel(model) }
+
+    /// Adds rows `lower[r] ≤ Σ values[r][k]·v[columns[r][k]] ≤ upper[r]`.
+    public func addRows(columns: [[Int32]], values: [[Double]], lower: [Double], upper: [Double]) {
+        guard !columns.isEmpty else { return }
+        var starts: [CoinBigIndex] = [0]
+        starts.reserveCapacity(columns.count + 1)
+        for row in columns { starts.append(starts[starts.count - 1] + CoinBigIndex(row.count)) }
+        let flatColumns = columns.flatMap { $0 }
+        let flatValues = values.flatMap { $0 }
+        Clp_addRows(model, Int32(columns.count), lower.map(Self.clamped), upper.map(Self.clamped), starts,
+                    flatColumns.isEmpty ? [0] : flatColumns, flatValues.isEmpty ? [0] : flatValues)
+        rowCount += columns.count
+    }
+
+    /// Solves by the dual simplex method from the current basis, within `seconds`.
+    @discardableResult
+    public func solve(seconds: Double? = nil) -> Status {
+        if let seconds { Clp_setMaximumSeconds(model, max(seconds, 1e-3)) }
+        _ = Clp_dual(model, 0)
+        switch Clp_status(model) {
+        case 0: return .optimal
+        case 1: return .infeasible
+        case 2: return .unbounded
+        default: return .stopped
+        }
+    }
+
+    /// The objective value of the last solve (CLP's floating-point value: not a bound).
+    public var objectiveValue: Double { Clp_objectiveValue(model) }
+
+    /// The column values of the last solve.
+    public var primal: [Double] {
+        guard let values = Clp_getColSolution(model) else { return [Double](repeating: 0, count: columnCount) }
+        return Array(UnsafeBufferPointer(start: values, count: columnCount))
+    }
+
+    /// The row duals of the last solve, `∂(objective)/∂(row bound)` by CLP's convention.
+    public var rowDuals: [Double] {
+        guard rowCount > 0, let values = Clp_getRowPrice(model) else { return [Double](repeating: 0, count: rowCount) }
+        return Array(UnsafeBufferPointer(start: values, count: rowCount))
+    }
+
+    /// CLP's infinity is a large finite number.
+    private static func clamped(_ value: Double) -> Double {
+        value == .infinity ? 1e30 : value == -.infinity ? -1e30 : value
+    }
+}

@@ -1,0 +1,157 @@
+import LinearPrograms
+import NetworkIR
+import Search
+import Testing
+@testable import Bounds
+
+/// `HullRelaxation`: the linear program with convex-hull cuts bounds below every sampled point of
+/// a node, tightens the triangle relaxation, and stays sound whatever multipliers or rows the
+/// solver is handed (the a-posteriori check pays for every violation).
+@Suite struct HullRelaxationTests {
+    /// A random chain `(affine, relu)+ affine` with dense rows, and a box.
+    static func chain(seed: Int) throws -> (Network, IntervalVector, SplitMix64) {
+        var rng = SplitMix64(seed: UInt64(seed) &* 2_654_435_761 &+ 17)
+        var layers: [Layer] = []
+        var size = Int.random(in: 2...8, using: &rng)
+        let inputs = size
+        func affine(to next: Int) -> Layer {
+            let w = (0..<(next * size)).map { _ in Double.random(in: -1...1, using: &rng) }
+            let b = (0..<next).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
+            defer { size = next }
+            return .affine(AffineLayer(weights: Matrix(rows: next, columns: size, storage: w), bias: b))
+        }
+        for _ in 0..<Int.random(in: 1...3, using: &rng) {
+            layers.append(affine(to: Int.random(in: 3...10, using: &rng)))
+            layers.append(.relu)
+        }
+        layers.append(affine(to: 2))
+        let box = TestNetworks.randomBox(inputs, using: &rng)
+        return (try Network(inputShape: [1, inputs], layers: layers), box, rng)
+    }
+
+    /// A random objective over the outputs and the inputs.
+    static func objective(_ net: Network, using rng: inout SplitMix64) -> LinearObjective {
+        LinearObjective(outputCoefficients: (0..<net.outputSize).map { _ in Double.random(in: -1...1, using: &rng) },
+                        inputCoefficients: (0..<net.inputSize).map { _ in Double.random(in: -0.2...0.2, using: &rng) },
+                        constant: Double.random(in: -1...1, using: &rng))
+    }
+
+    static func value(_ objective: LinearObjective, _ net: Network, at point: [Double]) -> Double {
+        let output = net.evaluateTrace(point).last ?? []
+        return zip(objective.outputCoefficients, output).reduce(objective.constant) { $0 + $1.0 * $1.1 }
+            + zip(objective.inputCoefficients, point).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    /// The first unstable ReLUs, fixed to random phases (a branch-and-bound node).
+    static func phases(of net: Network, bounds: NetworkBounds, count: Int, using rng: inout SplitMix64) -> PhaseAssignment {
+        var phases = PhaseAssignment()
+        var fixed = 0
+        for layer in bounds.reluLayers {
+            for j in bounds.unstableNeurons(inLayer: layer) where fixed < count {
+                phases.fix(layer: layer, neuron: j, to: Bool.random(using: &rng) ? .active : .inactive)
+                fixed += 1
+            }
+        }
+        return phases
+    }
+
+    /// Whether the point's pre-activations agree with `phases`.
+    static func satisfies(_ point: [Double], _ net: Network, _ phases: PhaseAssignment) -> Bool {
+        let trace = net.evaluateTrace(point)
+        for (k, layer) in net.layers.enumerated() where layer == .relu {
+            let pre = k == 0 ? point : trace[k - 1]
+            for (j, phase) in phases.phases(inLayer: k) where (phase == .active) != (pre[j] >= 0) && pre[j] != 0 { return false }
+        }
+        return true
+    }
+
+    /// At the root and at a node with up to three split ReLUs, the bound lies below the objective at
+    /// 4000 sampled points of the node.
+    @Test(arguments: 0..<16) func boundIsBelowEverySampledPoint(seed: Int) throws {
+        var (net, box, rng) = try Self.chain(seed: seed)
+        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+        let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        let phases = Self.phases(of: net, bounds: root, count: Int.random(in: 0...3, using: &rng), using: &rng)
+        let bounds = LinearRelaxation.bounds(of: net, input: box, phases: phases).bounds
+        guard !bounds.isInfeasible else { return }
+        let objective = Self.objective(net, using: &rng)
+        let lower = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 20, stopAbove: .infinity)
+        var smallest = Double.infinity
+        for point in TestNetworks.samples(of: box, count: 4000, using: &rng) where Self.satisfies(point, net, phases) {
+            smallest = min(smallest, Self.value(objective, net, at: point))
+        }
+        if let lower {
+            #expect(lower <= smallest + 1e-9 * (1 + abs(smallest)), "bound \(lower) above a sampled value \(smallest)")
+        } else {
+            // No bound only when the program has no solution: then the node holds no true point.
+            #expect(smallest == .infinity, "no bound, though the node holds a point with value \(smallest)")
+        }
+    }
+
+    /// The cuts never lose against the big-M (triangle) program alone, and gain on some networks.
+    @Test func cutsTightenTheTriangleRelaxation() throws {
+        var gains: [Double] = []
+        for seed in 0..<16 {
+            var (net, box, rng) = try Self.chain(seed: seed)
+            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+            let bounds = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            let objective = Self.objective(net, using: &rng)
+            let triangle = try #require(hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 0))
+            let cut = try #require(hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 20,
+                                                   stopAbove: .infinity))
+            #expect(cut >= triangle - 1e-9 * (1 + abs(triangle)))
+            gains.append(cut - triangle)
+        }
+        #expect(gains.contains { $0 > 1e-3 }, "no network gained from the cuts: \(gains)")
+    }
+
+    /// Multipliers that CLP did not produce (random, of either sign, huge), and forged rows that
+    /// cut off true points (`y ≤ 0` for an unstable ReLU, and `0 ≤ −1`) with large multipliers: the checked
+    /// bound still lies below every sampled point, because every row's worst violation is paid.
+    @Test(arguments: 0..<8) func forgedMultipliersAndRowsAreRejected(seed: Int) throws {
+        var (net, box, rng) = try Self.chain(seed: seed)
+        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+        let bounds = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        let objective = Self.objective(net, using: &rng)
+        var program = hull.build(objective: objective, bounds: bounds, phases: PhaseAssignment())
+        var forged = false
+        for (s, stage) in hull.stages.enumerated() {
+            for j in 0..<stage.width where program.zColumn[s][j] != nil && !forged {
+                program.rows.append(HullRelaxation.Row(stage: s, neuron: j, kind: .structural(theta: 0, y: 1, z: 0),
+                                                       columns: [Int32(program.yStart[s] + j)], values: [1], rhs: 0,
+                                                       isEquality: false))
+                // `0 ≤ −1`: false everywhere, so without the check its multiplier adds straight to the bound.
+                program.rows.append(HullRelaxation.Row(stage: s, neuron: j, kind: .structural(theta: 0, y: 0, z: 0),
+                                                       columns: [], values: [], rhs: -1, isEquality: false))
+                forged = true
+            }
+        }
+        var smallest = Double.infinity
+        for point in TestNetworks.samples(of: box, count: 4000, using: &rng) {
+            smallest = min(smallest, Self.value(objective, net, at: point))
+        }
+        for trial in 0..<20 {
+            let scale = [1e-3, 1, 1e3][trial % 3]
+            var duals = program.rows.map { _ in Double.random(in: -1...1, using: &rng) * scale }
+            if forged {  // μ = −dual: large multipliers on the forged rows
+                duals[duals.count - 2] = -1e3
+                duals[duals.count - 1] = -1e3
+            }
+            let lower = hull.soundBound(program, duals: duals)
+            #expect(lower <= smallest + 1e-9 * (1 + abs(smallest)), "forged multipliers gave \(lower) above \(smallest)")
+        }
+    }
+
+    /// CLP through `LinearProgram`: `min −x − y` with `x + 2y ≤ 4`, `3x + y ≤ 6`, `x, y ∈ [0, 10]`
+    /// has its optimum −2.8 at (1.6, 1.2); the row duals are the negated multipliers (0.4, 0.2).
+    @Test func linearProgramSolvesAndReportsDuals() {
+        let lp = LinearProgram(lower: [0, 0], upper: [10, 10], cost: [-1, -1])
+        lp.addRows(columns: [[0, 1], [0, 1]], values: [[1, 2], [3, 1]], lower: [-.infinity, -.infinity], upper: [4, 6])
+        #expect(lp.solve() == .optimal)
+        #expect(abs(lp.objectiveValue + 2.8) < 1e-9)
+        #expect(zip(lp.primal, [1.6, 1.2]).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(zip(lp.rowDuals, [-0.4, -0.2]).allSatisfy { abs($0 - $1) < 1e-9 })
+        lp.addRows(columns: [[0, 1]], values: [[1, 1]], lower: [3], upper: [.infinity])
+        #expect(lp.solve() == .infeasible)
+    }
+}
