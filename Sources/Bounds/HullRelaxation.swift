@@ -115,31 +115,76 @@ public struct HullRelaxation: Sendable {
         var constantMass = 0.0
     }
 
-    /// A sound lower bound of `objective` over the node with `bounds` and `phases`, after at most
-    /// `rounds` rounds of cuts; nil when the program could not be solved.
+    /// A hull cut of one ReLU, independent of a program's column layout: kept from the root's
+    /// program and offered to every node's. Valid wherever the ReLU's inputs lie in the box it
+    /// was made for, so in every node below (whose boxes are smaller); each node checks it anew.
+    public struct Cut: Sendable {
+        var stage: Int
+        var neuron: Int
+        var subset: [Int32]
+        /// The coefficient of the phase indicator `z` and the right-hand side.
+        var z: Double
+        var rhs: Double
+    }
+
+    /// What the program gave: a sound lower bound (nil when it could not be solved) and the cuts
+    /// binding at its last solution.
+    public struct Outcome: Sendable {
+        public var lower: Double?
+        public var cuts: [Cut]
+    }
+
+    /// A sound lower bound of `objective` over the node with `bounds` and `phases`, starting from
+    /// the cuts `seed` (those of ReLUs still unstable here) and adding at most `rounds` rounds of
+    /// new ones; it stops early once the bound passes `threshold` or a round gains less than 1 %.
     public func lowerBound(of objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment,
-                           rounds: Int, stopAbove threshold: Double = 0) -> Double? {
-        guard !bounds.isInfeasible else { return nil }
+                           rounds: Int, seed: [Cut] = [], stopAbove threshold: Double = 0) -> Outcome {
+        guard !bounds.isInfeasible else { return Outcome(lower: nil, cuts: []) }
         var program = build(objective: objective, bounds: bounds, phases: phases)
+        program.rows += seed.compactMap { row(of: $0, in: program) }
         let lp = LinearProgram(lower: program.lower, upper: program.upper, cost: program.cost)
         lp.addRows(columns: program.rows.map(\.columns), values: program.rows.map(\.values),
                    lower: program.rows.map { $0.isEquality ? $0.rhs : -.infinity }, upper: program.rows.map(\.rhs))
         var best: Double?
+        var previous = -Double.infinity
+        var duals: [Double] = []
         for round in 0...rounds {
-            guard lp.solve() == .optimal else { return best }
-            let isLast = round == rounds
+            guard lp.solve() == .optimal else { break }
+            duals = lp.rowDuals
+            let value = lp.objectiveValue + program.objectiveConstant
+            let gap = threshold.isFinite ? max(threshold - value, 0) : abs(value) + 1
+            let stalled = round > 0 && value - previous < 0.01 * gap
+            previous = value
             var cuts: [Row] = []
-            if !isLast { cuts = separate(program, at: lp.primal) }
-            if cuts.isEmpty || isLast || lp.objectiveValue + program.objectiveConstant > threshold {
-                let sound = soundBound(program, duals: lp.rowDuals)
+            if round < rounds && !stalled { cuts = separate(program, at: lp.primal) }
+            if cuts.isEmpty || value > threshold {
+                let sound = soundBound(program, duals: duals)
                 best = max(best ?? -.infinity, sound)
-                if sound > threshold || cuts.isEmpty { return best }
+                if sound > threshold || cuts.isEmpty { break }
             }
             program.rows += cuts
             lp.addRows(columns: cuts.map(\.columns), values: cuts.map(\.values),
                        lower: cuts.map { _ in -.infinity }, upper: cuts.map(\.rhs))
         }
-        return best
+        // The cuts binding at the last solution (nonzero dual): the others only slow the next program.
+        let cuts = program.rows.enumerated().compactMap { r, row -> Cut? in
+            guard case let .cut(subset, z) = row.kind, r < duals.count, duals[r] != 0 else { return nil }
+            return Cut(stage: row.stage, neuron: row.neuron, subset: subset, z: z, rhs: row.rhs)
+        }
+        return Outcome(lower: best, cuts: cuts)
+    }
+
+    /// The program row of `cut`, when its ReLU is unstable and unfixed in `program`.
+    func row(of cut: Cut, in program: Program) -> Row? {
+        guard let z = program.zColumn[cut.stage][cut.neuron] else { return nil }
+        let stage = stages[cut.stage]
+        let previousStart = cut.stage == 0 ? 0 : program.yStart[cut.stage - 1]
+        var columns = cut.subset.map { Int32(previousStart) + $0 }
+        var values = cut.subset.map { -stage.weights[cut.neuron * stage.inputWidth + Int($0)] }
+        columns.append(Int32(program.yStart[cut.stage] + cut.neuron)); values.append(1)
+        columns.append(Int32(z)); values.append(cut.z)
+        return Row(stage: cut.stage, neuron: cut.neuron, kind: .cut(subset: cut.subset, z: cut.z), columns: columns,
+                   values: values, rhs: cut.rhs, isEquality: false)
     }
 
     func build(objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment) -> Program {
@@ -233,7 +278,7 @@ public struct HullRelaxation: Sendable {
                 let z = min(max(v[zc], 0), 1), y = v[p.yStart[s] + j]
                 var rhsValue = stage.bias[j] * z
                 var subset: [Int32] = []
-                var boundsTerm = 0.0, zTerm = stage.bias[j], constant = 0.0
+                var boundsTerm = 0.0, zTerm = stage.bias[j]
                 for i in 0..<stage.inputWidth {
                     let w = stage.weights[j * stage.inputWidth + i]
                     guard w != 0 else { continue }
@@ -251,13 +296,7 @@ public struct HullRelaxation: Sendable {
                 guard y > rhsValue + 1e-6 * (1 + abs(y)) else { continue }
                 // y − Σ_I wᵢvᵢ − (Σ_I wᵢL̆ᵢ + b + Σ_{∉I} wᵢŬᵢ)·z ≤ −Σ_I wᵢL̆ᵢ.
                 zTerm += boundsTerm
-                constant = -boundsTerm
-                var columns = subset.map { Int32(previousStart) + $0 }
-                var values = subset.map { -stage.weights[j * stage.inputWidth + Int($0)] }
-                columns.append(Int32(p.yStart[s] + j)); values.append(1)
-                columns.append(Int32(zc)); values.append(-zTerm)
-                cuts.append(Row(stage: s, neuron: j, kind: .cut(subset: subset, z: -zTerm), columns: columns, values: values,
-                                rhs: constant, isEquality: false))
+                if let row = row(of: Cut(stage: s, neuron: j, subset: subset, z: -zTerm, rhs: -boundsTerm), in: p) { cuts.append(row) }
             }
         }
         return cuts

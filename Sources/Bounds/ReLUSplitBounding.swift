@@ -100,6 +100,8 @@ public struct ReLUSplitBounding: Sendable {
     let rootEngine: BackSubstitution
     /// The linear program with hull cuts, when `Options.hullCutRounds` asks for it and the network fits.
     let hull: HullRelaxation?
+    /// The cuts of the root's programs, which every node's program starts from.
+    let rootCuts: [HullRelaxation.Cut]
 
     /// Bounds the root: the box `input`, no phase fixed.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
@@ -133,8 +135,11 @@ public struct ReLUSplitBounding: Sendable {
         rootSlopes = slopes
         let outcomes = Self.outcomes(members, positions: Array(members.indices), rows: rows, found: found, bounds: bounds,
                                      engine: engine)
+        var cuts: [HullRelaxation.Cut] = []
         rootOutcomes = Self.hullRefined(outcomes, members: members, positions: Array(members.indices), bounds: bounds,
-                                        phases: PhaseAssignment(), hull: hull, rounds: options.hullCutRounds)
+                                        phases: PhaseAssignment(), hull: hull, rounds: 3 * options.hullCutRounds, seed: [],
+                                        cuts: &cuts)
+        rootCuts = cuts
     }
 
     /// Bounds the node with split `phases` for the members at `positions`.
@@ -178,9 +183,10 @@ public struct ReLUSplitBounding: Sendable {
                     || lowers[r] + remaining * max(0, lowers[r] - previous[r]) < 0
             }
         }
+        var unusedCuts: [HullRelaxation.Cut] = []
         let results = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds)
+                                       rounds: options.hullCutRounds, seed: rootCuts, cuts: &unusedCuts)
         var multipliers = positions.map { members[$0].atoms.map { _ in SplitMultipliers() } }
         for (r, row) in rows.enumerated() {
             guard let p = positions.firstIndex(of: row.member) else { continue }
@@ -199,17 +205,19 @@ public struct ReLUSplitBounding: Sendable {
     }
 
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
-    /// atom, by the linear program with hull cuts (`HullRelaxation`).
+    /// atom, by the linear program with hull cuts (`HullRelaxation`) started from `seed`; the
+    /// programs' cuts are appended to `cuts`.
     static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
                             bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
-                            rounds: Int) -> [RegionRefutation.Outcome] {
+                            rounds: Int, seed: [HullRelaxation.Cut], cuts: inout [HullRelaxation.Cut]) -> [RegionRefutation.Outcome] {
         guard let hull, !bounds.isInfeasible else { return outcomes }
         var refined = outcomes
         for (p, m) in positions.enumerated() where !refined[p].proved {
             let member = members[m]
             for (a, objective) in member.objectives.enumerated() {
-                guard let lower = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds),
-                      member.proves(atom: a, lower: lower, bounds: bounds) else { continue }
+                let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed)
+                cuts += outcome.cuts
+                guard let lower = outcome.lower, member.proves(atom: a, lower: lower, bounds: bounds) else { continue }
                 refined[p].proved = true
                 refined[p].guide = a
                 break

@@ -75,7 +75,9 @@ import Testing
         let bounds = LinearRelaxation.bounds(of: net, input: box, phases: phases).bounds
         guard !bounds.isInfeasible else { return }
         let objective = Self.objective(net, using: &rng)
-        let lower = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 20, stopAbove: .infinity)
+        // The node's program starts from the root's cuts, as in branch and bound.
+        let rootCuts = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 20, stopAbove: .infinity).cuts
+        let lower = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 20, seed: rootCuts, stopAbove: .infinity).lower
         var smallest = Double.infinity
         for point in TestNetworks.samples(of: box, count: 4000, using: &rng) where Self.satisfies(point, net, phases) {
             smallest = min(smallest, Self.value(objective, net, at: point))
@@ -96,9 +98,9 @@ import Testing
             let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
             let bounds = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
             let objective = Self.objective(net, using: &rng)
-            let triangle = try #require(hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 0))
+            let triangle = try #require(hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 0).lower)
             let cut = try #require(hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 20,
-                                                   stopAbove: .infinity))
+                                                   stopAbove: .infinity).lower)
             #expect(cut >= triangle - 1e-9 * (1 + abs(triangle)))
             gains.append(cut - triangle)
         }
