@@ -132,6 +132,9 @@ public struct HullRelaxation: Sendable {
     public struct Outcome: Sendable {
         public var lower: Double?
         public var cuts: [Cut]
+        /// The ReLU (layer, neuron) whose relaxation the program's last solution exploits most,
+        /// weighed by the objective (see `branchingChoice`), when one does.
+        public var split: (layer: Int, neuron: Int)?
     }
 
     /// A sound lower bound of `objective` over the node with `bounds` and `phases`, starting from
@@ -148,9 +151,11 @@ public struct HullRelaxation: Sendable {
         var best: Double?
         var previous = -Double.infinity
         var duals: [Double] = []
+        var solution: [Double] = []
         for round in 0...rounds {
             guard lp.solve() == .optimal else { break }
             duals = lp.rowDuals
+            solution = lp.primal
             let value = lp.objectiveValue + program.objectiveConstant
             let gap = threshold.isFinite ? max(threshold - value, 0) : abs(value) + 1
             let stalled = round > 0 && value - previous < 0.01 * gap
@@ -171,7 +176,27 @@ public struct HullRelaxation: Sendable {
             guard case let .cut(subset, z) = row.kind, r < duals.count, duals[r] != 0 else { return nil }
             return Cut(stage: row.stage, neuron: row.neuron, subset: subset, z: z, rhs: row.rhs)
         }
-        return Outcome(lower: best, cuts: cuts)
+        let proved = (best ?? -.infinity) > threshold
+        return Outcome(lower: best, cuts: cuts, split: proved || solution.isEmpty ? nil : branchingChoice(program, at: solution))
+    }
+
+    /// The unfixed unstable ReLU of the last stage where the solution `v` gains most from its
+    /// relaxation: `max(0, −c)·(y − max(0, p))`, with `c` the objective's coefficient of `y`
+    /// (the output a split makes exact is worth what the objective pays for it). Nil when no
+    /// ReLU gains, or the objective does not read the last stage directly.
+    func branchingChoice(_ p: Program, at v: [Double]) -> (layer: Int, neuron: Int)? {
+        let s = stages.count - 1
+        let stage = stages[s]
+        let previousStart = s == 0 ? 0 : p.yStart[s - 1]
+        var best: (neuron: Int, score: Double)?
+        for j in 0..<stage.width where p.zColumn[s][j] != nil {
+            let y = p.yStart[s] + j
+            var pre = stage.bias[j]
+            for i in 0..<stage.inputWidth { pre += stage.weights[j * stage.inputWidth + i] * v[previousStart + i] }
+            let score = max(0, -p.cost[y]) * (v[y] - max(0, pre))
+            if score > 1e-9, score > best?.score ?? 0 { best = (j, score) }
+        }
+        return best.map { (stage.relu, $0.neuron) }
     }
 
     /// The program row of `cut`, when its ReLU is unstable and unfixed in `program`.

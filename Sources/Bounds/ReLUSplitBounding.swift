@@ -47,6 +47,8 @@ public struct ReLUSplitBounding: Sendable {
         /// Rounds of convex-hull cuts in the linear program tried on every node the bound
         /// propagation leaves open (`HullRelaxation`); 0 never builds the program.
         public var hullCutRounds = 0
+        /// Rounds at the root, whose binding cuts start every node's program.
+        public var hullRootRounds = 60
         /// The program is built only for networks with at most this many weights.
         public var hullMaxWeights = 50_000
         /// Whether the root keeps the slopes of its optimised intermediate bounds
@@ -136,9 +138,10 @@ public struct ReLUSplitBounding: Sendable {
         let outcomes = Self.outcomes(members, positions: Array(members.indices), rows: rows, found: found, bounds: bounds,
                                      engine: engine)
         var cuts: [HullRelaxation.Cut] = []
+        var unusedSplit: (layer: Int, neuron: Int)?
         rootOutcomes = Self.hullRefined(outcomes, members: members, positions: Array(members.indices), bounds: bounds,
-                                        phases: PhaseAssignment(), hull: hull, rounds: 3 * options.hullCutRounds, seed: [],
-                                        cuts: &cuts)
+                                        phases: PhaseAssignment(), hull: hull, rounds: options.hullRootRounds, seed: [],
+                                        cuts: &cuts, split: &unusedSplit)
         rootCuts = cuts
     }
 
@@ -184,9 +187,10 @@ public struct ReLUSplitBounding: Sendable {
             }
         }
         var unusedCuts: [HullRelaxation.Cut] = []
+        var hullSplit: (layer: Int, neuron: Int)?
         let results = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds, seed: rootCuts, cuts: &unusedCuts)
+                                       rounds: options.hullCutRounds, seed: rootCuts, cuts: &unusedCuts, split: &hullSplit)
         var multipliers = positions.map { members[$0].atoms.map { _ in SplitMultipliers() } }
         for (r, row) in rows.enumerated() {
             guard let p = positions.firstIndex(of: row.member) else { continue }
@@ -200,28 +204,39 @@ public struct ReLUSplitBounding: Sendable {
             let lower = found[r].bound.lower
             if guide == nil || lower < guide!.lower { guide = (r, lower) }
         }
-        let split = guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
+        // Where the hull program ran and failed, its solution names the split; else filtered smart branching.
+        let split = hullSplit ?? guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
         return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split)
     }
 
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
     /// atom, by the linear program with hull cuts (`HullRelaxation`) started from `seed`; the
-    /// programs' cuts are appended to `cuts`.
+    /// programs' cuts are appended to `cuts`, and `split` is the split the weakest failing
+    /// program suggests.
     static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
                             bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
-                            rounds: Int, seed: [HullRelaxation.Cut], cuts: inout [HullRelaxation.Cut]) -> [RegionRefutation.Outcome] {
+                            rounds: Int, seed: [HullRelaxation.Cut], cuts: inout [HullRelaxation.Cut],
+                            split: inout (layer: Int, neuron: Int)?) -> [RegionRefutation.Outcome] {
         guard let hull, !bounds.isInfeasible else { return outcomes }
         var refined = outcomes
+        var weakest = Double.infinity
         for (p, m) in positions.enumerated() where !refined[p].proved {
             let member = members[m]
+            var memberSplit: (layer: Int, neuron: Int)?
+            var memberBest = -Double.infinity
             for (a, objective) in member.objectives.enumerated() {
                 let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed)
                 cuts += outcome.cuts
-                guard let lower = outcome.lower, member.proves(atom: a, lower: lower, bounds: bounds) else { continue }
-                refined[p].proved = true
-                refined[p].guide = a
-                break
+                if let lower = outcome.lower, member.proves(atom: a, lower: lower, bounds: bounds) {
+                    refined[p].proved = true
+                    refined[p].guide = a
+                    break
+                }
+                // The member's atom closest to a proof is the one its split should serve.
+                let lower = outcome.lower ?? -.infinity
+                if memberSplit == nil || lower > memberBest { memberSplit = outcome.split; memberBest = lower }
             }
+            if !refined[p].proved, let memberSplit, memberBest < weakest { split = memberSplit; weakest = memberBest }
         }
         return refined
     }

@@ -24,6 +24,8 @@ public final class LinearProgram {
     public let columnCount: Int
     /// The number of rows added so far.
     public private(set) var rowCount = 0
+    /// Whether a basis exists from an earlier solve.
+    private var solved = false
 
     /// Columns with bounds `lower ≤ v ≤ upper` (±∞ allowed) and objective `cost`, no rows.
     public init(lower: [Double], upper: [Double], cost: [Double]) {
@@ -54,11 +56,13 @@ public final class LinearProgram {
         rowCount += columns.count
     }
 
-    /// Solves by the dual simplex method from the current basis, within `seconds`.
+    /// Solves: the first time with CLP's initial solve (presolve, then its choice of method), later
+    /// by the dual simplex method from the current basis (rows added since leave it dual feasible).
     @discardableResult
     public func solve(seconds: Double? = nil) -> Status {
         if let seconds { Clp_setMaximumSeconds(model, max(seconds, 1e-3)) }
-        _ = Clp_dual(model, 0)
+        if solved { _ = Clp_dual(model, 0) } else { _ = Clp_initialSolve(model) }
+        solved = true
         switch Clp_status(model) {
         case 0: return .optimal
         case 1: return .infeasible

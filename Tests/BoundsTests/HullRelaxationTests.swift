@@ -157,3 +157,24 @@ import Testing
         #expect(lp.solve() == .infeasible)
     }
 }
+
+extension HullRelaxationTests {
+    /// Where the program fails, the split it names is an unstable, unfixed ReLU of the last layer
+    /// whose output the program's solution lifts above `max(0, p)`.
+    @Test func namedSplitIsAnUnstableReLUTheSolutionExploits() throws {
+        var named = 0
+        for seed in 0..<16 {
+            var (net, box, rng) = try Self.chain(seed: seed)
+            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+            let bounds = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            let objective = Self.objective(net, using: &rng)
+            let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 3,
+                                          stopAbove: .infinity)
+            guard let split = outcome.split else { continue }
+            named += 1
+            #expect(split.layer == hull.stages[hull.stages.count - 1].relu)
+            #expect(bounds.unstableNeurons(inLayer: split.layer).contains(split.neuron))
+        }
+        #expect(named > 0, "no program named a split")
+    }
+}
