@@ -56,7 +56,7 @@ public struct HullRelaxation: Sendable {
                 width = affine.outputSize
             case .relu:
                 guard let affine = pending else { return nil }
-                stages.append(Stage(relu: k, weights: Self.dense(affine), bias: affine.bias, width: affine.outputSize,
+                stages.append(Stage(relu: k, weights: affine.weights.storage, bias: affine.bias, width: affine.outputSize,
                                     inputWidth: affine.inputSize))
                 pending = nil
             default:
@@ -65,16 +65,8 @@ public struct HullRelaxation: Sendable {
         }
         guard !stages.isEmpty else { return nil }
         self.stages = stages
-        head = pending.map { (Self.dense($0), $0.bias, $0.inputSize) }
+        head = pending.map { ($0.weights.storage, $0.bias, $0.inputSize) }
         inputSize = network.inputSize
-    }
-
-    private static func dense(_ affine: AffineLayer) -> [Double] {
-        var rows = [Double](repeating: 0, count: affine.outputSize * affine.inputSize)
-        for i in 0..<affine.outputSize {
-            affine.matrix.forEachEntry(inRow: i) { j, value in rows[i * affine.inputSize + j] = value }
-        }
-        return rows
     }
 
     /// What a row of the program says, for the sound check of its violation.

@@ -203,14 +203,14 @@ public struct LinearRelaxation: Sendable {
                         : (0..<box.count).filter { box.lower[$0] < 0 && box.upper[$0] > 0 && fixed[$0] == nil }
                     if !candidates.isEmpty {
                         engine.prepare(through: k)
-                        let width = network.layerSizes.prefix(k + 1).max() ?? 1
+                        let rowSize = max(network.layerSizes.prefix(k + 1).max() ?? 1, network.inputSize)
                         let budget = intermediate?.rowBudget ?? Self.rowBudget
-                        for part in Self.chunks(of: candidates, rowSize: max(width, network.inputSize), budget: budget) {
+                        for part in Self.chunks(of: candidates, rowSize: rowSize, budget: budget) {
                             let lows = engine.run(start: k, rows: .units(neurons: Array(part), negated: false)).lower
                             for (r, j) in part.enumerated() { box.tighten(j, lower: lows[r], upper: .infinity) }
                         }
                         let needUpper = isLast || feedsSmooth ? candidates : candidates.filter { box.lower[$0] < 0 }
-                        for part in Self.chunks(of: needUpper, rowSize: max(width, network.inputSize), budget: budget) {
+                        for part in Self.chunks(of: needUpper, rowSize: rowSize, budget: budget) {
                             let negatives = engine.run(start: k, rows: .units(neurons: Array(part), negated: true)).lower
                             for (r, j) in part.enumerated() { box.tighten(j, lower: -.infinity, upper: -negatives[r]) }
                         }

@@ -137,12 +137,10 @@ public struct ReLUSplitBounding: Sendable {
         rootSlopes = slopes
         let outcomes = Self.outcomes(members, positions: Array(members.indices), rows: rows, found: found, bounds: bounds,
                                      engine: engine)
-        var cuts: [HullRelaxation.Cut] = []
-        var unusedSplit: (layer: Int, neuron: Int)?
-        rootOutcomes = Self.hullRefined(outcomes, members: members, positions: Array(members.indices), bounds: bounds,
-                                        phases: PhaseAssignment(), hull: hull, rounds: options.hullRootRounds, seed: [],
-                                        cuts: &cuts, split: &unusedSplit)
-        rootCuts = cuts
+        let refined = Self.hullRefined(outcomes, members: members, positions: Array(members.indices), bounds: bounds,
+                                       phases: PhaseAssignment(), hull: hull, rounds: options.hullRootRounds, seed: [])
+        rootOutcomes = refined.outcomes
+        rootCuts = refined.cuts
     }
 
     /// Bounds the node with split `phases` for the members at `positions`.
@@ -186,11 +184,10 @@ public struct ReLUSplitBounding: Sendable {
                     || lowers[r] + remaining * max(0, lowers[r] - previous[r]) < 0
             }
         }
-        var unusedCuts: [HullRelaxation.Cut] = []
-        var hullSplit: (layer: Int, neuron: Int)?
-        let results = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
+        let refined = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds, seed: rootCuts, cuts: &unusedCuts, split: &hullSplit)
+                                       rounds: options.hullCutRounds, seed: rootCuts)
+        let results = refined.outcomes
         var multipliers = positions.map { members[$0].atoms.map { _ in SplitMultipliers() } }
         for (r, row) in rows.enumerated() {
             guard let p = positions.firstIndex(of: row.member) else { continue }
@@ -205,40 +202,48 @@ public struct ReLUSplitBounding: Sendable {
             if guide == nil || lower < guide!.lower { guide = (r, lower) }
         }
         // Where the hull program ran and failed, its solution names the split; else filtered smart branching.
-        let split = hullSplit ?? guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
+        let split = refined.split ?? guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
         return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split)
     }
 
+    /// What `hullRefined` gave: the outcomes, the programs' binding cuts, and the split the
+    /// weakest failing program suggests.
+    struct HullRefinement {
+        var outcomes: [RegionRefutation.Outcome]
+        var cuts: [HullRelaxation.Cut] = []
+        var split: (layer: Int, neuron: Int)?
+    }
+
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
-    /// atom, by the linear program with hull cuts (`HullRelaxation`) started from `seed`; the
-    /// programs' cuts are appended to `cuts`, and `split` is the split the weakest failing
-    /// program suggests.
+    /// atom, by the linear program with hull cuts (`HullRelaxation`) started from `seed`.
     static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
                             bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
-                            rounds: Int, seed: [HullRelaxation.Cut], cuts: inout [HullRelaxation.Cut],
-                            split: inout (layer: Int, neuron: Int)?) -> [RegionRefutation.Outcome] {
-        guard let hull, !bounds.isInfeasible else { return outcomes }
-        var refined = outcomes
+                            rounds: Int, seed: [HullRelaxation.Cut]) -> HullRefinement {
+        var result = HullRefinement(outcomes: outcomes)
+        guard let hull, !bounds.isInfeasible else { return result }
         var weakest = Double.infinity
-        for (p, m) in positions.enumerated() where !refined[p].proved {
+        for (p, m) in positions.enumerated() where !result.outcomes[p].proved {
             let member = members[m]
             var memberSplit: (layer: Int, neuron: Int)?
             var memberBest = -Double.infinity
             for (a, objective) in member.objectives.enumerated() {
                 let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed)
-                cuts += outcome.cuts
+                result.cuts += outcome.cuts
                 if let lower = outcome.lower, member.proves(atom: a, lower: lower, bounds: bounds) {
-                    refined[p].proved = true
-                    refined[p].guide = a
+                    result.outcomes[p].proved = true
+                    result.outcomes[p].guide = a
                     break
                 }
                 // The member's atom closest to a proof is the one its split should serve.
                 let lower = outcome.lower ?? -.infinity
                 if memberSplit == nil || lower > memberBest { memberSplit = outcome.split; memberBest = lower }
             }
-            if !refined[p].proved, let memberSplit, memberBest < weakest { split = memberSplit; weakest = memberBest }
+            if !result.outcomes[p].proved, let memberSplit, memberBest < weakest {
+                result.split = memberSplit
+                weakest = memberBest
+            }
         }
-        return refined
+        return result
     }
 
     /// The unstable ReLU to split, by filtered smart branching (De Palma et al. 2021, "Improved

@@ -59,8 +59,7 @@ public final class LinearProgram {
     /// Solves: the first time with CLP's initial solve (presolve, then its choice of method), later
     /// by the dual simplex method from the current basis (rows added since leave it dual feasible).
     @discardableResult
-    public func solve(seconds: Double? = nil) -> Status {
-        if let seconds { Clp_setMaximumSeconds(model, max(seconds, 1e-3)) }
+    public func solve() -> Status {
         if solved { _ = Clp_dual(model, 0) } else { _ = Clp_initialSolve(model) }
         solved = true
         switch Clp_status(model) {
