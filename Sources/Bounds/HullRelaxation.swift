@@ -95,8 +95,12 @@ public struct HullRelaxation: Sendable {
         var cost: [Double] = []
         /// First column of each stage's post-activations (stage −1: the inputs, at 0).
         var yStart: [Int] = []
-        /// Per stage, per neuron: its phase-indicator column, when unstable and not fixed.
+        /// Per stage, per neuron: its phase-indicator column, when it has one (see `Layout`);
+        /// fixed (equal column bounds) when the ReLU is stable or split in the node.
         var zColumn: [[Int?]] = []
+        /// Whether every ReLU unstable and unfixed in the node has an indicator column of the
+        /// layout asked for (else the program was built on the node's own layout).
+        var followsLayout = true
         var rows: [Row] = []
         /// Per stage: pre-activation bounds and the box of its inputs.
         var pre: [IntervalVector] = []
@@ -105,6 +109,9 @@ public struct HullRelaxation: Sendable {
         /// Σ|terms| of the objective's coefficient per column and of its constant (rounding).
         var costMass: [Double] = []
         var constantMass = 0.0
+
+        /// Whether `column` is an indicator the node leaves free.
+        func isFree(_ column: Int?) -> Bool { column.map { lower[$0] < upper[$0] } ?? false }
     }
 
     /// A hull cut of one ReLU, independent of a program's column layout: kept from the root's
@@ -119,6 +126,36 @@ public struct HullRelaxation: Sendable {
         var rhs: Double
     }
 
+    /// Which ReLUs get a phase-indicator column: those unstable at the root of a tree. Every
+    /// program of the tree keeps the same columns and structural rows (a ReLU stable or split
+    /// in a node has its indicator fixed by its bounds), so that a child's program can start
+    /// from its parent's final basis (`WarmStart`).
+    public struct Layout: Sendable {
+        /// Per stage, per neuron.
+        var indicator: [[Bool]]
+    }
+
+    /// The ReLUs unstable and unfixed under `bounds` and `phases`.
+    public func layout(for bounds: NetworkBounds, phases: PhaseAssignment = PhaseAssignment()) -> Layout {
+        Layout(indicator: stages.map { stage in
+            let pre = bounds.inputBounds(ofLayer: stage.relu)
+            return (0..<stage.width).map { j in
+                pre.lower[j] < 0 && pre.upper[j] > 0 && phases[layer: stage.relu, neuron: j] == nil
+            }
+        })
+    }
+
+    /// Where a parent's program ended, for its children's: the cuts after the structural rows
+    /// and CLP's basis (columns, structural rows, those cuts). Cuts whose slack was basic are
+    /// dropped with their status, which leaves a basis of the smaller program.
+    public struct WarmStart: Sendable {
+        var cuts: [Cut]
+        var basis: [UInt8]
+
+        /// Heap bytes held, for the tree's memory budget.
+        public var byteCount: Int { 64 + basis.count + cuts.reduce(0) { $0 + 48 + 4 * $1.subset.count } }
+    }
+
     /// What the program gave: a sound lower bound (nil when it could not be solved) and the cuts
     /// binding at its last solution.
     public struct Outcome: Sendable {
@@ -127,27 +164,43 @@ public struct HullRelaxation: Sendable {
         /// The ReLU (layer, neuron) whose relaxation the program's last solution exploits most,
         /// weighed by the objective (see `branchingChoice`), when one does.
         public var split: (layer: Int, neuron: Int)?
+        /// Where the program ended, for the node's children (nil when it did not solve, proved
+        /// the bound, or was built without a tree's `Layout`).
+        public var warmStart: WarmStart?
     }
 
     /// A sound lower bound of `objective` over the node with `bounds` and `phases`, starting from
-    /// the cuts `seed` (those of ReLUs still unstable here) and adding at most `rounds` rounds of
-    /// new ones; it stops early once the bound passes `threshold` or a round gains less than 1 %.
+    /// the parent's program (`warm`, when it fits) or else the cuts `seed` (those of ReLUs still
+    /// unstable here), and adding at most `rounds` rounds of new cuts; it stops early once the
+    /// bound passes `threshold` or a round gains less than 1 %. With the tree's `layout`, the
+    /// outcome carries a warm start for the node's children.
     public func lowerBound(of objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment,
-                           rounds: Int, seed: [Cut] = [], stopAbove threshold: Double = 0) -> Outcome {
+                           rounds: Int, seed: [Cut] = [], layout: Layout? = nil, warm: WarmStart? = nil,
+                           stopAbove threshold: Double = 0) -> Outcome {
         guard !bounds.isInfeasible else { return Outcome(lower: nil, cuts: []) }
-        var program = build(objective: objective, bounds: bounds, phases: phases)
-        program.rows += seed.compactMap { row(of: $0, in: program) }
+        var program = build(objective: objective, bounds: bounds, phases: phases, layout: layout)
+        let structuralRows = program.rows.count
+        // The parent's basis fits when the layout held (same columns and structural rows) and each of its cuts has a row here.
+        let inherited = warm.flatMap { warm -> [Row]? in
+            guard program.followsLayout, warm.basis.count == program.lower.count + structuralRows + warm.cuts.count else { return nil }
+            let rows = warm.cuts.compactMap { row(of: $0, in: program) }
+            return rows.count == warm.cuts.count ? rows : nil
+        }
+        program.rows += inherited ?? seed.compactMap { row(of: $0, in: program) }
         let lp = LinearProgram(lower: program.lower, upper: program.upper, cost: program.cost)
         lp.addRows(columns: program.rows.map(\.columns), values: program.rows.map(\.values),
                    lower: program.rows.map { $0.isEquality ? $0.rhs : -.infinity }, upper: program.rows.map(\.rhs))
+        if inherited != nil, let warm { lp.start(from: warm.basis) }
         var best: Double?
         var previous = -Double.infinity
         var duals: [Double] = []
         var solution: [Double] = []
+        var basis: [UInt8] = []
         for round in 0...rounds {
             guard lp.solve() == .optimal else { break }
             duals = lp.rowDuals
             solution = lp.primal
+            basis = lp.basis
             let value = lp.objectiveValue + program.objectiveConstant
             let gap = threshold.isFinite ? max(threshold - value, 0) : abs(value) + 1
             let stalled = round > 0 && value - previous < 0.01 * gap
@@ -169,7 +222,27 @@ public struct HullRelaxation: Sendable {
             return Cut(stage: row.stage, neuron: row.neuron, subset: subset, z: z, rhs: row.rhs)
         }
         let proved = (best ?? -.infinity) > threshold
-        return Outcome(lower: best, cuts: cuts, split: proved || solution.isEmpty ? nil : branchingChoice(program, at: solution))
+        guard !proved, !solution.isEmpty else { return Outcome(lower: best, cuts: cuts) }
+        return Outcome(lower: best, cuts: cuts, split: branchingChoice(program, at: solution),
+                       warmStart: layout == nil || !program.followsLayout ? nil
+                           : warmStart(program, basis: basis, structuralRows: structuralRows, solvedRows: duals.count))
+    }
+
+    /// The warm start for a node's children from its program's final `basis` (taken with the
+    /// first `solvedRows` rows): the structural rows, and the cuts whose slack is not basic.
+    func warmStart(_ program: Program, basis: [UInt8], structuralRows: Int, solvedRows: Int) -> WarmStart? {
+        let columns = program.lower.count
+        guard basis.count == columns + solvedRows, solvedRows >= structuralRows else { return nil }
+        let basic: UInt8 = 1
+        var kept = Array(basis[..<(columns + structuralRows)])
+        var cuts: [Cut] = []
+        for r in structuralRows..<solvedRows where basis[columns + r] != basic {
+            guard case let .cut(subset, z) = program.rows[r].kind else { continue }
+            let row = program.rows[r]
+            cuts.append(Cut(stage: row.stage, neuron: row.neuron, subset: subset, z: z, rhs: row.rhs))
+            kept.append(basis[columns + r])
+        }
+        return WarmStart(cuts: cuts, basis: kept)
     }
 
     /// The unfixed unstable ReLU of the last stage where the solution `v` gains most from its
@@ -181,7 +254,7 @@ public struct HullRelaxation: Sendable {
         let stage = stages[s]
         let previousStart = s == 0 ? 0 : p.yStart[s - 1]
         var best: (neuron: Int, score: Double)?
-        for j in 0..<stage.width where p.zColumn[s][j] != nil {
+        for j in 0..<stage.width where p.isFree(p.zColumn[s][j]) {
             let y = p.yStart[s] + j
             var pre = stage.bias[j]
             for i in 0..<stage.inputWidth { pre += stage.weights[j * stage.inputWidth + i] * v[previousStart + i] }
@@ -204,8 +277,16 @@ public struct HullRelaxation: Sendable {
                    values: values, rhs: cut.rhs, isEquality: false)
     }
 
-    func build(objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment) -> Program {
+    /// The program of the node: columns, structural rows and objective, on `layout` (the node's
+    /// own when nil, or when `layout` lacks an indicator for a ReLU unstable here).
+    func build(objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment, layout: Layout? = nil) -> Program {
+        let own = self.layout(for: bounds, phases: phases)
+        let fits = layout.map { layout in
+            zip(own.indicator, layout.indicator).allSatisfy { zip($0, $1).allSatisfy { !$0 || $1 } }
+        } ?? false
+        let layout = fits ? layout! : own
         var p = Program()
+        p.followsLayout = fits
         p.lower = bounds.input.lower
         p.upper = bounds.input.upper
         p.cost = [Double](repeating: 0, count: inputSize)
@@ -237,17 +318,23 @@ public struct HullRelaxation: Sendable {
                     p.rows.append(Row(stage: s, neuron: j, kind: .structural(theta: theta, y: yCoefficient, z: z),
                                       columns: columns, values: values, rhs: constant - theta * stage.bias[j], isEquality: equality))
                 }
-                if u <= 0 || phase == .inactive {
+                let inactive = u <= 0 || phase == .inactive
+                let active = !inactive && (l >= 0 || phase == .active)
+                if inactive {
                     p.lower[Int(y)] = 0
                     p.upper[Int(y)] = 0
+                }
+                if !layout.indicator[s][j] && inactive {
                     if phase == .inactive { structural(theta: 1, yCoefficient: 0, zColumn: nil, z: 0, constant: 0, equality: false) }
-                } else if l >= 0 || phase == .active {
+                } else if !layout.indicator[s][j] && active {
                     // y = p (and so p ≥ 0 through y ≥ 0).
                     structural(theta: -1, yCoefficient: 1, zColumn: nil, z: 0, constant: 0, equality: true)
                 } else {
+                    // An indicator, fixed when the ReLU is stable or split here: the big-M rows
+                    // below are then exact (y = 0 and p ≤ 0, or y = p).
                     let z = Int32(p.lower.count)
                     p.zColumn[s][j] = Int(z)
-                    p.lower.append(0); p.upper.append(1); p.cost.append(0)
+                    p.lower.append(active ? 1 : 0); p.upper.append(inactive ? 0 : 1); p.cost.append(0)
                     // p − y ≤ 0;  y − u·z ≤ 0;  y − p − l·z ≤ −l  (big-M, Anderson et al. eq. (5)).
                     structural(theta: 1, yCoefficient: -1, zColumn: nil, z: 0, constant: 0, equality: false)
                     structural(theta: 0, yCoefficient: 1, zColumn: z, z: -u, constant: 0, equality: false)
@@ -291,7 +378,7 @@ public struct HullRelaxation: Sendable {
             let previousStart = s == 0 ? 0 : p.yStart[s - 1]
             let box = p.inputBox[s]
             for j in 0..<stage.width {
-                guard let zc = p.zColumn[s][j] else { continue }
+                guard let zc = p.zColumn[s][j], p.isFree(zc) else { continue }
                 let z = min(max(v[zc], 0), 1), y = v[p.yStart[s] + j]
                 var rhsValue = stage.bias[j] * z
                 var subset: [Int32] = []

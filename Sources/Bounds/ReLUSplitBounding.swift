@@ -81,6 +81,9 @@ public struct ReLUSplitBounding: Sendable {
         /// The unstable ReLU to split next (layer, neuron), when a member is still open and
         /// a ReLU is unstable.
         public var split: (layer: Int, neuron: Int)?
+        /// Per member asked for, per atom: where its hull program ended, for the node's
+        /// children to start from (nil where none ran or it proved the atom).
+        public var hullStarts: [[HullRelaxation.WarmStart?]] = []
     }
 
     let members: [RegionRefutation]
@@ -102,8 +105,11 @@ public struct ReLUSplitBounding: Sendable {
     let rootEngine: BackSubstitution
     /// The linear program with hull cuts, when `Options.hullCutRounds` asks for it and the network fits.
     let hull: HullRelaxation?
-    /// The cuts of the root's programs, which every node's program starts from.
+    /// The cuts of the root's programs, which every node's program without a warm start starts from.
     let rootCuts: [HullRelaxation.Cut]
+    /// The columns every node's program keeps (the ReLUs unstable at the root), so that a
+    /// child's program can start from its parent's basis.
+    let hullLayout: HullRelaxation.Layout?
 
     /// Bounds the root: the box `input`, no phase fixed.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
@@ -141,14 +147,16 @@ public struct ReLUSplitBounding: Sendable {
                                        phases: PhaseAssignment(), hull: hull, rounds: options.hullRootRounds, seed: [])
         rootOutcomes = refined.outcomes
         rootCuts = refined.cuts
+        hullLayout = hull?.layout(for: bounds)
     }
 
     /// Bounds the node with split `phases` for the members at `positions`.
     /// - Parameters:
     ///   - known: sound bounds of a region containing the node's (its parent's), or nil for the root's.
     ///   - warm: per member at `positions`, per atom, the parent's split multipliers, or nil.
+    ///   - hullStarts: per member at `positions`, per atom, where the parent's hull program ended, or nil.
     public func bound(_ positions: [Int], phases: PhaseAssignment, known: NetworkBounds?,
-                      warm: [[SplitMultipliers]]?) -> NodeResult {
+                      warm: [[SplitMultipliers]]?, hullStarts: [[HullRelaxation.WarmStart?]]? = nil) -> NodeResult {
         let network = members[0].problem.network
         // Layers before the first split keep the base bounds: nothing upstream of them changed.
         let bounds = Self.nodeBounds(of: network, phases: phases, known: known ?? nodeBase,
@@ -186,7 +194,7 @@ public struct ReLUSplitBounding: Sendable {
         }
         let refined = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds, seed: rootCuts)
+                                       rounds: options.hullCutRounds, seed: rootCuts, layout: hullLayout, warm: hullStarts)
         let results = refined.outcomes
         var multipliers = positions.map { members[$0].atoms.map { _ in SplitMultipliers() } }
         for (r, row) in rows.enumerated() {
@@ -203,32 +211,39 @@ public struct ReLUSplitBounding: Sendable {
         }
         // Where the hull program ran and failed, its solution names the split; else filtered smart branching.
         let split = refined.split ?? guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
-        return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split)
+        return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split, hullStarts: refined.warmStarts)
     }
 
-    /// What `hullRefined` gave: the outcomes, the programs' binding cuts, and the split the
-    /// weakest failing program suggests.
+    /// What `hullRefined` gave: the outcomes, the programs' binding cuts, the split the
+    /// weakest failing program suggests, and per member, per atom, where its program ended.
     struct HullRefinement {
         var outcomes: [RegionRefutation.Outcome]
         var cuts: [HullRelaxation.Cut] = []
         var split: (layer: Int, neuron: Int)?
+        var warmStarts: [[HullRelaxation.WarmStart?]] = []
     }
 
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
-    /// atom, by the linear program with hull cuts (`HullRelaxation`) started from `seed`.
+    /// atom, by the linear program with hull cuts (`HullRelaxation`) on `layout`, started from
+    /// the parent's program (`warm`, per member at `positions`, per atom) or else from `seed`.
     static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
                             bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
-                            rounds: Int, seed: [HullRelaxation.Cut]) -> HullRefinement {
+                            rounds: Int, seed: [HullRelaxation.Cut], layout: HullRelaxation.Layout? = nil,
+                            warm: [[HullRelaxation.WarmStart?]]? = nil) -> HullRefinement {
         var result = HullRefinement(outcomes: outcomes)
         guard let hull, !bounds.isInfeasible else { return result }
+        result.warmStarts = positions.map { members[$0].objectives.map { _ in nil } }
         var weakest = Double.infinity
         for (p, m) in positions.enumerated() where !result.outcomes[p].proved {
             let member = members[m]
             var memberSplit: (layer: Int, neuron: Int)?
             var memberBest = -Double.infinity
             for (a, objective) in member.objectives.enumerated() {
-                let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed)
+                let start = warm.flatMap { p < $0.count && a < $0[p].count ? $0[p][a] : nil }
+                let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed,
+                                              layout: layout, warm: start)
                 result.cuts += outcome.cuts
+                result.warmStarts[p][a] = outcome.warmStart
                 if let lower = outcome.lower, member.proves(atom: a, lower: lower, bounds: bounds) {
                     result.outcomes[p].proved = true
                     result.outcomes[p].guide = a

@@ -70,6 +70,27 @@ public final class LinearProgram {
         }
     }
 
+    /// The status of every column, then every row, at the last solve (CLP's codes: 1 basic, 2 at
+    /// upper bound, 3 at lower bound, 5 fixed, 0 free, 4 superbasic), for `start(from:)`.
+    public var basis: [UInt8] {
+        guard let status = Clp_statusArray(model) else { return [] }
+        // The low three bits are the status; CLP keeps flags of its own above them.
+        return UnsafeBufferPointer(start: status, count: columnCount + rowCount).map { $0 & 7 }
+    }
+
+    /// Makes `basis` (from `basis` of a program with the same columns and rows, whatever their
+    /// coefficients and bounds) the starting point: the next `solve()` runs the dual simplex
+    /// method from it instead of solving afresh. Why: a branch-and-bound child's program is its
+    /// parent's with a few bounds changed, and its parent's basis is most of the way to its optimum.
+    public func start(from basis: [UInt8]) {
+        precondition(basis.count == columnCount + rowCount, "a basis of another program's shape")
+        Clp_copyinStatus(model, basis)
+        solved = true
+    }
+
+    /// Simplex iterations of the last solve.
+    public var iterations: Int { Int(Clp_numberIterations(model)) }
+
     /// The objective value of the last solve (CLP's floating-point value: not a bound).
     public var objectiveValue: Double { Clp_objectiveValue(model) }
 

@@ -335,12 +335,15 @@ struct BranchAndBound: Sendable {
         let bounds: NetworkBounds
         let outcomes: [RegionRefutation.Outcome]
         var splitMultipliers: [Int: [SplitMultipliers]] = [:]
+        var hullStarts: [Int: [HullRelaxation.WarmStart?]] = [:]
         var chosenSplit: (layer: Int, neuron: Int)?
         if let splitBounding {
             let result = splitBounding.bound(node.openCases, phases: node.phases, known: node.known,
-                                             warm: node.openCases.map { node.splitMultipliers[$0] ?? [] })
+                                             warm: node.openCases.map { node.splitMultipliers[$0] ?? [] },
+                                             hullStarts: node.openCases.map { node.hullStarts[$0] ?? [] })
             (bounds, outcomes) = (result.bounds, result.outcomes)
             for (position, multipliers) in zip(node.openCases, result.multipliers) { splitMultipliers[position] = multipliers }
+            for (position, starts) in zip(node.openCases, result.hullStarts) { hullStarts[position] = starts }
             chosenSplit = result.split
         } else {
             do {
@@ -404,6 +407,7 @@ struct BranchAndBound: Sendable {
             // 30 KB a node on MNIST fc, 18,000 open nodes after a minute).
             child.known = splitBounding == nil ? bounds : nil
             child.splitMultipliers = splitMultipliers
+            child.hullStarts = hullStarts
             child.mustSplit = false
             child.promise = Self.childPromise(bestMargin: promise, hardestLower: distance(hardest.outcome),
                                               weight: splitsInputs ? options.optimism : 0)

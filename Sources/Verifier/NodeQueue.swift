@@ -67,13 +67,14 @@ struct NodeQueue: Sendable {
     /// Whether nodes are being taken depth first for lack of memory.
     var isDepthFirst: Bool { !stack.isEmpty }
 
-    /// Queues `node`; beyond the budget its split multipliers are dropped (they are only a
-    /// warm start: the node's ascent then starts from β = 0, and its bound stays sound).
+    /// Queues `node`; beyond the budget its warm starts are dropped (the node's ascent then
+    /// starts from β = 0 and its program from the root's cuts; its bounds stay sound).
     mutating func insert(_ node: Subproblem) {
         var node = node
-        var warm = node.splitMultiplierBytes
+        var warm = node.warmStartBytes
         if warmStartBytes + warm > warmStartBudget {
             node.splitMultipliers = [:]
+            node.hullStarts = [:]
             warm = 0
         } else {
             warmStartBytes += warm

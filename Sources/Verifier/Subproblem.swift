@@ -24,15 +24,19 @@ struct Subproblem: Sendable {
     /// In ReLU-split trees: per open case (position in the group), per atom, the multipliers of
     /// the parent's split constraints, from which this node's ascent starts.
     var splitMultipliers: [Int: [SplitMultipliers]] = [:]
-    /// Heap bytes of `splitMultipliers`, estimated (dictionary entries and arrays).
-    var splitMultiplierBytes: Int {
+    /// In ReLU-split trees: per open case, per atom, where the parent's hull-cut linear program
+    /// ended (`HullRelaxation.WarmStart`), from which this node's program starts.
+    var hullStarts: [Int: [HullRelaxation.WarmStart?]] = [:]
+    /// Heap bytes of the warm starts (`splitMultipliers`, `hullStarts`), estimated (dictionary entries and arrays).
+    var warmStartBytes: Int {
         splitMultipliers.values.reduce(0) { total, atoms in total + 48 + atoms.reduce(0) { $0 + 16 + $1.byteCount } }
+            + hullStarts.values.reduce(0) { total, atoms in total + 48 + atoms.reduce(0) { $0 + 16 + ($1?.byteCount ?? 0) } }
     }
     /// Heap bytes the node holds while queued, estimated for `NodeQueue`'s memory budget: a
     /// fixed part (the heap entry, the array and dictionary headers), its phases, open cases,
     /// split multipliers, inherited bounds and, unless it shares its parent's, its box.
     func queuedBytes(sharedBox: Bool) -> Int {
-        var total = 512 + phases.count * 8 + openCases.count * 8 + splitMultiplierBytes
+        var total = 512 + phases.count * 8 + openCases.count * 8 + warmStartBytes
         if let known { total += 64 + 16 * (known.input.count + known.layers.reduce(0) { $0 + $1.count }) + 32 * known.layers.count }
         if !sharedBox { total += 64 + 16 * box.count }
         return total

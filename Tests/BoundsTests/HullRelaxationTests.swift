@@ -178,3 +178,56 @@ extension HullRelaxationTests {
         #expect(named > 0, "no program named a split")
     }
 }
+
+extension HullRelaxationTests {
+    /// A child's program started from its parent's basis (root layout, indicators of split and
+    /// stable ReLUs fixed) solves the same linear program as one started afresh on the same rows,
+    /// and its bound lies below every sampled point of the child.
+    @Test(arguments: 0..<12) func warmStartedChildMatchesColdChild(seed: Int) throws {
+        var (net, box, rng) = try Self.chain(seed: seed)
+        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+        let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        let layout = hull.layout(for: root)
+        let objective = Self.objective(net, using: &rng)
+        let parent = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 10, layout: layout,
+                                     stopAbove: .infinity)
+        guard let warm = parent.warmStart else { return }
+        let phases = Self.phases(of: net, bounds: root, count: Int.random(in: 1...3, using: &rng), using: &rng)
+        // As in branch and bound, the child's bounds are the root's clipped by its phases.
+        let bounds = ReLUSplitBounding.nodeBounds(of: net, phases: phases, known: root, from: 0)
+        guard !bounds.isInfeasible else { return }
+        let warmChild = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 0, layout: layout, warm: warm,
+                                        stopAbove: .infinity)
+        let coldChild = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 0, seed: warm.cuts,
+                                        layout: layout, stopAbove: .infinity)
+        if let warmLower = warmChild.lower, let coldLower = coldChild.lower {
+            #expect(abs(warmLower - coldLower) <= 1e-6 * (1 + abs(coldLower)), "warm \(warmLower), cold \(coldLower)")
+        }
+        #expect((warmChild.lower == nil) == (coldChild.lower == nil))
+        var smallest = Double.infinity
+        for point in TestNetworks.samples(of: box, count: 4000, using: &rng) where Self.satisfies(point, net, phases) {
+            smallest = min(smallest, Self.value(objective, net, at: point))
+        }
+        if let lower = warmChild.lower {
+            #expect(lower <= smallest + 1e-9 * (1 + abs(smallest)), "bound \(lower) above a sampled value \(smallest)")
+        }
+    }
+
+    /// `LinearProgram.start(from:)`: an optimal basis handed to a copy of the program needs no
+    /// simplex iteration, and a basis of another shape is refused by the program's size check.
+    @Test func optimalBasisRestartsWithoutIterations() {
+        func program() -> LinearProgram {
+            let lp = LinearProgram(lower: [0, 0, 0], upper: [10, 10, 1], cost: [-1, -1, 0.5])
+            lp.addRows(columns: [[0, 1, 2], [0, 1]], values: [[1, 2, -1], [3, 1]], lower: [-.infinity, -.infinity], upper: [4, 6])
+            return lp
+        }
+        let first = program()
+        #expect(first.solve() == .optimal)
+        #expect(first.iterations > 0)
+        let second = program()
+        second.start(from: first.basis)
+        #expect(second.solve() == .optimal)
+        #expect(second.iterations == 0)
+        #expect(abs(second.objectiveValue - first.objectiveValue) < 1e-9)
+    }
+}

@@ -68,7 +68,7 @@ import Z3Backend
             n.promise = -tag
             return n
         }
-        let bytes = node(0).splitMultiplierBytes
+        let bytes = node(0).warmStartBytes
         #expect(bytes >= 800)
         var queue = NodeQueue(warmStartBudget: 2 * bytes)
         queue.insert(contentsOf: [node(1), node(2), node(3)])
