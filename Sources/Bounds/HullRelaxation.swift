@@ -281,12 +281,12 @@ public struct HullRelaxation: Sendable {
     /// own when nil, or when `layout` lacks an indicator for a ReLU unstable here).
     func build(objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment, layout: Layout? = nil) -> Program {
         let own = self.layout(for: bounds, phases: phases)
-        let fits = layout.map { layout in
-            zip(own.indicator, layout.indicator).allSatisfy { zip($0, $1).allSatisfy { !$0 || $1 } }
-        } ?? false
-        let layout = fits ? layout! : own
+        let asked = layout.flatMap { layout in
+            zip(own.indicator, layout.indicator).allSatisfy { zip($0, $1).allSatisfy { !$0 || $1 } } ? layout : nil
+        }
+        let layout = asked ?? own
         var p = Program()
-        p.followsLayout = fits
+        p.followsLayout = asked != nil
         p.lower = bounds.input.lower
         p.upper = bounds.input.upper
         p.cost = [Double](repeating: 0, count: inputSize)

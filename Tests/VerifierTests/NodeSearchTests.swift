@@ -1,4 +1,4 @@
-import Bounds
+@testable import Bounds
 import NetworkIR
 import Search
 import Testing
@@ -58,24 +58,26 @@ import Z3Backend
         #expect(order == [5, 4, 2, 1, 6, 3])
     }
 
-    /// Split multipliers are a warm start the open set may hold only up to its budget: past it a
-    /// queued node keeps its phases and order but starts its ascent from β = 0, and what popped
-    /// nodes held is freed for later ones.
+    /// Split multipliers and the parents' linear-program bases are warm starts the open set may
+    /// hold only up to its budget: past it a queued node keeps its phases and order but starts
+    /// its ascent from β = 0 and its program afresh, and what popped nodes held is freed for later ones.
     @Test func queueDropsWarmStartsBeyondItsBudgetAndFreesThemOnPop() {
         func node(_ tag: Double) -> Subproblem {
             var n = Subproblem(box: IntervalVector(lower: [tag], upper: [tag]), phases: PhaseAssignment(), depth: 1, openCases: [0])
             n.splitMultipliers = [0: [SplitMultipliers(values: (0..<100).map { (1, $0, 0.5) })]]
+            n.hullStarts = [0: [HullRelaxation.WarmStart(cuts: [], basis: [UInt8](repeating: 3, count: 400))]]
             n.promise = -tag
             return n
         }
         let bytes = node(0).warmStartBytes
-        #expect(bytes >= 800)
+        #expect(bytes >= 800 + 400)
         var queue = NodeQueue(warmStartBudget: 2 * bytes)
         queue.insert(contentsOf: [node(1), node(2), node(3)])
         #expect(queue.warmStartBytes == 2 * bytes)
         let first = queue.popBest(), second = queue.popBest(), third = queue.popBest()
         #expect(first?.splitMultipliers[0]?[0].count == 100 && second?.splitMultipliers[0]?[0].count == 100)
-        #expect(third?.splitMultipliers.isEmpty == true && third?.phases == PhaseAssignment())
+        #expect(first?.hullStarts[0]?[0]?.basis.count == 400 && second?.hullStarts[0]?[0]?.basis.count == 400)
+        #expect(third?.splitMultipliers.isEmpty == true && third?.hullStarts.isEmpty == true && third?.phases == PhaseAssignment())
         #expect(queue.warmStartBytes == 0)
         queue.insert(node(4))
         #expect(queue.popBest()?.splitMultipliers[0]?[0].count == 100)
