@@ -86,6 +86,12 @@ public struct HullRelaxation: Sendable {
         var values: [Double]
         var rhs: Double
         var isEquality: Bool
+
+        /// The layout-independent cut this row was made from, when it is a cut.
+        var cut: Cut? {
+            guard case let .cut(subset, z) = kind else { return nil }
+            return Cut(stage: stage, neuron: neuron, subset: subset, z: z, rhs: rhs)
+        }
     }
 
     /// The program of one node, its column layout and rows.
@@ -206,7 +212,7 @@ public struct HullRelaxation: Sendable {
             let stalled = round > 0 && value - previous < 0.01 * gap
             previous = value
             var cuts: [Row] = []
-            if round < rounds && !stalled { cuts = separate(program, at: lp.primal) }
+            if round < rounds && !stalled { cuts = separate(program, at: solution) }
             if cuts.isEmpty || value > threshold {
                 let sound = soundBound(program, duals: duals)
                 best = max(best ?? -.infinity, sound)
@@ -217,10 +223,7 @@ public struct HullRelaxation: Sendable {
                        lower: cuts.map { _ in -.infinity }, upper: cuts.map(\.rhs))
         }
         // The cuts binding at the last solution (nonzero dual): the others only slow the next program.
-        let cuts = program.rows.enumerated().compactMap { r, row -> Cut? in
-            guard case let .cut(subset, z) = row.kind, r < duals.count, duals[r] != 0 else { return nil }
-            return Cut(stage: row.stage, neuron: row.neuron, subset: subset, z: z, rhs: row.rhs)
-        }
+        let cuts = program.rows.enumerated().compactMap { r, row in r < duals.count && duals[r] != 0 ? row.cut : nil }
         let proved = (best ?? -.infinity) > threshold
         guard !proved, !solution.isEmpty else { return Outcome(lower: best, cuts: cuts) }
         return Outcome(lower: best, cuts: cuts, split: branchingChoice(program, at: solution),
@@ -237,9 +240,8 @@ public struct HullRelaxation: Sendable {
         var kept = Array(basis[..<(columns + structuralRows)])
         var cuts: [Cut] = []
         for r in structuralRows..<solvedRows where basis[columns + r] != basic {
-            guard case let .cut(subset, z) = program.rows[r].kind else { continue }
-            let row = program.rows[r]
-            cuts.append(Cut(stage: row.stage, neuron: row.neuron, subset: subset, z: z, rhs: row.rhs))
+            guard let cut = program.rows[r].cut else { continue }
+            cuts.append(cut)
             kept.append(basis[columns + r])
         }
         return WarmStart(cuts: cuts, basis: kept)
