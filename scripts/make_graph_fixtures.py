@@ -22,6 +22,10 @@ Writes into Tests/Fixtures/graph/:
     (5,760 x 800 and 1,360 x 5,760 dense entries, above the size at which Certus stores a
     convolution sparse), Relu, Flatten, Gemm; sparse_conv_unsat.vnnlib beyond an interval
     bound of Y_0 (computed here), sparse_conv_sat.vnnlib reached at the box's centre.
+  * smooth_graph.onnx from a fifth generator: two residual blocks with a Tanh layer between
+    them and a Sigmoid head; smooth_graph_unsat.vnnlib beyond an interval bound of Y_0
+    (computed here), smooth_graph_sat.vnnlib reached at the box's centre. smooth_skip.onnx,
+    whose input skips over a Tanh node, is a graph Certus must refuse with a clear error.
 
 Needs numpy, onnx and onnxruntime; the Swift tests only read the files this script writes.
 Run from anywhere:  python3 scripts/make_graph_fixtures.py   (deterministic for given versions)
@@ -45,6 +49,7 @@ rng = np.random.default_rng(2024)
 pool_rng = np.random.default_rng(2026)
 smooth_rng = np.random.default_rng(2027)
 sparse_rng = np.random.default_rng(2028)
+smooth_graph_rng = np.random.default_rng(2029)
 
 
 def weights(*shape, scale=1.0, generator=None):
@@ -332,6 +337,70 @@ def sparse_conv_properties():
     write_bound_and_centre_properties(name, "interval arithmetic", bound, [1, 1, 40, 20], 2)
 
 
+def smooth_graph():
+    """x -> relu(Gemm) -> Gemm, added to x (a residual block, the input crossing a ReLU), Gemm,
+    Tanh (nothing skips over it), a second residual block around a ReLU on the tanh's output,
+    then a small Gemm and a Sigmoid head."""
+    w = lambda *shape, scale=1.0: weights(*shape, scale=scale, generator=smooth_graph_rng)
+    return model("smooth_graph", [
+        helper.make_node("Gemm", ["x", "W1", "b1"], ["g1"], transB=1),
+        helper.make_node("Relu", ["g1"], ["r1"]),
+        helper.make_node("Gemm", ["r1", "W2", "b2"], ["g2"], transB=1),
+        helper.make_node("Add", ["x", "g2"], ["s1"]),
+        helper.make_node("Gemm", ["s1", "W3", "b3"], ["g3"], transB=1),
+        helper.make_node("Tanh", ["g3"], ["t3"]),
+        helper.make_node("Gemm", ["t3", "W4", "b4"], ["g4"], transB=1),
+        helper.make_node("Relu", ["g4"], ["r4"]),
+        helper.make_node("Gemm", ["r4", "W5", "b5"], ["g5"], transB=1),
+        helper.make_node("Add", ["t3", "g5"], ["s2"]),
+        helper.make_node("Gemm", ["s2", "W6", "b6"], ["g6"], transB=1),
+        helper.make_node("Sigmoid", ["g6"], ["y"]),
+    ], [1, 4], [1, 2], [
+        init("W1", w(8, 4)), init("b1", w(8)), init("W2", w(4, 8)), init("b2", w(4)),
+        init("W3", w(6, 4)), init("b3", w(6)), init("W4", w(6, 6)), init("b4", w(6)),
+        init("W5", w(6, 6)), init("b5", w(6)), init("W6", w(2, 6, scale=0.3)), init("b6", w(2, scale=0.3)),
+    ])
+
+
+def smooth_skip():
+    """Gemm, Tanh, Gemm, added to the input: the input skips over the Tanh node."""
+    w = lambda *shape: weights(*shape, generator=smooth_graph_rng)
+    return model("smooth_skip", [
+        helper.make_node("Gemm", ["x", "W1", "b1"], ["g1"], transB=1),
+        helper.make_node("Tanh", ["g1"], ["t1"]),
+        helper.make_node("Gemm", ["t1", "W2", "b2"], ["g2"], transB=1),
+        helper.make_node("Add", ["x", "g2"], ["y"]),
+    ], [1, 3], [1, 3], [init("W1", w(4, 3)), init("b1", w(4)), init("W2", w(3, 4)), init("b2", w(3))])
+
+
+def smooth_graph_properties():
+    """Properties of smooth_graph.onnx on [-1, 1]^4: float64 interval arithmetic through the
+    graph (each sum of intervals loses the correlation of its operands, which only widens the
+    bound) gives an upper bound of Y_0; see `write_bound_and_centre_properties`."""
+    name = "smooth_graph.onnx"
+    p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in onnx.load(os.path.join(OUT, name)).graph.initializer}
+
+    def gemm(k, lo, hi):
+        centre, radius = (lo + hi) / 2, (hi - lo) / 2
+        mid, rad = p[f"W{k}"] @ centre + p[f"b{k}"], np.abs(p[f"W{k}"]) @ radius
+        return mid - rad, mid + rad
+
+    def relu(lo, hi):
+        return np.maximum(lo, 0), np.maximum(hi, 0)
+
+    x = (-np.ones(4), np.ones(4))
+    g2 = gemm(2, *relu(*gemm(1, *x)))
+    s1 = (x[0] + g2[0], x[1] + g2[1])
+    lo, hi = gemm(3, *s1)
+    t3 = (np.tanh(lo), np.tanh(hi))
+    g5 = gemm(5, *relu(*gemm(4, *t3)))
+    s2 = (t3[0] + g5[0], t3[1] + g5[1])
+    _, hi = gemm(6, *s2)
+    bound = float(1 / (1 + np.exp(-hi[0])))
+    assert bound + 0.01 < 0.99, "the head saturates: the unsat property would follow from the sigmoid's range alone"
+    write_bound_and_centre_properties(name, "interval arithmetic", bound, [1, 4], 2)
+
+
 def session(path):
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
@@ -483,6 +552,9 @@ def main():
     smooth_properties()
     write_models([("sparse_conv.onnx", sparse_conv, -1.0, 1.0)], sparse_rng, references)
     sparse_conv_properties()
+    write_models([("smooth_graph.onnx", smooth_graph, -1.0, 1.0)], smooth_graph_rng, references)
+    smooth_graph_properties()
+    onnx.save(smooth_skip(), os.path.join(OUT, "smooth_skip.onnx"))
     with open(os.path.join(OUT, "reference-outputs.json"), "w") as f:
         json.dump(references, f, indent=1, sort_keys=True)
         f.write("\n")

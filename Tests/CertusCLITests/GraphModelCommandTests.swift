@@ -116,4 +116,35 @@ import TestSupport
         #expect(product.status == 2)
         #expect(product.standardError.contains("queries over networks with sigmoid or tanh layers are not supported"), "\(product.standardError)")
     }
+
+    /// Two residual blocks, a Tanh layer between them and a Sigmoid head: bounds of the lowered
+    /// chain prove a bound of Y_0 found by interval arithmetic, the attack reaches a value found
+    /// at the box's centre (validated by `certus check`), and a graph whose input skips over a
+    /// Tanh node is refused with one `error:` line naming that node.
+    @Test func smoothGraphIsProvedAndFalsified() throws {
+        let model = Self.fixture("smooth_graph.onnx")
+        let unsat = try CertusExecutable.run(["verify", model, Self.fixture("smooth_graph_unsat.vnnlib"), "--timeout", "60"])
+        #expect(unsat.status == 0, "\(unsat.standardError)")
+        #expect(unsat.standardOutput == "unsat\n")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-smooth-graph-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = directory.appendingPathComponent("result.txt").path
+        let sat = try CertusExecutable.run(["verify", model, Self.fixture("smooth_graph_sat.vnnlib"), "--timeout", "60", "--result", result])
+        #expect(sat.status == 0, "\(sat.standardError)")
+        #expect(sat.standardOutput.hasPrefix("sat\n((X_0 "))
+        let check = try CertusExecutable.run(["check", model, Self.fixture("smooth_graph_sat.vnnlib"), result])
+        #expect(check.status == 0, "\(check.standardOutput) \(check.standardError)")
+
+        let skip = try CertusExecutable.run(["verify", Self.fixture("smooth_skip.onnx"), Self.fixture("smooth_unsat.vnnlib"),
+                                             "--result", result + ".skip"])
+        #expect(skip.status == 2)
+        #expect(skip.standardOutput.isEmpty)
+        #expect(skip.standardError.hasPrefix("error: ") && skip.standardError.hasSuffix("\n")
+                && skip.standardError.dropLast().contains("\n") == false, "\(skip.standardError)")
+        #expect(skip.standardError.contains("smooth_skip.onnx: node 1 (Tanh): the network input skips over this tanh node"),
+                "\(skip.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: result + ".skip"))
+    }
 }

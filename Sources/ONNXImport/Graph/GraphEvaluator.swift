@@ -1,3 +1,5 @@
+import NetworkIR
+
 /// Concrete evaluation of a `NetworkGraph`'s nodes in one floating-point type, node by node in
 /// the model's order: the direct reading of the ONNX graph that lowered chains must agree with.
 struct GraphEvaluator<Scalar: BinaryFloatingPoint & Sendable> {
@@ -24,6 +26,10 @@ struct GraphEvaluator<Scalar: BinaryFloatingPoint & Sendable> {
             return x
         case .relu:
             return operands[0].map { max(0, $0) }
+        case let .smooth(function):
+            // In the evaluator's own precision, as the chain's evaluators do.
+            if Scalar.self == Float.self { return operands[0].map { Scalar(function.value(Float($0))) } }
+            return operands[0].map { Scalar(function.value(Double($0))) }
         case let .sum(negateSecond):
             return zip(operands[0], operands[1]).map { negateSecond ? $0 - $1 : $0 + $1 }
         case let .gather(entries):

@@ -1,11 +1,12 @@
 import NetworkIR
 
-/// Lowers a network graph to a chain of affine, divide and ReLU layers that computes it
-/// exactly on a box of inputs, so that every pass of Certus applies to it unchanged.
+/// Lowers a network graph to a chain of affine, divide, ReLU, sigmoid and tanh layers that
+/// computes it exactly (up to the smooth functions' own evaluation) on a box of inputs, so
+/// that every pass of Certus applies to it unchanged.
 ///
-/// Nodes are scheduled by ReLU depth (the number of ReLUs on their longest path from the
-/// input). Between two ReLU layers every tensor still needed is held as an affine expression
-/// over the *state*, the vector the last emitted layer produces. Linear nodes (single-operand
+/// Nodes are scheduled by activation depth (the number of ReLU, sigmoid or tanh nodes on their
+/// longest path from the input). Between two activation layers every tensor still needed is
+/// held as an affine expression over the *state*, the vector the last emitted layer produces. Linear nodes (single-operand
 /// operators, sums, gathers) compose their operands' expressions when every composed entry is
 /// exact (`ExactDouble`), as the chain importer folds layers; otherwise the live expressions are
 /// first stored as one affine layer (the state becomes exactly those values), after which the
@@ -21,6 +22,13 @@ import NetworkIR
 /// These are the identities of the DAG-to-sequential rewriting used for residual networks by
 /// verifiers that accept only layer sequences (e.g. the skip-connection splitting of Wang et al.
 /// 2021, β-CROWN's graph handling, reduced to ReLU-only layers).
+///
+/// A sigmoid or tanh has no such identity: a layer of them applies the function to every
+/// entry. So a stage of sigmoid (or tanh) nodes is lowered only when every tensor still needed
+/// after it is computed from its outputs: a residual body with a smooth head, smooth layers
+/// between residual blocks, Concat or Slice of smooth outputs. A tensor that skips over a
+/// smooth node, or a ReLU or another smooth function at the same depth, is refused with an
+/// error naming both nodes.
 struct GraphLowering {
     /// An affine function of the state: one row per value of a tensor.
     struct Expression {
@@ -62,20 +70,23 @@ struct GraphLowering {
         var depth = Array(repeating: 0, count: nodes.count)
         for (index, node) in nodes.enumerated() where reachable[index] {
             let deepest = node.operands.map { depth[$0] }.max() ?? 0
-            if case .relu = node.operation { depth[index] = deepest + 1 } else { depth[index] = deepest }
+            depth[index] = node.isActivation ? deepest + 1 : deepest
             for operand in node.operands { pendingConsumers[operand].insert(index) }
         }
         expressions[0] = Self.selection(Array(0..<nodes[0].size), columns: nodes[0].size)
         let finalDepth = depth[output]
         for stage in 0...finalDepth {
-            for index in nodes.indices where reachable[index] && depth[index] == stage && index != 0 {
-                if case .relu = nodes[index].operation { continue }
+            for index in nodes.indices where reachable[index] && depth[index] == stage && index != 0 && !nodes[index].isActivation {
                 expressions[index] = try lowerLinear(index)
                 release(operandsOf: index)
             }
             if stage < finalDepth {
-                let relus = nodes.indices.filter { reachable[$0] && depth[$0] == stage + 1 && nodes[$0].operation == .relu }
-                try crossReLU(relus)
+                let activations = nodes.indices.filter { reachable[$0] && depth[$0] == stage + 1 && nodes[$0].isActivation }
+                if activations.allSatisfy({ nodes[$0].operation == .relu }) {
+                    try crossReLU(activations)
+                } else {
+                    try applySmooth(activations)
+                }
             }
         }
         guard let result = expressions[output] else { preconditionFailure("the output was not lowered") }
@@ -96,11 +107,21 @@ struct GraphLowering {
     private mutating func lowerLinear(_ index: Int) throws -> Expression {
         let node = nodes[index]
         switch node.operation {
-        case .input, .relu:
+        case .input, .relu, .smooth:
             preconditionFailure("not a linear node")
         case let .linear(operations):
             var current = expressions[node.operands[0]]!
+            // While `current` is the operand's own expression, storing the live values stores it.
+            var isOperand = true
+            func stored(_ current: Expression) throws -> Expression {
+                if isOperand {
+                    _ = try materialize(extra: nil, origin: node.origin)
+                    return expressions[node.operands[0]]!
+                }
+                return try materialize(extra: current, origin: node.origin)
+            }
             for operation in operations {
+                defer { isOperand = false }
                 switch operation {
                 case let .step(step):
                     if case .sparse = step {
@@ -110,12 +131,12 @@ struct GraphLowering {
                     if let composed = Self.compose(step, current) {
                         current = composed
                     } else {
-                        current = try materialize(extra: current, origin: node.origin)
+                        current = try stored(current)
                         guard let composed = Self.compose(step, current) else { preconditionFailure("placing weights is exact") }
                         current = composed
                     }
                 case let .divide(divisors):
-                    current = try materialize(extra: current, origin: node.origin)
+                    current = try stored(current)
                     try emitDivide(divisors, at: current)
                 }
             }
@@ -321,6 +342,49 @@ struct GraphLowering {
             let start = reluRows[relu]!
             expressions[relu] = Self.selection(Array(start..<(start + nodes[relu].size)), columns: width)
             release(operandsOf: relu)
+        }
+    }
+
+    /// One affine layer with the operands of the sigmoid (or tanh) nodes `smooth`, then the
+    /// sigmoid (or tanh) layer; afterwards every live tensor is an expression over its outputs.
+    /// - Throws: `ONNXError.unsupportedUse` when a ReLU or the other smooth function shares the
+    ///   stage, or a tensor other than their operands is still needed after it (nothing can
+    ///   cross a smooth layer unchanged).
+    private mutating func applySmooth(_ smooth: [Int]) throws {
+        guard let firstSmooth = smooth.first(where: { nodes[$0].operation != .relu }),
+              case let .smooth(function) = nodes[firstSmooth].operation else { preconditionFailure("no smooth node") }
+        let first = nodes[firstSmooth]
+        let origin = first.origin ?? nodes[output].origin ?? NodeLocation(index: 0, name: "", opType: "graph")
+        if let other = smooth.first(where: { nodes[$0].operation != first.operation }) {
+            let name = nodes[other].origin.map { "\($0)" } ?? "another activation"
+            throw ONNXError.unsupportedUse(file: file, node: origin, reason: "\(name) is at the same depth; a \(function.rawValue) layer can hold no other activation")
+        }
+        let members = Set(smooth)
+        if let crossing = expressions.keys.sorted().first(where: { index in
+            index == output || pendingConsumers[index].contains { !members.contains($0) }
+        }) {
+            let name = nodes[crossing].origin.map { "the output of \($0)" } ?? "the network input"
+            throw ONNXError.unsupportedUse(file: file, node: origin, reason: "\(name) skips over this \(function.rawValue) node; a \(function.rawValue) layer in a graph is supported only where every later tensor is computed from its outputs (no identity carries a value across it)")
+        }
+        var rows: [(weights: ArraySlice<Double>, bias: Double)] = []
+        var starts: [Int: Int] = [:]
+        for index in smooth {
+            starts[index] = rows.count
+            let e = expressions[nodes[index].operands[0]]!
+            for i in 0..<e.weights.rows { rows.append((e.weights.row(i), e.bias[i])) }
+        }
+        var weights = Matrix.zeros(rows: rows.count, columns: stateSize)
+        for (r, row) in rows.enumerated() { weights.storage.replaceSubrange(weights.row(r).indices, with: row.weights) }
+        let preActivations = Expression(weights: weights, bias: rows.map(\.bias))
+        if !Self.isIdentity(preActivations) { try emitAffine(preActivations, origin: origin) }
+        layers.append(function == .sigmoid ? .sigmoid : .tanh)
+        (stateLower, stateUpper) = IntervalBounds.smooth(function, lower: stateLower, upper: stateUpper)
+
+        expressions.removeAll()
+        for index in smooth {
+            let start = starts[index]!
+            expressions[index] = Self.selection(Array(start..<(start + nodes[index].size)), columns: rows.count)
+            release(operandsOf: index)
         }
     }
 

@@ -1,3 +1,5 @@
+import NetworkIR
+
 /// One node of an imported network graph: an operation on the flat (row-major) values of
 /// earlier nodes. Nodes are kept in topological order; node 0 is the network input.
 struct GraphNode: Sendable, Equatable {
@@ -10,6 +12,8 @@ struct GraphNode: Sendable, Equatable {
         case linear([LinearOperation])
         /// `max(0, x)`.
         case relu
+        /// A sigmoid or tanh, element-wise.
+        case smooth(SmoothActivation)
         /// `a + b`, or `a − b` when `negateSecond`, element-wise over two values of one size.
         case sum(negateSecond: Bool)
         /// Element `i` is element `entries[i].index` of operand `entries[i].operand`
@@ -40,4 +44,12 @@ struct GraphNode: Sendable, Equatable {
     var size: Int
     /// The ONNX node it comes from (nil for the input), for error messages.
     var origin: NodeLocation?
+
+    /// Whether the node is an activation, which the lowering emits as a layer of its own.
+    var isActivation: Bool {
+        switch operation {
+        case .relu, .smooth: true
+        case .input, .linear, .sum, .gather: false
+        }
+    }
 }

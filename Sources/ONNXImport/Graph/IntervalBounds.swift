@@ -34,6 +34,14 @@ enum IntervalBounds {
         return (low, high)
     }
 
+    /// Bounds of `f(x_i)` for an increasing smooth `f`: its values at the ends, widened by its
+    /// evaluation error (`SmoothActivation.valueError`) and kept inside its range.
+    static func smooth(_ function: SmoothActivation, lower: [Double], upper: [Double]) -> ([Double], [Double]) {
+        let range = function.range
+        return (lower.map { max(range.lowerBound, down(function.value($0) - SmoothActivation.valueError)) },
+                upper.map { min(range.upperBound, up(function.value($0) + SmoothActivation.valueError)) })
+    }
+
     /// One step down (`+∞` becomes the largest double, as an overflowed sum of finite terms
     /// is finite); NaN, which the terms never produce, would become `−∞`.
     private static func down(_ x: Double) -> Double { x.isNaN ? -.infinity : x.nextDown }

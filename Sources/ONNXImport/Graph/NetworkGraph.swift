@@ -4,11 +4,11 @@ import NetworkIR
 /// (the common case, imported exactly as before) or a directed acyclic graph of nodes with
 /// skip connections, sums of two computed tensors, concatenations and slices.
 ///
-/// Every pass of Certus reads a `Network`, a chain of affine, divide and ReLU layers. A graph
-/// is lowered to one (`chain(lower:upper:)`): a tensor that must cross a ReLU layer unchanged
-/// is carried through it exactly, with a sound lower bound of it over the input box (see
-/// `GraphLowering`). The lowered chain computes the graph's function exactly, in real
-/// arithmetic, on every point of the box.
+/// Every pass of Certus reads a `Network`, a chain of affine, divide, ReLU, sigmoid and tanh
+/// layers. A graph is lowered to one (`chain(lower:upper:)`): a tensor that must cross a ReLU
+/// layer unchanged is carried through it exactly, with a sound lower bound of it over the input
+/// box; nothing crosses a sigmoid or tanh layer (see `GraphLowering`). The lowered chain
+/// computes the graph's function exactly, in real arithmetic, on every point of the box.
 ///
 /// ```swift
 /// let graph = try ONNXLoader.loadGraph(contentsOf: url)

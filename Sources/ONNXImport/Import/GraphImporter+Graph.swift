@@ -139,9 +139,9 @@ extension GraphImporter {
             state.producer[outputName] = result
             state.shapes[outputName] = shape
         case "Sigmoid", "Tanh":
-            // The lowering carries values across ReLU layers with exact ReLU identities; no such
-            // identity crosses a sigmoid or tanh layer.
-            throw node.unsupported("\(node.opType) is supported in chains only, not in graphs with skip connections, sums of computed tensors, Concat, Slice or Split")
+            _ = try node.attributes([])
+            try node.requireInputCount(1...1)
+            try add(.smooth(node.opType == "Sigmoid" ? .sigmoid : .tanh), operands: operandIDs, shape: shapes[0])
         case _ where variables.count > 1:
             throw node.unsupported("the node reads \(variables.count) tensors computed from the network input; only \(Self.multipleVariableOperators.sorted().joined(separator: ", ")) may")
         case _ where Self.variableOperators.contains(node.opType):
