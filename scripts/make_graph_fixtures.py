@@ -24,8 +24,9 @@ Writes into Tests/Fixtures/graph/:
     bound of Y_0 (computed here), sparse_conv_sat.vnnlib reached at the box's centre.
   * smooth_graph.onnx from a fifth generator: two residual blocks with a Tanh layer between
     them and a Sigmoid head; smooth_graph_unsat.vnnlib beyond an interval bound of Y_0
-    (computed here), smooth_graph_sat.vnnlib reached at the box's centre. smooth_skip.onnx,
-    whose input skips over a Tanh node, is a graph Certus must refuse with a clear error.
+    (computed here), smooth_graph_sat.vnnlib reached at the box's centre; smooth_skip.onnx,
+    whose input skips over a Tanh node (x + W·tanh(V·x)), then a ReLU beside a Sigmoid, with
+    smooth_skip_unsat.vnnlib and smooth_skip_sat.vnnlib made the same way.
 
 Needs numpy, onnx and onnxruntime; the Swift tests only read the files this script writes.
 Run from anywhere:  python3 scripts/make_graph_fixtures.py   (deterministic for given versions)
@@ -363,14 +364,21 @@ def smooth_graph():
 
 
 def smooth_skip():
-    """Gemm, Tanh, Gemm, added to the input: the input skips over the Tanh node."""
+    """x + W2·tanh(W1·x + b1) + b2 (the input skips over the Tanh node), then a ReLU of it
+    beside a Sigmoid of it at the same depth, summed after a Gemm each."""
     w = lambda *shape: weights(*shape, generator=smooth_graph_rng)
     return model("smooth_skip", [
         helper.make_node("Gemm", ["x", "W1", "b1"], ["g1"], transB=1),
         helper.make_node("Tanh", ["g1"], ["t1"]),
         helper.make_node("Gemm", ["t1", "W2", "b2"], ["g2"], transB=1),
-        helper.make_node("Add", ["x", "g2"], ["y"]),
-    ], [1, 3], [1, 3], [init("W1", w(4, 3)), init("b1", w(4)), init("W2", w(3, 4)), init("b2", w(3))])
+        helper.make_node("Add", ["x", "g2"], ["s"]),
+        helper.make_node("Relu", ["s"], ["r"]),
+        helper.make_node("Sigmoid", ["s"], ["q"]),
+        helper.make_node("Gemm", ["r", "W3", "b3"], ["g3"], transB=1),
+        helper.make_node("Gemm", ["q", "W4", "b4"], ["g4"], transB=1),
+        helper.make_node("Add", ["g3", "g4"], ["y"]),
+    ], [1, 3], [1, 2], [init("W1", w(4, 3)), init("b1", w(4)), init("W2", w(3, 4)), init("b2", w(3)),
+                        init("W3", w(2, 3)), init("b3", w(2)), init("W4", w(2, 3)), init("b4", w(2))])
 
 
 def smooth_graph_properties():
@@ -399,6 +407,27 @@ def smooth_graph_properties():
     bound = float(1 / (1 + np.exp(-hi[0])))
     assert bound + 0.01 < 0.99, "the head saturates: the unsat property would follow from the sigmoid's range alone"
     write_bound_and_centre_properties(name, "interval arithmetic", bound, [1, 4], 2)
+
+
+def smooth_skip_properties():
+    """Properties of smooth_skip.onnx on [-1, 1]^3 from a float64 interval bound of Y_0, as for
+    smooth_graph.onnx."""
+    name = "smooth_skip.onnx"
+    p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in onnx.load(os.path.join(OUT, name)).graph.initializer}
+
+    def gemm(k, lo, hi):
+        centre, radius = (lo + hi) / 2, (hi - lo) / 2
+        mid, rad = p[f"W{k}"] @ centre + p[f"b{k}"], np.abs(p[f"W{k}"]) @ radius
+        return mid - rad, mid + rad
+
+    x = (-np.ones(3), np.ones(3))
+    lo, hi = gemm(1, *x)
+    g2 = gemm(2, np.tanh(lo), np.tanh(hi))
+    s = (x[0] + g2[0], x[1] + g2[1])
+    g3 = gemm(3, np.maximum(s[0], 0), np.maximum(s[1], 0))
+    g4 = gemm(4, 1 / (1 + np.exp(-s[0])), 1 / (1 + np.exp(-s[1])))
+    bound = float(g3[1][0] + g4[1][0])
+    write_bound_and_centre_properties(name, "interval arithmetic", bound, [1, 3], 2)
 
 
 def session(path):
@@ -554,7 +583,8 @@ def main():
     sparse_conv_properties()
     write_models([("smooth_graph.onnx", smooth_graph, -1.0, 1.0)], smooth_graph_rng, references)
     smooth_graph_properties()
-    onnx.save(smooth_skip(), os.path.join(OUT, "smooth_skip.onnx"))
+    write_models([("smooth_skip.onnx", smooth_skip, -1.0, 1.0)], smooth_graph_rng, references)
+    smooth_skip_properties()
     with open(os.path.join(OUT, "reference-outputs.json"), "w") as f:
         json.dump(references, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -203,7 +203,7 @@ struct BackSubstitution: Sendable {
                     Self.addSplitTerms(terms, magnitudes: bounds.inputBounds(ofLayer: layer).magnitudes, lambda: &lambda,
                                        rows: count, error: &error)
                 }
-            case .sigmoid, .tanh:
+            case .smooth:
                 guard let lines = cache.smoothRelaxations else { preconditionFailure("smooth layer \(layer) without relaxation") }
                 lambda = Self.smoothStep(lines, cache: cache, lambda: lambda, rows: count, sum: &sum, error: &error)
             }

@@ -56,8 +56,9 @@ public struct BatchEvaluator: Sendable {
                 }
             case .relu:
                 for k in x.indices { x[k] = max(0, x[k]) }
-            case .sigmoid, .tanh:
-                x = Network.apply(layer, to: x)
+            case let .smooth(smooth):
+                // `x` holds the rows one after another.
+                for k in x.indices { x[k] = smooth.value(x[k], at: k % width) }
             }
         }
         return (0..<rows).map { r in Array(x[(r * width)..<((r + 1) * width)]) }

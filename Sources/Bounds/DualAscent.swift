@@ -288,7 +288,7 @@ struct DualAscent: Sendable {
                         }
                     }
                 }
-            case .sigmoid, .tanh:
+            case .smooth:
                 // The line each row's multiplier selected (fixed: not optimised).
                 guard let lines = engine.cache(k).smoothRelaxations else { break }
                 let lambda = result.multipliers[k]

@@ -88,7 +88,7 @@ struct DualEvaluator: Sendable {
                     size += (abs(a) + abs(b)) * magnitudes[j]
                 }
                 error += 4 * unit * size + SoundRounding.gamma(n) * termSize + SoundRounding.underflow(2 * n) * (cache.magnitudeSum + 1)
-            case .sigmoid, .tanh:
+            case .smooth:
                 // a·z + b·f(z) ≥ (a + b·s)·z + b·t with the line (s, t) below f for b ≥ 0 and
                 // above it for b < 0 (`SmoothRelaxation`), minimised at an end of [l, u].
                 guard let lines = cache.smoothRelaxations else { preconditionFailure("smooth layer \(k) without relaxation") }

@@ -61,19 +61,22 @@ public struct IntervalPropagation: Sendable {
             if clip(&pre, phases: phases.phases(inLayer: index)) { bounds.isInfeasible = true }
             if index == 0 { bounds.input = pre } else { bounds.layers[index - 1] = pre }
             bounds.layers.append(IntervalVector(lower: pre.lower.map { max(0, $0) }, upper: pre.upper.map { max(0, $0) }))
-        case .sigmoid, .tanh:
+        case .smooth:
             bounds.layers.append(image(of: layer, over: bounds.inputBounds(ofLayer: index)))
         }
     }
 
     /// The sound image of a sigmoid or tanh layer (`SmoothRelaxation.image`: the function
-    /// increases, so each coordinate maps to its end values, widened for libm's error).
-    /// - Precondition: `layer` is `.sigmoid` or `.tanh`.
+    /// increases, so each coordinate maps to its end values, widened for libm's error; a
+    /// carried coordinate keeps its bounds).
+    /// - Precondition: `layer` is a smooth layer.
     static func image(of layer: Layer, over x: IntervalVector) -> IntervalVector {
-        guard let f = layer.smoothActivation else { preconditionFailure("\(layer.kindName) is not a smooth activation") }
-        var lower = [Double](repeating: 0, count: x.count)
-        var upper = [Double](repeating: 0, count: x.count)
-        for j in 0..<x.count { (lower[j], upper[j]) = SmoothRelaxation.image(f, lower: x.lower[j], upper: x.upper[j]) }
+        guard let smooth = layer.smoothLayer else { preconditionFailure("\(layer.kindName) is not a smooth activation") }
+        var lower = x.lower
+        var upper = x.upper
+        for j in 0..<x.count where !smooth.carries(j) {
+            (lower[j], upper[j]) = SmoothRelaxation.image(smooth.function, lower: x.lower[j], upper: x.upper[j])
+        }
         return IntervalVector(lower: lower, upper: upper)
     }
 

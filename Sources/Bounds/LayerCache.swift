@@ -56,11 +56,12 @@ struct LayerCache: Sendable {
             errorWeights = []
             relaxation = ReLURelaxation(preActivation: input)
             smoothRelaxations = nil
-        case .sigmoid, .tanh:
+        case let .smooth(smooth):
             errorWeights = []
             relaxation = nil
-            let f: SmoothActivation = layer == .sigmoid ? .sigmoid : .tanh
-            smoothRelaxations = (0..<input.count).map { SmoothRelaxation(f, lower: input.lower[$0], upper: input.upper[$0]) }
+            smoothRelaxations = (0..<input.count).map { j in
+                smooth.carries(j) ? .identity : SmoothRelaxation(smooth.function, lower: input.lower[j], upper: input.upper[j])
+            }
         }
     }
 }

@@ -172,7 +172,7 @@ public struct LinearRelaxation: Sendable {
                 if let known { box = box.intersection(known.layers[k]) }
                 engine.setBounds(ofLayer: k, box)
                 symbolic = symbolic?.rectified(pre: pre, context: domain)
-            case .sigmoid, .tanh:
+            case .smooth:
                 // Its input's bounds are final (back-substituted when it was computed); the
                 // forward symbolic functions stop here.
                 var box = IntervalPropagation.image(of: layer, over: engine.bounds.inputBounds(ofLayer: k))

@@ -40,6 +40,9 @@ public struct SmoothRelaxation: Sendable, Equatable {
         self.init(lowerSlope: lowerSlope, lowerIntercept: lowerIntercept, upperSlope: upperSlope, upperIntercept: upperIntercept)
     }
 
+    /// `y = x`, exactly: the lines of an entry a smooth layer carries unchanged.
+    public static let identity = SmoothRelaxation(lowerSlope: 1, lowerIntercept: 0, upperSlope: 1, upperIntercept: 0)
+
     public init(lowerSlope: Double, lowerIntercept: Double, upperSlope: Double, upperIntercept: Double) {
         self.lowerSlope = lowerSlope
         self.lowerIntercept = lowerIntercept

@@ -82,7 +82,7 @@ public struct SymbolicPropagation: Sendable {
                 if k == 0 { bounds.input = pre } else { bounds.layers[k - 1] = pre }
                 current = current?.rectified(pre: pre, context: context)
                 box = IntervalVector(lower: pre.lower.map { max(0, $0) }, upper: pre.upper.map { max(0, $0) })
-            case .sigmoid, .tanh:
+            case .smooth:
                 box = IntervalPropagation.image(of: layer, over: bounds.inputBounds(ofLayer: k))
                 current = nil
             }

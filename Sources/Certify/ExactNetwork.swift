@@ -54,7 +54,7 @@ struct ExactNetwork: Sendable {
                 layers.append(.relu)
             case .divide:
                 throw .unsupported("layer \(k) divides; the checker handles affine and ReLU layers only")
-            case .sigmoid, .tanh:
+            case .smooth:
                 throw .unsupported("layer \(k) is a \(layer.kindName); the checker handles affine and ReLU layers only")
             }
         }

@@ -71,9 +71,12 @@ public struct NetworkEncoder: Sendable {
                     encodeReLU(layer: index, neuron: j, input: current[j], solver: solver, unstableCount: &split)
                 }
                 unstable.append(split)
-            case .sigmoid, .tanh:
+            case let .smooth(smooth):
                 relaxedLayers.append(index)
-                current = current.indices.map { j in encodeSmooth(layer: index, neuron: j, input: current[j], solver: solver) }
+                // A carried entry is the identity, exactly.
+                current = current.indices.map { j in
+                    smooth.carries(j) ? current[j] : encodeSmooth(smooth.function, layer: index, neuron: j, input: current[j], solver: solver)
+                }
             }
             layerValues.append(current)
         }
@@ -86,8 +89,7 @@ public struct NetworkEncoder: Sendable {
     /// every exact value satisfies, so the encoding over-approximates the network (an
     /// infeasible query is still a proof, but a model is not a counterexample until replayed).
     /// `EncodedNetwork.relaxedLayers` records that this happened.
-    private func encodeSmooth(layer: Int, neuron: Int, input x: LinearForm, solver: any SolverBackend) -> LinearForm {
-        let f: SmoothActivation = network.layers[layer] == .sigmoid ? .sigmoid : .tanh
+    private func encodeSmooth(_ f: SmoothActivation, layer: Int, neuron: Int, input x: LinearForm, solver: any SolverBackend) -> LinearForm {
         let y = solver.declareReal(named: "S\(layer)_\(neuron)")
         let yt = Term.variable(y)
         var low = f.range.lowerBound, high = f.range.upperBound

@@ -8,10 +8,14 @@ public enum Layer: Sendable, Equatable {
     case divide(divisors: [Double])
     /// `y_i = max(0, x_i)`.
     case relu
-    /// `y_i = σ(x_i) = 1/(1 + e^−x_i)`. Bounded, never encoded exactly (see `SmoothActivation`).
-    case sigmoid
-    /// `y_i = tanh(x_i)`. Bounded, never encoded exactly (see `SmoothActivation`).
-    case tanh
+    /// `y_i = σ(x_i) = 1/(1 + e^−x_i)` or `tanh(x_i)`, except on entries the layer carries
+    /// unchanged. Bounded, never encoded exactly (see `SmoothActivation`).
+    case smooth(SmoothLayer)
+
+    /// A sigmoid on every entry.
+    public static let sigmoid = Layer.smooth(SmoothLayer(.sigmoid))
+    /// A tanh on every entry.
+    public static let tanh = Layer.smooth(SmoothLayer(.tanh))
 
     /// A short name for messages and reports.
     public var kindName: String {
@@ -19,17 +23,20 @@ public enum Layer: Sendable, Equatable {
         case .affine: "affine"
         case .divide: "divide"
         case .relu: "relu"
-        case .sigmoid: "sigmoid"
-        case .tanh: "tanh"
+        case let .smooth(layer): layer.function.rawValue
         }
     }
 
     /// The smooth activation this layer applies, or nil for the exact (piecewise-linear) layers.
     public var smoothActivation: SmoothActivation? {
         switch self {
-        case .sigmoid: .sigmoid
-        case .tanh: .tanh
+        case let .smooth(layer): layer.function
         case .affine, .divide, .relu: nil
         }
+    }
+
+    /// The smooth layer, or nil for the exact (piecewise-linear) layers.
+    public var smoothLayer: SmoothLayer? {
+        if case let .smooth(layer) = self { layer } else { nil }
     }
 }

@@ -42,10 +42,8 @@ extension Network {
             return zip(x, divisors).map { $0 / $1 }
         case .relu:
             return x.map { max(0, $0) }
-        case .sigmoid:
-            return x.map { SmoothActivation.sigmoid.value($0) }
-        case .tanh:
-            return x.map { SmoothActivation.tanh.value($0) }
+        case let .smooth(smooth):
+            return smooth.apply(x)
         }
     }
 
@@ -70,10 +68,8 @@ extension Network {
                 x = zip(x, divisors).map { $0 / Float($1) }
             case .relu:
                 x = x.map { max(0, $0) }
-            case .sigmoid:
-                x = x.map { SmoothActivation.sigmoid.value($0) }
-            case .tanh:
-                x = x.map { SmoothActivation.tanh.value($0) }
+            case let .smooth(smooth):
+                x = smooth.apply(x)
             }
         }
         return x

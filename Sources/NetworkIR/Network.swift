@@ -40,8 +40,12 @@ public struct Network: Sendable, Equatable {
                 }
                 guard divisors.allSatisfy(\.isFinite) else { throw NetworkError.nonFiniteParameter(layer: index) }
                 guard !divisors.contains(0) else { throw NetworkError.zeroDivisor(layer: index) }
-            case .relu, .sigmoid, .tanh:
+            case .relu:
                 break
+            case let .smooth(smooth):
+                guard smooth.carried.isEmpty || smooth.carried.count == size else {
+                    throw NetworkError.sizeMismatch(layer: index, expected: smooth.carried.count, actual: size)
+                }
             }
             sizes.append(size)
         }

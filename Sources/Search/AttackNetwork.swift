@@ -72,7 +72,7 @@ public struct AttackNetwork: Sendable {
             case .relu:
                 let pre = index == 0 ? input : trace[index - 1]
                 for i in g.indices where !(pre[i] > 0) { g[i] = 0 }
-            case .sigmoid, .tanh:
+            case .smooth:
                 // f′ from the output (σ(1 − σ), 1 − tanh²).
                 Network.scaleBySmoothDerivative(&g, layer: layers[index], output: trace[index])
             }

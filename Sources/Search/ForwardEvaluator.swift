@@ -55,10 +55,8 @@ struct ForwardEvaluator {
                 for i in 0..<size { current[i] /= divisors[i] }
             case .relu:
                 for i in 0..<size { current[i] = max(0, current[i]) }
-            case .sigmoid:
-                for i in 0..<size { current[i] = SmoothActivation.sigmoid.value(current[i]) }
-            case .tanh:
-                for i in 0..<size { current[i] = SmoothActivation.tanh.value(current[i]) }
+            case let .smooth(smooth):
+                for i in 0..<size { current[i] = smooth.value(current[i], at: i) }
             }
         }
         return Array(current[0..<size])

@@ -53,7 +53,7 @@ extension Network {
                 let position = index - range.lowerBound
                 let pre = position == 0 ? vector : trace[position - 1]
                 for i in g.indices where !(pre[i] > 0) { g[i] = 0 }
-            case .sigmoid, .tanh:
+            case .smooth:
                 Network.scaleBySmoothDerivative(&g, layer: layers[index], output: trace[index - range.lowerBound])
             }
         }
@@ -64,10 +64,14 @@ extension Network {
     /// computed from the layer's `output` `y`: `y·(1 − y)` or `1 − y²`.
     static func scaleBySmoothDerivative(_ g: inout [Double], layer: Layer, output y: [Double]) {
         switch layer {
-        case .sigmoid:
-            for i in g.indices { g[i] *= y[i] * (1 - y[i]) }
-        case .tanh:
-            for i in g.indices { g[i] *= 1 - y[i] * y[i] }
+        case let .smooth(smooth):
+            // A carried entry's derivative is 1.
+            for i in g.indices where !smooth.carries(i) {
+                switch smooth.function {
+                case .sigmoid: g[i] *= y[i] * (1 - y[i])
+                case .tanh: g[i] *= 1 - y[i] * y[i]
+                }
+            }
         case .affine, .divide, .relu:
             preconditionFailure("\(layer.kindName) is not a smooth activation")
         }

@@ -52,10 +52,10 @@ extension Network {
                     lo[i] = max(0, lo[i])
                     hi[i] = max(0, hi[i])
                 }
-            case .sigmoid, .tanh:
+            case let .smooth(smooth):
                 // Increasing: the ends' values, widened for libm's error (`SmoothActivation.valueError`).
-                let f: SmoothActivation = layers[index] == .sigmoid ? .sigmoid : .tanh
-                for i in lo.indices {
+                let f = smooth.function
+                for i in lo.indices where !smooth.carries(i) {
                     lo[i] = max(f.range.lowerBound, (f.value(lo[i]) - SmoothActivation.valueError).nextDown)
                     hi[i] = min(f.range.upperBound, (f.value(hi[i]) + SmoothActivation.valueError).nextUp)
                 }

@@ -76,11 +76,11 @@ struct CopyDifferenceBounds {
                     }
                     value[k] = (max(0, l), max(0, u))
                 }
-            case .sigmoid, .tanh:
+            case let .smooth(smooth):
                 // Increasing with slope at most L (1/4 or 1): f(z + Δ) − f(z) lies between
-                // min(0, L·Δ) and max(0, L·Δ) (each rounded outward).
-                guard let f = layer.smoothActivation else { return nil }
-                for k in value.indices {
+                // min(0, L·Δ) and max(0, L·Δ) (each rounded outward). A carried entry keeps both.
+                let f = smooth.function
+                for k in value.indices where !smooth.carries(k) {
                     let (a, b) = difference[k]
                     difference[k] = (min(0, (f.maximumSlope * a).nextDown), max(0, (f.maximumSlope * b).nextUp))
                     value[k] = SmoothRelaxation.image(f, lower: value[k].lower, upper: value[k].upper)

@@ -46,10 +46,12 @@ struct GradientSmear: Sendable {
                     if pre.upper[j] <= 0 { low[j] = 0; high[j] = 0 }
                     else if pre.lower[j] < 0 { low[j] = min(0, low[j]); high[j] = max(0, high[j]) }
                 }
-            case .sigmoid, .tanh:
-                // The derivative lies in [0, L].
-                let slope = network.layers[k].smoothActivation?.maximumSlope ?? 1
-                for j in low.indices { low[j] = min(0, slope * low[j]); high[j] = max(0, slope * high[j]) }
+            case let .smooth(smooth):
+                // The derivative lies in [0, L] (1 on a carried entry).
+                for j in low.indices where !smooth.carries(j) {
+                    let slope = smooth.function.maximumSlope
+                    low[j] = min(0, slope * low[j]); high[j] = max(0, slope * high[j])
+                }
             }
         }
         return low.indices.map { i in

@@ -88,7 +88,7 @@ import VNNLIB
                 }
             case let .divide(divisors):
                 values = zip(values, divisors).map { $0 / ExactReference.r($1) }
-            case .relu, .sigmoid, .tanh:
+            case .relu, .smooth:
                 Issue.record("the network has only affine and divide layers")
             }
         }

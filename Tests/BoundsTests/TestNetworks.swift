@@ -124,7 +124,7 @@ enum ExactReference {
             case .relu:
                 l = l.map { max($0, .zero) }
                 u = u.map { max($0, .zero) }
-            case .sigmoid, .tanh:
+            case .smooth:
                 preconditionFailure("exact references cover affine, divide and ReLU layers")
             }
             result.append((l, u))
@@ -167,7 +167,7 @@ enum ExactReference {
                     if l.signum < 0 && u.signum > 0 { best = min(best, .zero) }
                     total += best
                 }
-            case .sigmoid, .tanh:
+            case .smooth:
                 preconditionFailure("exact references cover affine, divide and ReLU layers")
             }
         }

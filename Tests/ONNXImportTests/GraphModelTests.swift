@@ -20,7 +20,8 @@ import TestSupport
     }
 
     static let graphNames = ["residual.onnx", "skip_concat.onnx", "split_branches.onnx", "conv_residual.onnx", "piecewise.onnx",
-                             "maxpool_cnn.onnx", "pool_graph.onnx", "smooth_graph.onnx"]
+                             "maxpool_cnn.onnx", "pool_graph.onnx", "smooth_graph.onnx",
+                             "smooth_skip.onnx"]
     static let chainNames = ["dropout_chain.onnx", "pool_chain.onnx", "pad_opset10.onnx", "smooth_chain.onnx", "sparse_conv.onnx"]
     static let allNames = graphNames + chainNames
 
@@ -126,32 +127,32 @@ import TestSupport
         for lower in [-1.5, -1e-300, -3e300, -0.1] { #expect(GraphLowering.exactOffset(below: lower, bias: 0) == lower) }
     }
 
-    /// smooth_graph.onnx: the input crosses the first ReLU layer (8 + 4); nothing crosses the
-    /// tanh layer, which holds the tanh's operand alone (6); its outputs cross the second ReLU
-    /// layer (6 + 6); the sigmoid layer is the output. Where composing in doubles is not exact
-    /// the live values are stored first: the first residual sum (4) before the Gemm that reads
-    /// it, the two operands of the second (6 + 6) before the sum.
-    @Test func smoothLayersInGraphsCarryNothingAcross() throws {
+    /// smooth_graph.onnx: the input crosses the first ReLU layer (8 + 4); the tanh layer holds
+    /// the tanh's operand alone (6); its outputs cross the second ReLU layer (6 + 6); the
+    /// sigmoid layer is the output. Where composing in doubles is not exact the live values are
+    /// stored first: the first residual sum (4) before the Gemm that reads it, the two operands
+    /// of the second (6 + 6) before the sum.
+    @Test func smoothLayersInGraphs() throws {
         let graph = try Self.graph("smooth_graph.onnx")
         let boxed = try graph.chain(lower: Array(repeating: -1, count: 4), upper: Array(repeating: 1, count: 4))
         #expect(boxed.layers.map(\.kindName) == ["affine", "relu", "affine", "affine", "tanh", "affine", "relu", "affine", "affine", "sigmoid"])
         #expect(boxed.layerSizes == [12, 12, 4, 6, 6, 12, 12, 12, 2, 2])
         #expect(boxed.reluCount == (8 + 4) + (6 + 6))
+        #expect(boxed.layers.allSatisfy { $0.smoothLayer?.carried.isEmpty ?? true })
     }
 
-    /// A tensor that skips over a sigmoid or tanh node cannot cross its layer: the error names
-    /// the file, the smooth node and what skips over it.
-    @Test func tensorsSkippingASmoothNodeAreRefused() throws {
+    /// smooth_skip.onnx, `x + W₂·tanh(W₁·x + b₁) + b₂` then a ReLU and a sigmoid of it side by
+    /// side: the input is carried across the tanh layer (4 applied, 3 carried); at the next
+    /// depth the sigmoid layer carries the sum on to the ReLU layer (3 applied, 3 carried),
+    /// which carries the sigmoid's outputs (3 + 3; they are positive, so one ReLU each).
+    @Test func valuesCrossSmoothLayersCarried() throws {
         let graph = try Self.graph("smooth_skip.onnx")
-        #expect(!graph.isChain)
-        for lowered in [{ try graph.chain() }, { try graph.chain(lower: [-1, -1, -1], upper: [1, 1, 1]) }] {
-            do {
-                _ = try lowered()
-                Issue.record("a graph whose input skips over a Tanh node was lowered")
-            } catch let error as ONNXError {
-                #expect(error.description.hasPrefix("smooth_skip.onnx: node 1 (Tanh): the network input skips over this tanh node"),
-                        "\(error)")
-            }
+        for network in [try graph.chain(lower: [-1, -1, -1], upper: [1, 1, 1]), try graph.chain()] {
+            let smooth = network.layers.compactMap(\.smoothLayer)
+            #expect(smooth.map(\.function) == [.tanh, .sigmoid])
+            #expect(smooth.map { $0.carried.filter { $0 }.count } == [3, 3])
+            #expect(smooth.map(\.carried.count) == [7, 6])
+            #expect(network.reluCount == 6)
         }
     }
 

@@ -4,9 +4,8 @@ import Testing
 import TestSupport
 @testable import ONNXImport
 
-/// Sigmoid and Tanh nodes: layers of their own in chains and in graphs where nothing skips over
-/// them; refused, with a reason, where a tensor would have to cross them (no exact identity
-/// carries a value across a sigmoid or tanh layer).
+/// Sigmoid and Tanh nodes: layers of their own in chains; in graphs, layers that carry the
+/// values crossing them unchanged.
 @Suite struct SmoothModelTests {
     typealias M = TestModel
 
@@ -15,22 +14,36 @@ import TestSupport
         #expect(network.layers.map(\.kindName) == ["affine", "sigmoid", "affine", "tanh", "affine"])
     }
 
-    @Test func sigmoidSkippedOverIsRefused() {
+    /// `x + σ(x)`: the sigmoid layer applies to one copy of the input and carries the other.
+    @Test func inputSkippingASigmoidIsCarried() throws {
         let model = M.model([M.node("Sigmoid", ["x"], ["s"]), M.node("Add", ["x", "s"], ["y"])],
                             inputs: [M.valueInfo("x", [2])], output: M.valueInfo("y", [2]))
-        #expect(throws: ONNXError.unsupportedUse(file: "test.onnx", node: NodeLocation(index: 0, name: "", opType: "Sigmoid"),
-                                                 reason: "the network input skips over this sigmoid node; a sigmoid layer in a graph is supported only where every later tensor is computed from its outputs (no identity carries a value across it)")) {
-            try M.load(model)
+        let network = try M.load(model)
+        #expect(network.layers.map(\.kindName) == ["affine", "sigmoid", "affine"])
+        #expect(network.layers[1].smoothLayer?.carried == [false, false, true, true])
+        for x in [[0.5, -3.0], [-1, 1], [0, 0]] {
+            let expected = x.map { $0 + 1 / (1 + exp(-$0)) }
+            for (value, want) in zip(network.evaluate(x), expected) { #expect(abs(value - want) < 1e-12) }
         }
     }
 
-    /// A ReLU and a tanh at the same depth would need one layer applying both.
-    @Test func reluBesideTanhIsRefused() {
+    /// A ReLU and a tanh of the input at the same depth, summed: the tanh layer carries the
+    /// input to the ReLU layer, which carries the tanh's outputs (at least −1 with or without
+    /// a box, so one stably active ReLU each).
+    @Test func reluBesideTanh() throws {
         let model = M.model([M.node("Relu", ["x"], ["r"]), M.node("Tanh", ["x"], ["t"]), M.node("Add", ["r", "t"], ["y"])],
                             inputs: [M.valueInfo("x", [2])], output: M.valueInfo("y", [2]))
-        #expect(throws: ONNXError.unsupportedUse(file: "test.onnx", node: NodeLocation(index: 1, name: "", opType: "Tanh"),
-                                                 reason: "node 0 (Relu) is at the same depth; a tanh layer can hold no other activation")) {
-            try M.load(model)
+        let graph = try ONNXLoader.loadGraph(model: model, fileName: "test.onnx")
+        let boxed = try graph.chain(lower: [-2, -2], upper: [2, 2])
+        #expect(boxed.layers.map(\.kindName) == ["affine", "tanh", "affine", "relu", "affine"])
+        #expect(boxed.layers[1].smoothLayer?.carried == [false, false, true, true])
+        #expect(boxed.reluCount == 4)
+        #expect(try graph.chain().reluCount == 4)
+        for x in [[0.5, -1.5], [-2, 2], [0, 0]] {
+            let expected = x.map { max(0, $0) + Foundation.tanh($0) }
+            for network in [boxed, try graph.chain()] {
+                for (value, want) in zip(network.evaluate(x), expected) { #expect(abs(value - want) < 1e-12) }
+            }
         }
     }
 

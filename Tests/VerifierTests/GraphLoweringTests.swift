@@ -72,14 +72,17 @@ import Z3Backend
         }
     }
 
-    /// smooth_graph.onnx (residual blocks, a tanh layer, a sigmoid head) lowered over boxes
-    /// inside [-1, 1]⁴: intervals, the linear relaxation with optimised slopes and the
+    /// smooth_graph.onnx (residual blocks, a tanh layer, a sigmoid head) and smooth_skip.onnx
+    /// (the input carried across a tanh layer, a ReLU beside a sigmoid) lowered over boxes
+    /// inside [-1, 1]ⁿ: intervals, the linear relaxation with optimised slopes and the
     /// Lagrangian dual of the chain enclose the graph's outputs at sampled points and corners.
-    @Test func smoothGraphBoundsEncloseSampledOutputs() throws {
-        let graph = try ONNXLoader.loadGraph(contentsOf: Fixtures.url("graph/smooth_graph.onnx"))
+    @Test(arguments: ["smooth_graph.onnx", "smooth_skip.onnx"])
+    func smoothGraphBoundsEncloseSampledOutputs(_ name: String) throws {
+        let graph = try ONNXLoader.loadGraph(contentsOf: Fixtures.url("graph/\(name)"))
+        let n = graph.inputSize
         var generator = SystemRandomNumberGenerator()
         for width in [0.01, 0.2, 1.0] {
-            let centre = (0..<4).map { _ in Double.random(in: (-1 + width)...(1 - width), using: &generator) }
+            let centre = (0..<n).map { _ in Double.random(in: (-1 + width)...(1 - width), using: &generator) }
             let lower = centre.map { $0 - width }, upper = centre.map { $0 + width }
             let network = try graph.chain(lower: lower, upper: upper)
             let box = IntervalVector(lower: lower, upper: upper)
@@ -89,15 +92,15 @@ import Z3Backend
                 ("lagrangian", try LagrangianDual(options: .init(maxIterations: 10)).bounds(of: network, input: box)),
             ]
             for sample in 0..<300 {
-                let x = (0..<4).map { i in
+                let x = (0..<n).map { i in
                     sample < 2 ? (sample == 0 ? lower[i] : upper[i]) : Double.random(in: lower[i]...upper[i], using: &generator)
                 }
                 for (j, y) in graph.evaluate(x).enumerated() {
                     let slack = 1e-12 * max(1, abs(y))
-                    for (name, bounds) in methods {
+                    for (method, bounds) in methods {
                         let output = try #require(bounds.layers.last)
                         #expect(output.lower[j] <= y + slack && y - slack <= output.upper[j],
-                                "\(name), width \(width): output \(j) = \(y) outside [\(output.lower[j]), \(output.upper[j])]")
+                                "\(name) \(method), width \(width): output \(j) = \(y) outside [\(output.lower[j]), \(output.upper[j])]")
                     }
                 }
             }

@@ -66,10 +66,7 @@ struct LayerBuilder {
     /// importer refuses these operators before running a node through a builder.
     mutating func appendSmooth(_ activation: SmoothActivation) throws {
         try flush()
-        switch activation {
-        case .sigmoid: layers.append(.sigmoid)
-        case .tanh: layers.append(.tanh)
-        }
+        layers.append(.smooth(SmoothLayer(activation)))
     }
 
     /// Appends `y_i = x_i / divisors_i`.

@@ -6,11 +6,12 @@ import NetworkIR
 ///
 /// Nodes are scheduled by activation depth (the number of ReLU, sigmoid or tanh nodes on their
 /// longest path from the input). Between two activation layers every tensor still needed is
-/// held as an affine expression over the *state*, the vector the last emitted layer produces. Linear nodes (single-operand
-/// operators, sums, gathers) compose their operands' expressions when every composed entry is
-/// exact (`ExactDouble`), as the chain importer folds layers; otherwise the live expressions are
-/// first stored as one affine layer (the state becomes exactly those values), after which the
-/// composition is a placement of stored weights and always exact.
+/// held as an affine expression over the *state*, the vector the last emitted layer produces.
+/// Linear nodes (single-operand operators, sums, gathers) compose their operands' expressions
+/// when every composed entry is exact (`ExactDouble`), as the chain importer folds layers;
+/// otherwise the live expressions are first stored as one affine layer (the state becomes
+/// exactly those values), after which the composition is a placement of stored weights and
+/// always exact.
 ///
 /// At a ReLU layer, the pre-activations of the graph's ReLU nodes are joined by every tensor
 /// that must cross unchanged (a skip connection). Tensor `x` with sound lower bound `l` over the
@@ -23,12 +24,9 @@ import NetworkIR
 /// verifiers that accept only layer sequences (e.g. the skip-connection splitting of Wang et al.
 /// 2021, β-CROWN's graph handling, reduced to ReLU-only layers).
 ///
-/// A sigmoid or tanh has no such identity: a layer of them applies the function to every
-/// entry. So a stage of sigmoid (or tanh) nodes is lowered only when every tensor still needed
-/// after it is computed from its outputs: a residual body with a smooth head, smooth layers
-/// between residual blocks, Concat or Slice of smooth outputs. A tensor that skips over a
-/// smooth node, or a ReLU or another smooth function at the same depth, is refused with an
-/// error naming both nodes.
+/// A sigmoid or tanh has no such identity, so its layer carries the values that cross it
+/// unchanged (`SmoothLayer.carried`), exactly. A stage with several kinds of activation emits
+/// the sigmoid layer, the tanh layer, then the ReLU layer, each carrying the others' operands.
 struct GraphLowering {
     /// An affine function of the state: one row per value of a tensor.
     struct Expression {
@@ -81,12 +79,15 @@ struct GraphLowering {
                 release(operandsOf: index)
             }
             if stage < finalDepth {
+                // Smooth layers first: they carry other values unchanged, for free, where a ReLU
+                // layer carries each through an identity of its own.
                 let activations = nodes.indices.filter { reachable[$0] && depth[$0] == stage + 1 && nodes[$0].isActivation }
-                if activations.allSatisfy({ nodes[$0].operation == .relu }) {
-                    try crossReLU(activations)
-                } else {
-                    try applySmooth(activations)
+                for function in SmoothActivation.allCases {
+                    let group = activations.filter { nodes[$0].operation == .smooth(function) }
+                    if !group.isEmpty { try applySmooth(group, function: function) }
                 }
+                let relus = activations.filter { nodes[$0].operation == .relu }
+                if !relus.isEmpty { try crossReLU(relus) }
             }
         }
         guard let result = expressions[output] else { preconditionFailure("the output was not lowered") }
@@ -345,45 +346,49 @@ struct GraphLowering {
         }
     }
 
-    /// One affine layer with the operands of the sigmoid (or tanh) nodes `smooth`, then the
-    /// sigmoid (or tanh) layer; afterwards every live tensor is an expression over its outputs.
-    /// - Throws: `ONNXError.unsupportedUse` when a ReLU or the other smooth function shares the
-    ///   stage, or a tensor other than their operands is still needed after it (nothing can
-    ///   cross a smooth layer unchanged).
-    private mutating func applySmooth(_ smooth: [Int]) throws {
-        guard let firstSmooth = smooth.first(where: { nodes[$0].operation != .relu }),
-              case let .smooth(function) = nodes[firstSmooth].operation else { preconditionFailure("no smooth node") }
-        let first = nodes[firstSmooth]
-        let origin = first.origin ?? nodes[output].origin ?? NodeLocation(index: 0, name: "", opType: "graph")
-        if let other = smooth.first(where: { nodes[$0].operation != first.operation }) {
-            let name = nodes[other].origin.map { "\($0)" } ?? "another activation"
-            throw ONNXError.unsupportedUse(file: file, node: origin, reason: "\(name) is at the same depth; a \(function.rawValue) layer can hold no other activation")
-        }
+    /// One affine layer with the operands of the sigmoid (or tanh) nodes `smooth` and the
+    /// tensors that cross, then a layer applying `function` to the operands and carrying the
+    /// crossing values unchanged (`SmoothLayer.carried`); afterwards every live tensor is an
+    /// expression over the layer's outputs.
+    private mutating func applySmooth(_ smooth: [Int], function: SmoothActivation) throws {
         let members = Set(smooth)
-        if let crossing = expressions.keys.sorted().first(where: { index in
+        let crossing = expressions.keys.sorted().filter { index in
             index == output || pendingConsumers[index].contains { !members.contains($0) }
-        }) {
-            let name = nodes[crossing].origin.map { "the output of \($0)" } ?? "the network input"
-            throw ONNXError.unsupportedUse(file: file, node: origin, reason: "\(name) skips over this \(function.rawValue) node; a \(function.rawValue) layer in a graph is supported only where every later tensor is computed from its outputs (no identity carries a value across it)")
         }
         var rows: [(weights: ArraySlice<Double>, bias: Double)] = []
+        var carried: [Bool] = []
         var starts: [Int: Int] = [:]
         for index in smooth {
             starts[index] = rows.count
             let e = expressions[nodes[index].operands[0]]!
             for i in 0..<e.weights.rows { rows.append((e.weights.row(i), e.bias[i])) }
         }
+        carried = Array(repeating: false, count: rows.count)
+        var crossingStarts: [Int: Int] = [:]
+        for index in crossing {
+            crossingStarts[index] = rows.count
+            let e = expressions[index]!
+            for i in 0..<e.weights.rows { rows.append((e.weights.row(i), e.bias[i])) }
+        }
+        carried += Array(repeating: true, count: rows.count - carried.count)
+        let origin = smooth.first.flatMap { nodes[$0].origin } ?? nodes[output].origin
+        try checkSize(rows: rows.count, columns: stateSize, origin: origin)
         var weights = Matrix.zeros(rows: rows.count, columns: stateSize)
         for (r, row) in rows.enumerated() { weights.storage.replaceSubrange(weights.row(r).indices, with: row.weights) }
         let preActivations = Expression(weights: weights, bias: rows.map(\.bias))
         if !Self.isIdentity(preActivations) { try emitAffine(preActivations, origin: origin) }
-        layers.append(function == .sigmoid ? .sigmoid : .tanh)
-        (stateLower, stateUpper) = IntervalBounds.smooth(function, lower: stateLower, upper: stateUpper)
+        let layer = SmoothLayer(function, carried: carried)
+        layers.append(.smooth(layer))
+        (stateLower, stateUpper) = IntervalBounds.smooth(layer, lower: stateLower, upper: stateUpper)
 
-        expressions.removeAll()
+        let width = rows.count
+        for index in Array(expressions.keys) where crossingStarts[index] == nil { expressions[index] = nil }
+        for (index, start) in crossingStarts {
+            expressions[index] = Self.selection(Array(start..<(start + expressions[index]!.bias.count)), columns: width)
+        }
         for index in smooth {
             let start = starts[index]!
-            expressions[index] = Self.selection(Array(start..<(start + nodes[index].size)), columns: rows.count)
+            expressions[index] = Self.selection(Array(start..<(start + nodes[index].size)), columns: width)
             release(operandsOf: index)
         }
     }

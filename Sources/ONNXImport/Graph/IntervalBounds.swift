@@ -34,12 +34,17 @@ enum IntervalBounds {
         return (low, high)
     }
 
-    /// Bounds of `f(x_i)` for an increasing smooth `f`: its values at the ends, widened by its
-    /// evaluation error (`SmoothActivation.valueError`) and kept inside its range.
-    static func smooth(_ function: SmoothActivation, lower: [Double], upper: [Double]) -> ([Double], [Double]) {
-        let range = function.range
-        return (lower.map { max(range.lowerBound, down(function.value($0) - SmoothActivation.valueError)) },
-                upper.map { min(range.upperBound, up(function.value($0) + SmoothActivation.valueError)) })
+    /// Bounds of a smooth layer's outputs: for an increasing `f`, its values at the ends,
+    /// widened by its evaluation error (`SmoothActivation.valueError`) and kept inside its
+    /// range; a carried entry keeps its bounds.
+    static func smooth(_ layer: SmoothLayer, lower: [Double], upper: [Double]) -> ([Double], [Double]) {
+        let f = layer.function, range = f.range
+        var low = lower, high = upper
+        for i in low.indices where !layer.carries(i) {
+            low[i] = max(range.lowerBound, down(f.value(lower[i]) - SmoothActivation.valueError))
+            high[i] = min(range.upperBound, up(f.value(upper[i]) + SmoothActivation.valueError))
+        }
+        return (low, high)
     }
 
     /// One step down (`+∞` becomes the largest double, as an overflowed sum of finite terms
