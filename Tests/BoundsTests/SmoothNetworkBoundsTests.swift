@@ -3,7 +3,7 @@ import NetworkIR
 import Testing
 @testable import Bounds
 
-/// Networks with sigmoid and tanh layers: every bounding method (intervals, symbolic
+/// Networks with sigmoid and tanh layers (some carrying entries unchanged): every bounding method (intervals, symbolic
 /// intervals, linear relaxation with and without optimised slopes, the Lagrangian dual) encloses
 /// the outputs at sampled points of random boxes, narrow and wide, around 0 and away from it;
 /// the linear relaxation is tighter than intervals; the relaxed-network evaluation used by the
@@ -11,7 +11,8 @@ import Testing
 @Suite struct SmoothNetworkBoundsTests {
     typealias Generator = SmoothRelaxationTests.SplitMix
 
-    /// Affine, sigmoid, affine, ReLU, affine, tanh, affine with random weights of scale 2.
+    /// Affine, sigmoid, affine, ReLU, affine, tanh, affine with random weights of scale 2; for
+    /// odd seeds the smooth layers carry some entries unchanged (as lowered graphs do).
     static func network(seed: UInt64) throws -> Network {
         var generator = Generator(seed: seed)
         func affine(_ rows: Int, _ columns: Int) -> Layer {
@@ -19,7 +20,10 @@ import Testing
             for i in 0..<rows { for j in 0..<columns { weights[i, j] = Double.random(in: -2...2, using: &generator) } }
             return .affine(AffineLayer(weights: weights, bias: (0..<rows).map { _ in Double.random(in: -1...1, using: &generator) }))
         }
-        return try Network(inputShape: [3], layers: [affine(6, 3), .sigmoid, affine(5, 6), .relu, affine(4, 5), .tanh, affine(2, 4)])
+        let carries = seed % 2 == 1
+        let sigmoid = Layer.smooth(SmoothLayer(.sigmoid, carried: carries ? [false, true, false, false, true, false] : []))
+        let tanh = Layer.smooth(SmoothLayer(.tanh, carried: carries ? [true, false, false, true] : []))
+        return try Network(inputShape: [3], layers: [affine(6, 3), sigmoid, affine(5, 6), .relu, affine(4, 5), tanh, affine(2, 4)])
     }
 
     static func boxes() -> [(lower: [Double], upper: [Double])] {

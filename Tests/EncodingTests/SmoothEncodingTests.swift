@@ -19,4 +19,16 @@ import Testing
         let relu = try Network(inputShape: [1], layers: [.relu])
         #expect(NetworkEncoder(network: relu).encode(into: RecordingBackend()).isExact)
     }
+
+    /// An entry a smooth layer carries is the identity in the encoding: the same linear form,
+    /// no fresh variable.
+    @Test func carriedEntriesStayExact() throws {
+        let network = try Network(inputShape: [2], layers: [.smooth(SmoothLayer(.tanh, carried: [false, true]))])
+        let backend = RecordingBackend()
+        let encoded = NetworkEncoder(network: network).encode(into: backend)
+        #expect(encoded.relaxedLayers == [0])
+        #expect(encoded.outputs[1] == LinearForm(encoded.inputs[1]))
+        #expect(encoded.outputs[0] != LinearForm(encoded.inputs[0]))
+        #expect(backend.names.count == 3)
+    }
 }

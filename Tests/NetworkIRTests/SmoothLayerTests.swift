@@ -16,6 +16,20 @@ import Testing
         #expect([Layer.sigmoid, .tanh].map(\.kindName) == ["sigmoid", "tanh"])
     }
 
+    /// Carried entries pass through unchanged in both precisions; a carried list of the wrong
+    /// length is refused; a list with nothing carried is the plain layer.
+    @Test func carriedEntriesPassThrough() throws {
+        let layer = Layer.smooth(SmoothLayer(.sigmoid, carried: [false, true, false]))
+        let network = try Network(inputShape: [3], layers: [layer])
+        #expect(network.evaluate([0, -2.5, 1]) == [0.5, -2.5, 1 / (1 + exp(-1))])
+        #expect(network.evaluateFloat([0, -2.5, 1000]) == [0.5, -2.5, 1])
+        #expect(layer.kindName == "sigmoid" && layer.smoothActivation == .sigmoid)
+        #expect(throws: NetworkError.sizeMismatch(layer: 0, expected: 3, actual: 2)) {
+            try Network(inputShape: [2], layers: [layer])
+        }
+        #expect(Layer.smooth(SmoothLayer(.tanh, carried: [false, false])) == .tanh)
+    }
+
     /// σ(−x) = 1 − σ(x), tanh(−x) = −tanh(x), and the derivative formulas, to rounding.
     @Test func symmetryAndDerivatives() {
         for f in SmoothActivation.allCases {
