@@ -3,9 +3,9 @@ import NetworkIR
 import Testing
 @testable import Bounds
 
-/// Networks with sigmoid and tanh layers (some carrying entries unchanged): every bounding method (intervals, symbolic
-/// intervals, linear relaxation with and without optimised slopes, the Lagrangian dual) encloses
-/// the outputs at sampled points of random boxes, narrow and wide, around 0 and away from it;
+/// Networks with sigmoid and tanh layers (some carrying entries unchanged): every bounding
+/// method (intervals, symbolic intervals, linear relaxation with and without optimised slopes,
+/// the Lagrangian dual) encloses the outputs at sampled points of random boxes, narrow and wide, around 0 and away from it;
 /// the linear relaxation is tighter than intervals; the relaxed-network evaluation used by the
 /// slope optimisation accepts the layers.
 @Suite struct SmoothNetworkBoundsTests {
