@@ -173,6 +173,10 @@ public struct HullRelaxation: Sendable {
         /// Where the program ended, for the node's children (nil when it did not solve, proved
         /// the bound, or was built without a tree's `Layout`).
         public var warmStart: WarmStart?
+        /// The input part of the program's last solution, when it did not prove the bound: the
+        /// point of the node where the relaxation comes closest to violating, a candidate
+        /// counterexample for the caller to evaluate (never one by itself).
+        public var inputPoint: [Double]?
     }
 
     /// A sound lower bound of `objective` over the node with `bounds` and `phases`, starting from
@@ -226,9 +230,12 @@ public struct HullRelaxation: Sendable {
         let cuts = program.rows.enumerated().compactMap { r, row in r < duals.count && duals[r] != 0 ? row.cut : nil }
         let proved = (best ?? -.infinity) > threshold
         guard !proved, !solution.isEmpty else { return Outcome(lower: best, cuts: cuts) }
+        // Clamped into the box: CLP's point may overstep a column bound by its tolerance.
+        let inputPoint = (0..<inputSize).map { min(max(solution[$0], program.lower[$0]), program.upper[$0]) }
         return Outcome(lower: best, cuts: cuts, split: branchingChoice(program, at: solution),
                        warmStart: layout == nil || !program.followsLayout ? nil
-                           : warmStart(program, basis: basis, structuralRows: structuralRows, solvedRows: duals.count))
+                           : warmStart(program, basis: basis, structuralRows: structuralRows, solvedRows: duals.count),
+                       inputPoint: inputPoint)
     }
 
     /// The warm start for a node's children from its program's final `basis` (taken with the

@@ -84,6 +84,9 @@ public struct ReLUSplitBounding: Sendable {
         /// Per member asked for, per atom: where its hull program ended, for the node's
         /// children to start from (nil where none ran or it proved the atom).
         public var hullStarts: [[HullRelaxation.WarmStart?]] = []
+        /// The inputs of the hull programs' solutions that proved nothing: candidate
+        /// counterexamples (VeriNet and oval falsify with LP points this way).
+        public var candidatePoints: [[Double]] = []
     }
 
     let members: [RegionRefutation]
@@ -211,16 +214,20 @@ public struct ReLUSplitBounding: Sendable {
         }
         // Where the hull program ran and failed, its solution names the split; else filtered smart branching.
         let split = refined.split ?? guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
-        return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split, hullStarts: refined.warmStarts)
+        return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split, hullStarts: refined.warmStarts,
+                          candidatePoints: refined.points)
     }
 
     /// What `hullRefined` gave: the outcomes, the programs' binding cuts, the split the
-    /// weakest failing program suggests, and per member, per atom, where its program ended.
+    /// weakest failing program suggests, per member, per atom, where its program ended, and
+    /// the solutions' input points.
     struct HullRefinement {
         var outcomes: [RegionRefutation.Outcome]
         var cuts: [HullRelaxation.Cut] = []
         var split: (layer: Int, neuron: Int)?
         var warmStarts: [[HullRelaxation.WarmStart?]] = []
+        /// The input parts of the solutions of programs that proved nothing.
+        var points: [[Double]] = []
     }
 
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
@@ -244,6 +251,7 @@ public struct ReLUSplitBounding: Sendable {
                                               layout: layout, warm: start)
                 result.cuts += outcome.cuts
                 result.warmStarts[p][a] = outcome.warmStart
+                if let point = outcome.inputPoint { result.points.append(point) }
                 if let lower = outcome.lower, member.proves(atom: a, lower: lower, bounds: bounds) {
                     result.outcomes[p].proved = true
                     result.outcomes[p].guide = a

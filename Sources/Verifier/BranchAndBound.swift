@@ -337,6 +337,7 @@ struct BranchAndBound: Sendable {
         var splitMultipliers: [Int: [SplitMultipliers]] = [:]
         var hullStarts: [Int: [HullRelaxation.WarmStart?]] = [:]
         var chosenSplit: (layer: Int, neuron: Int)?
+        var programPoints: [[Double]] = []
         if let splitBounding {
             let result = splitBounding.bound(node.openCases, phases: node.phases, known: node.known,
                                              warm: node.openCases.map { node.splitMultipliers[$0] ?? [] },
@@ -345,6 +346,7 @@ struct BranchAndBound: Sendable {
             for (position, multipliers) in zip(node.openCases, result.multipliers) { splitMultipliers[position] = multipliers }
             for (position, starts) in zip(node.openCases, result.hullStarts) { hullStarts[position] = starts }
             chosenSplit = result.split
+            programPoints = result.candidatePoints
         } else {
             do {
                 (bounds, outcomes) = try RegionRefutation.refute(group, input: node.box, phases: node.phases, within: node.known,
@@ -372,7 +374,7 @@ struct BranchAndBound: Sendable {
             }
             if open.isEmpty { return .pruned }
         }
-        let (found, promise) = tryCandidates(node, open: open)
+        let (found, promise) = tryCandidates(node, open: open, programPoints: programPoints)
         if let found { return .counterexample(found) }
         var next = node
         next.openCases = open.map(\.position)
@@ -416,13 +418,16 @@ struct BranchAndBound: Sendable {
     }
 
 
-    /// Runs the box centre and, per open case, the vertices minimising its constraints' linear
-    /// minorants through the network; each output is screened against every open case. Then, in
+    /// Runs the box centre, per open case the vertices minimising its constraints' linear
+    /// minorants, and the input points of the node's linear programs (`programPoints`) through
+    /// the network; each output is screened against every open case. Then, in
     /// input-split trees, a short gradient climb (`NodeAttack`) starts from the best few of
     /// them, each for the open case whose margin came closest to a violation there. Also returns the largest margin
     /// seen (the children's `promise`).
-    private func tryCandidates(_ node: Subproblem, open: [(position: Int, outcome: RegionRefutation.Outcome)]) -> (ValidatedCounterexample?, Double) {
+    private func tryCandidates(_ node: Subproblem, open: [(position: Int, outcome: RegionRefutation.Outcome)],
+                               programPoints: [[Double]] = []) -> (ValidatedCounterexample?, Double) {
         var candidates: [[Double]] = [zip(node.box.lower, node.box.upper).map { $0 + ($1 - $0) / 2 }]
+        candidates += programPoints.filter { $0.count == node.box.count }
         for (_, outcome) in open {
             for bound in outcome.atomBounds where bound.inputCoefficients.count == node.box.count {
                 candidates.append(node.box.lower.indices.map { i in

@@ -90,6 +90,35 @@ import Testing
         }
     }
 
+    /// With every ReLU of the node fixed the program is exact there, so the input point of its
+    /// solution (a candidate counterexample for branch and bound) lies in the box and the network
+    /// attains the bound at it, to the solver's tolerance.
+    @Test func inputPointAttainsAnExactProgramsBound() throws {
+        for seed in 0..<24 {
+            var (net, box, rng) = try Self.chain(seed: seed)
+            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+            let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            // Every ReLU unstable at the root fixed to its phase at a point of the box, so the
+            // node holds that point.
+            let x0 = TestNetworks.samples(of: box, count: 1, using: &rng)[0]
+            let trace = net.evaluateTrace(x0)
+            var phases = PhaseAssignment()
+            for layer in root.reluLayers {
+                let pre = layer == 0 ? x0 : trace[layer - 1]
+                for j in root.unstableNeurons(inLayer: layer) { phases.fix(layer: layer, neuron: j, to: pre[j] >= 0 ? .active : .inactive) }
+            }
+            let bounds = LinearRelaxation.bounds(of: net, input: box, phases: phases).bounds
+            let objective = Self.objective(net, using: &rng)
+            let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 0, stopAbove: .infinity)
+            let lower = try #require(outcome.lower, "seed \(seed): no bound for a node holding a point")
+            let point = try #require(outcome.inputPoint)
+            #expect(point.count == net.inputSize)
+            #expect(zip(point, zip(box.lower, box.upper)).allSatisfy { $0 >= $1.0 && $0 <= $1.1 })
+            let value = Self.value(objective, net, at: point)
+            #expect(abs(value - lower) <= 1e-6 * (1 + abs(lower)), "seed \(seed): value \(value) at the program's point, bound \(lower)")
+        }
+    }
+
     /// The cuts never lose against the big-M (triangle) program alone, and gain on some networks.
     @Test func cutsTightenTheTriangleRelaxation() throws {
         var gains: [Double] = []
