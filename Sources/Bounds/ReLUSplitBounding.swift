@@ -75,15 +75,12 @@ public struct ReLUSplitBounding: Sendable {
         public var bounds: NetworkBounds
         /// Per member asked for, in order.
         public var outcomes: [RegionRefutation.Outcome]
-        /// Per member asked for, per atom: the split multipliers of its best bound, for the
-        /// node's children to start from.
-        public var multipliers: [[SplitMultipliers]]
+        /// Per member asked for, per atom: where its bounding ended, for the node's children
+        /// to start from.
+        public var warmStarts: [[AtomWarmStart]]
         /// The unstable ReLU to split next (layer, neuron), when a member is still open and
         /// a ReLU is unstable.
         public var split: (layer: Int, neuron: Int)?
-        /// Per member asked for, per atom: where its hull program ended, for the node's
-        /// children to start from (nil where none ran or it proved the atom).
-        public var hullStarts: [[HullRelaxation.WarmStart?]] = []
         /// The inputs of the hull programs' solutions that proved nothing: candidate
         /// counterexamples (VeriNet and oval falsify with LP points this way).
         public var candidatePoints: [[Double]] = []
@@ -156,10 +153,8 @@ public struct ReLUSplitBounding: Sendable {
     /// Bounds the node with split `phases` for the members at `positions`.
     /// - Parameters:
     ///   - known: sound bounds of a region containing the node's (its parent's), or nil for the root's.
-    ///   - warm: per member at `positions`, per atom, the parent's split multipliers, or nil.
-    ///   - hullStarts: per member at `positions`, per atom, where the parent's hull program ended, or nil.
-    public func bound(_ positions: [Int], phases: PhaseAssignment, known: NetworkBounds?,
-                      warm: [[SplitMultipliers]]?, hullStarts: [[HullRelaxation.WarmStart?]]? = nil) -> NodeResult {
+    ///   - warm: per member at `positions`, per atom, where the parent's bounding ended, or nil.
+    public func bound(_ positions: [Int], phases: PhaseAssignment, known: NetworkBounds?, warm: [[AtomWarmStart]]?) -> NodeResult {
         let network = members[0].problem.network
         // Layers before the first split keep the base bounds: nothing upstream of them changed.
         let bounds = Self.nodeBounds(of: network, phases: phases, known: known ?? nodeBase,
@@ -167,7 +162,7 @@ public struct ReLUSplitBounding: Sendable {
         let rows = Self.rows(of: members, positions: positions)
         if bounds.isInfeasible {
             let outcomes = positions.map { _ in RegionRefutation.Outcome(proved: true, atomBounds: [], guide: nil) }
-            return NodeResult(bounds: bounds, outcomes: outcomes, multipliers: positions.map { _ in [] })
+            return NodeResult(bounds: bounds, outcomes: outcomes, warmStarts: positions.map { _ in [] })
         }
         var engine = rootEngine.narrowed(to: bounds)
         engine.prepare(through: network.layers.count - 1)
@@ -179,7 +174,8 @@ public struct ReLUSplitBounding: Sendable {
         let initialSplits = warm.map { warm in
             rows.map { row -> [Double] in
                 let position = positions.firstIndex(of: row.member) ?? 0
-                let parent = position < warm.count && row.atom < warm[position].count ? warm[position][row.atom] : SplitMultipliers()
+                let parent = position < warm.count && row.atom < warm[position].count
+                    ? warm[position][row.atom].splitMultipliers : SplitMultipliers()
                 return splits.map { parent.value(layer: $0.layer, neuron: $0.neuron) }
             }
         }
@@ -197,13 +193,17 @@ public struct ReLUSplitBounding: Sendable {
         }
         let refined = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds, seed: rootCuts, layout: hullLayout, warm: hullStarts)
+                                       rounds: options.hullCutRounds, seed: rootCuts, layout: hullLayout,
+                                       warm: warm.map { $0.map { $0.map(\.hull) } })
         let results = refined.outcomes
-        var multipliers = positions.map { members[$0].atoms.map { _ in SplitMultipliers() } }
+        var warmStarts = positions.map { members[$0].atoms.map { _ in AtomWarmStart() } }
         for (r, row) in rows.enumerated() {
             guard let p = positions.firstIndex(of: row.member) else { continue }
             let values = splits.enumerated().map { s, split in (split.layer, split.neuron, found[r].splitMultipliers[s]) }
-            multipliers[p][row.atom] = SplitMultipliers(values: values)
+            warmStarts[p][row.atom].splitMultipliers = SplitMultipliers(values: values)
+        }
+        for (p, starts) in refined.warmStarts.enumerated() {
+            for (a, start) in starts.enumerated() where a < warmStarts[p].count { warmStarts[p][a].hull = start }
         }
         // The open member furthest from a proof guides the split.
         var guide: (row: Int, lower: Double)?
@@ -214,8 +214,7 @@ public struct ReLUSplitBounding: Sendable {
         }
         // Where the hull program ran and failed, its solution names the split; else filtered smart branching.
         let split = refined.split ?? guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
-        return NodeResult(bounds: bounds, outcomes: results, multipliers: multipliers, split: split, hullStarts: refined.warmStarts,
-                          candidatePoints: refined.points)
+        return NodeResult(bounds: bounds, outcomes: results, warmStarts: warmStarts, split: split, candidatePoints: refined.points)
     }
 
     /// What `hullRefined` gave: the outcomes, the programs' binding cuts, the split the
@@ -388,56 +387,5 @@ public struct ReLUSplitBounding: Sendable {
             for (r, row) in rows.enumerated() where row.member == m { atomBounds[row.atom] = found[r].bound }
             return member.outcome(atomBounds: atomBounds, bounds: bounds, engine: engine, relaxation: LinearRelaxation())
         }
-    }
-}
-
-/// The split multipliers β of one objective row, by split neuron, carried from a node to its
-/// children (β-CROWN's warm start).
-///
-/// Stored as two sorted arrays rather than a dictionary: every open node keeps one per open case
-/// and atom, and on MNIST fc a tree holds tens of thousands of open nodes about 80 splits deep.
-/// Keys are packed into 32 bits and β is kept in single precision (8 bytes a multiplier, where a
-/// dictionary entry of `Int: Double` costs several times that): β is only a starting point (any
-/// β ≥ 0 gives a sound bound), so a multiplier whose neuron does not fit the packing is dropped.
-public struct SplitMultipliers: Sendable, Equatable {
-    /// Sorted `key(layer, neuron)` of the nonzero multipliers.
-    private var keys: [UInt32]
-    /// β per key.
-    private var betas: [Float]
-
-    /// No multiplier: every β is 0.
-    public init() { keys = []; betas = [] }
-
-    /// The nonzero multipliers by `(layer, neuron)`.
-    public init(values: [(layer: Int, neuron: Int, beta: Double)]) {
-        let kept = values.compactMap { entry -> (UInt32, Float)? in
-            guard entry.beta != 0, let key = Self.key(entry.layer, entry.neuron) else { return nil }
-            return (key, Float(entry.beta))
-        }.sorted { $0.0 < $1.0 }
-        keys = kept.map(\.0)
-        betas = kept.map(\.1)
-    }
-
-    /// The number of nonzero multipliers kept.
-    public var count: Int { keys.count }
-
-    /// Heap bytes held (for the tree's memory budget): the two arrays' elements and headers.
-    public var byteCount: Int { keys.isEmpty ? 0 : 64 + keys.count * (MemoryLayout<UInt32>.size + MemoryLayout<Float>.size) }
-
-    /// β of the split of `neuron` in layer `layer` (0 when absent).
-    func value(layer: Int, neuron: Int) -> Double {
-        guard let key = Self.key(layer, neuron) else { return 0 }
-        var low = 0, high = keys.count
-        while low < high {
-            let mid = (low + high) / 2
-            if keys[mid] < key { low = mid + 1 } else { high = mid }
-        }
-        return low < keys.count && keys[low] == key ? Double(betas[low]) : 0
-    }
-
-    /// `layer` in the top 8 bits, `neuron` in the low 24; nil when either does not fit.
-    static func key(_ layer: Int, _ neuron: Int) -> UInt32? {
-        guard (0..<256).contains(layer), (0..<(1 << 24)).contains(neuron) else { return nil }
-        return UInt32(layer) << 24 | UInt32(neuron)
     }
 }

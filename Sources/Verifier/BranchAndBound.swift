@@ -334,17 +334,14 @@ struct BranchAndBound: Sendable {
         guard group.count == node.openCases.count else { return .failed("the case's constraints cannot be bounded") }
         let bounds: NetworkBounds
         let outcomes: [RegionRefutation.Outcome]
-        var splitMultipliers: [Int: [SplitMultipliers]] = [:]
-        var hullStarts: [Int: [HullRelaxation.WarmStart?]] = [:]
+        var warmStarts: [Int: [AtomWarmStart]] = [:]
         var chosenSplit: (layer: Int, neuron: Int)?
         var programPoints: [[Double]] = []
         if let splitBounding {
             let result = splitBounding.bound(node.openCases, phases: node.phases, known: node.known,
-                                             warm: node.openCases.map { node.splitMultipliers[$0] ?? [] },
-                                             hullStarts: node.openCases.map { node.hullStarts[$0] ?? [] })
+                                             warm: node.openCases.map { node.warmStarts[$0] ?? [] })
             (bounds, outcomes) = (result.bounds, result.outcomes)
-            for (position, multipliers) in zip(node.openCases, result.multipliers) { splitMultipliers[position] = multipliers }
-            for (position, starts) in zip(node.openCases, result.hullStarts) { hullStarts[position] = starts }
+            for (position, starts) in zip(node.openCases, result.warmStarts) { warmStarts[position] = starts }
             chosenSplit = result.split
             programPoints = result.candidatePoints
         } else {
@@ -408,8 +405,7 @@ struct BranchAndBound: Sendable {
             // keeping the parent's bounds in every open node would only cost memory (about
             // 30 KB a node on MNIST fc, 18,000 open nodes after a minute).
             child.known = splitBounding == nil ? bounds : nil
-            child.splitMultipliers = splitMultipliers
-            child.hullStarts = hullStarts
+            child.warmStarts = warmStarts
             child.mustSplit = false
             child.promise = Self.childPromise(bestMargin: promise, hardestLower: distance(hardest.outcome),
                                               weight: splitsInputs ? options.optimism : 0)

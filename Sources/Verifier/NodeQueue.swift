@@ -73,8 +73,7 @@ struct NodeQueue: Sendable {
         var node = node
         var warm = node.warmStartBytes
         if warmStartBytes + warm > warmStartBudget {
-            node.splitMultipliers = [:]
-            node.hullStarts = [:]
+            node.warmStarts = [:]
             warm = 0
         } else {
             warmStartBytes += warm

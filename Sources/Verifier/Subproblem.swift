@@ -21,16 +21,12 @@ struct Subproblem: Sendable {
     /// How likely the node is to hold a counterexample: its parent's largest violation margin
     /// plus a share of what the parent's bounds leave room for (`BranchAndBound.childPromise`).
     var promise: Double = -.infinity
-    /// In ReLU-split trees: per open case (position in the group), per atom, the multipliers of
-    /// the parent's split constraints, from which this node's ascent starts.
-    var splitMultipliers: [Int: [SplitMultipliers]] = [:]
-    /// In ReLU-split trees: per open case, per atom, where the parent's hull-cut linear program
-    /// ended (`HullRelaxation.WarmStart`), from which this node's program starts.
-    var hullStarts: [Int: [HullRelaxation.WarmStart?]] = [:]
-    /// Heap bytes of the warm starts (`splitMultipliers`, `hullStarts`), estimated (dictionary entries and arrays).
+    /// In ReLU-split trees: per open case (position in the group), per atom, where the parent's
+    /// bounding ended (split multipliers, hull program), from which this node's starts.
+    var warmStarts: [Int: [AtomWarmStart]] = [:]
+    /// Heap bytes of `warmStarts`, estimated (dictionary entries and arrays).
     var warmStartBytes: Int {
-        splitMultipliers.values.reduce(0) { total, atoms in total + 48 + atoms.reduce(0) { $0 + 16 + $1.byteCount } }
-            + hullStarts.values.reduce(0) { total, atoms in total + 48 + atoms.reduce(0) { $0 + 16 + ($1?.byteCount ?? 0) } }
+        warmStarts.values.reduce(0) { total, atoms in total + 48 + atoms.reduce(0) { $0 + $1.byteCount } }
     }
     /// Heap bytes the node holds while queued, estimated for `NodeQueue`'s memory budget: a
     /// fixed part (the heap entry, the array and dictionary headers), its phases, open cases,

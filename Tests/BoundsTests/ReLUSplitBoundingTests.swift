@@ -92,7 +92,7 @@ import VNNLIB
         #expect(!node.bounds.isInfeasible)
         #expect(!node.outcomes[0].proved)
         // A grandchild warm-started from the node's multipliers is just as sound.
-        let child = bounding.bound([0], phases: phases, known: node.bounds, warm: node.multipliers)
+        let child = bounding.bound([0], phases: phases, known: node.bounds, warm: node.warmStarts)
         #expect(!child.outcomes[0].proved)
         if let split = node.split {
             #expect(node.bounds.unstableNeurons(inLayer: split.layer).contains(split.neuron))
