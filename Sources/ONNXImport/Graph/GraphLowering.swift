@@ -356,21 +356,19 @@ struct GraphLowering {
             index == output || pendingConsumers[index].contains { !members.contains($0) }
         }
         var rows: [(weights: ArraySlice<Double>, bias: Double)] = []
-        var carried: [Bool] = []
+        func append(_ e: Expression) { for i in 0..<e.weights.rows { rows.append((e.weights.row(i), e.bias[i])) } }
         var starts: [Int: Int] = [:]
         for index in smooth {
             starts[index] = rows.count
-            let e = expressions[nodes[index].operands[0]]!
-            for i in 0..<e.weights.rows { rows.append((e.weights.row(i), e.bias[i])) }
+            append(expressions[nodes[index].operands[0]]!)
         }
-        carried = Array(repeating: false, count: rows.count)
+        let applied = rows.count
         var crossingStarts: [Int: Int] = [:]
         for index in crossing {
             crossingStarts[index] = rows.count
-            let e = expressions[index]!
-            for i in 0..<e.weights.rows { rows.append((e.weights.row(i), e.bias[i])) }
+            append(expressions[index]!)
         }
-        carried += Array(repeating: true, count: rows.count - carried.count)
+        let carried = rows.indices.map { $0 >= applied }
         let origin = smooth.first.flatMap { nodes[$0].origin } ?? nodes[output].origin
         try checkSize(rows: rows.count, columns: stateSize, origin: origin)
         var weights = Matrix.zeros(rows: rows.count, columns: stateSize)
