@@ -381,29 +381,36 @@ def smooth_skip():
                         init("W3", w(2, 3)), init("b3", w(2)), init("W4", w(2, 3)), init("b4", w(2))])
 
 
+def interval_gemm(parameters, k):
+    """Float64 interval image of the Gemm with weights W{k} and bias b{k} of `parameters`."""
+    w, b = parameters[f"W{k}"], parameters[f"b{k}"]
+
+    def image(lo, hi):
+        centre, radius = (lo + hi) / 2, (hi - lo) / 2
+        mid, rad = w @ centre + b, np.abs(w) @ radius
+        return mid - rad, mid + rad
+    return image
+
+
 def smooth_graph_properties():
     """Properties of smooth_graph.onnx on [-1, 1]^4: float64 interval arithmetic through the
     graph (each sum of intervals loses the correlation of its operands, which only widens the
     bound) gives an upper bound of Y_0; see `write_bound_and_centre_properties`."""
     name = "smooth_graph.onnx"
     p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in onnx.load(os.path.join(OUT, name)).graph.initializer}
-
-    def gemm(k, lo, hi):
-        centre, radius = (lo + hi) / 2, (hi - lo) / 2
-        mid, rad = p[f"W{k}"] @ centre + p[f"b{k}"], np.abs(p[f"W{k}"]) @ radius
-        return mid - rad, mid + rad
+    gemm = {k: interval_gemm(p, k) for k in range(1, 7)}
 
     def relu(lo, hi):
         return np.maximum(lo, 0), np.maximum(hi, 0)
 
     x = (-np.ones(4), np.ones(4))
-    g2 = gemm(2, *relu(*gemm(1, *x)))
+    g2 = gemm[2](*relu(*gemm[1](*x)))
     s1 = (x[0] + g2[0], x[1] + g2[1])
-    lo, hi = gemm(3, *s1)
+    lo, hi = gemm[3](*s1)
     t3 = (np.tanh(lo), np.tanh(hi))
-    g5 = gemm(5, *relu(*gemm(4, *t3)))
+    g5 = gemm[5](*relu(*gemm[4](*t3)))
     s2 = (t3[0] + g5[0], t3[1] + g5[1])
-    _, hi = gemm(6, *s2)
+    _, hi = gemm[6](*s2)
     bound = float(1 / (1 + np.exp(-hi[0])))
     assert bound + 0.01 < 0.99, "the head saturates: the unsat property would follow from the sigmoid's range alone"
     write_bound_and_centre_properties(name, "interval arithmetic", bound, [1, 4], 2)
@@ -414,18 +421,14 @@ def smooth_skip_properties():
     smooth_graph.onnx."""
     name = "smooth_skip.onnx"
     p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in onnx.load(os.path.join(OUT, name)).graph.initializer}
-
-    def gemm(k, lo, hi):
-        centre, radius = (lo + hi) / 2, (hi - lo) / 2
-        mid, rad = p[f"W{k}"] @ centre + p[f"b{k}"], np.abs(p[f"W{k}"]) @ radius
-        return mid - rad, mid + rad
+    gemm = {k: interval_gemm(p, k) for k in range(1, 5)}
 
     x = (-np.ones(3), np.ones(3))
-    lo, hi = gemm(1, *x)
-    g2 = gemm(2, np.tanh(lo), np.tanh(hi))
+    lo, hi = gemm[1](*x)
+    g2 = gemm[2](np.tanh(lo), np.tanh(hi))
     s = (x[0] + g2[0], x[1] + g2[1])
-    g3 = gemm(3, np.maximum(s[0], 0), np.maximum(s[1], 0))
-    g4 = gemm(4, 1 / (1 + np.exp(-s[0])), 1 / (1 + np.exp(-s[1])))
+    g3 = gemm[3](np.maximum(s[0], 0), np.maximum(s[1], 0))
+    g4 = gemm[4](1 / (1 + np.exp(-s[0])), 1 / (1 + np.exp(-s[1])))
     bound = float(g3[1][0] + g4[1][0])
     write_bound_and_centre_properties(name, "interval arithmetic", bound, [1, 3], 2)
 

@@ -2,68 +2,56 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `certus verify` on a residual network (skip connections from the input and from a hidden
-/// sum): a property proved, one falsified with a counterexample that `certus check` accepts.
+/// `certus verify` on graph models and on chains with operators beyond affine and ReLU: a
+/// property proved, one falsified with a counterexample that `certus check` accepts.
 @Suite struct GraphModelCommandTests {
     static func fixture(_ name: String) -> String { Fixtures.url("graph/\(name)").path }
 
-    @Test func residualNetworkIsProvedAndFalsified() throws {
-        let unsat = try CertusExecutable.run(["verify", Self.fixture("residual.onnx"), Self.fixture("residual_unsat.vnnlib"), "--timeout", "120"])
-        #expect(unsat.status == 0, "\(unsat.standardError)")
-        #expect(unsat.standardOutput == "unsat\n")
+    /// `STEM_unsat.vnnlib` is `unsat` on `STEM.onnx`; `STEM_sat.vnnlib` is `sat` with a
+    /// counterexample that `certus check` accepts (written to a file under `directory`).
+    static func expectProvedAndFalsified(_ stem: String, in directory: URL) throws {
+        let model = fixture("\(stem).onnx")
+        let unsat = try CertusExecutable.run(["verify", model, fixture("\(stem)_unsat.vnnlib"), "--timeout", "120"])
+        #expect(unsat.status == 0, "\(stem): \(unsat.standardError)")
+        #expect(unsat.standardOutput == "unsat\n", "\(stem)")
 
+        let result = directory.appendingPathComponent("\(stem)-result.txt").path
+        let sat = try CertusExecutable.run(["verify", model, fixture("\(stem)_sat.vnnlib"), "--timeout", "120", "--result", result])
+        #expect(sat.status == 0, "\(stem): \(sat.standardError)")
+        #expect(sat.standardOutput.hasPrefix("sat\n((X_0 "), "\(stem)")
+        let check = try CertusExecutable.run(["check", model, fixture("\(stem)_sat.vnnlib"), result])
+        #expect(check.status == 0, "\(stem): \(check.standardOutput) \(check.standardError)")
+    }
+
+    static func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-graph-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let result = directory.appendingPathComponent("result.txt").path
-        let sat = try CertusExecutable.run(["verify", Self.fixture("residual.onnx"), Self.fixture("residual_sat.vnnlib"),
-                                            "--timeout", "120", "--result", result])
-        #expect(sat.status == 0, "\(sat.standardError)")
-        #expect(sat.standardOutput.hasPrefix("sat\n((X_0 "))
-        let check = try CertusExecutable.run(["check", Self.fixture("residual.onnx"), Self.fixture("residual_sat.vnnlib"), result])
-        #expect(check.status == 0, "\(check.standardOutput) \(check.standardError)")
+        return directory
     }
 
-    /// Conv, Pad, AveragePool (an exact divide), Relu, Gemm: a bound above the sampled maximum
-    /// is proved, and a value reached at the box's centre is found and validated.
-    @Test func poolingNetworkIsProvedAndFalsified() throws {
-        let unsat = try CertusExecutable.run(["verify", Self.fixture("pool_chain.onnx"), Self.fixture("pool_chain_unsat.vnnlib"), "--timeout", "120"])
-        #expect(unsat.status == 0, "\(unsat.standardError)")
-        #expect(unsat.standardOutput == "unsat\n")
-
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-pool-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// residual: skip connections from the input and from a hidden sum. pool_chain: Conv,
+    /// Pad, AveragePool (an exact divide), Relu, Gemm. smooth_graph: two residual blocks, a
+    /// Tanh layer between them and a Sigmoid head. smooth_skip: the input carried across a
+    /// Tanh layer, then a ReLU beside a Sigmoid. Each `unsat` property lies beyond a bound
+    /// found by interval arithmetic (or, for residual, well above the sampled maximum); each
+    /// `sat` one is reached at the box's centre.
+    @Test(arguments: ["residual", "pool_chain", "smooth_graph", "smooth_skip"])
+    func networkIsProvedAndFalsified(_ stem: String) throws {
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = directory.appendingPathComponent("result.txt").path
-        let sat = try CertusExecutable.run(["verify", Self.fixture("pool_chain.onnx"), Self.fixture("pool_chain_sat.vnnlib"),
-                                            "--timeout", "120", "--result", result])
-        #expect(sat.status == 0, "\(sat.standardError)")
-        #expect(sat.standardOutput.hasPrefix("sat\n((X_0 "))
-        let check = try CertusExecutable.run(["check", Self.fixture("pool_chain.onnx"), Self.fixture("pool_chain_sat.vnnlib"), result])
-        #expect(check.status == 0, "\(check.standardOutput) \(check.standardError)")
+        try Self.expectProvedAndFalsified(stem, in: directory)
     }
 
-    /// Two convolutions stored sparse (4.6 and 7.8 million dense entries), Relu, Gemm: an interval
-    /// bound is proved, a value reached at the box's centre is found and validated, and
-    /// `--proof` is refused with one `error:` line and no file.
+    /// Two convolutions stored sparse (4.6 and 7.8 million dense entries), Relu, Gemm: proved
+    /// and falsified as above, and `--proof` is refused with one `error:` line and no file.
     @Test func sparseConvolutionNetworkIsProvedAndFalsified() throws {
-        let model = Self.fixture("sparse_conv.onnx")
-        let unsat = try CertusExecutable.run(["verify", model, Self.fixture("sparse_conv_unsat.vnnlib"), "--timeout", "120"])
-        #expect(unsat.status == 0, "\(unsat.standardError)")
-        #expect(unsat.standardOutput == "unsat\n")
-
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-sparse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = directory.appendingPathComponent("result.txt").path
-        let sat = try CertusExecutable.run(["verify", model, Self.fixture("sparse_conv_sat.vnnlib"), "--timeout", "120", "--result", result])
-        #expect(sat.status == 0, "\(sat.standardError)")
-        #expect(sat.standardOutput.hasPrefix("sat\n((X_0 "))
-        let check = try CertusExecutable.run(["check", model, Self.fixture("sparse_conv_sat.vnnlib"), result])
-        #expect(check.status == 0, "\(check.standardOutput) \(check.standardError)")
+        try Self.expectProvedAndFalsified("sparse_conv", in: directory)
 
         let proofPath = directory.appendingPathComponent("proof.jsonl").path
-        let proof = try CertusExecutable.run(["verify", model, Self.fixture("sparse_conv_unsat.vnnlib"), "--proof", proofPath])
+        let proof = try CertusExecutable.run(["verify", Self.fixture("sparse_conv.onnx"), Self.fixture("sparse_conv_unsat.vnnlib"),
+                                              "--proof", proofPath])
         #expect(proof.status == 2)
         #expect(proof.standardError.hasPrefix("error: ") && proof.standardError.contains("--proof is not available"))
         #expect(!FileManager.default.fileExists(atPath: proofPath))
@@ -79,8 +67,7 @@ import TestSupport
         #expect(proved.status == 0, "\(proved.standardError)")
         #expect(proved.standardOutput == "unsat\n")
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-smooth-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = directory.appendingPathComponent("result.txt").path
         let found = try CertusExecutable.run(["verify", model, sat, "--timeout", "60", "--result", result])
@@ -115,28 +102,5 @@ import TestSupport
         let product = try CertusExecutable.run(["verify", query.path, "--network", "f=\(model)", "--timeout", "60"])
         #expect(product.status == 2)
         #expect(product.standardError.contains("queries over networks with sigmoid or tanh layers are not supported"), "\(product.standardError)")
-    }
-
-    /// Two residual blocks, a Tanh layer between them and a Sigmoid head: bounds of the lowered
-    /// chain prove a bound of Y_0 found by interval arithmetic, and the attack reaches a value
-    /// found at the box's centre (validated by `certus check`).
-    /// The same for smooth_skip.onnx, whose input is carried across a tanh layer.
-    @Test(arguments: ["smooth_graph", "smooth_skip"])
-    func smoothGraphIsProvedAndFalsified(_ stem: String) throws {
-        let model = Self.fixture("\(stem).onnx")
-        let unsat = try CertusExecutable.run(["verify", model, Self.fixture("\(stem)_unsat.vnnlib"), "--timeout", "60"])
-        #expect(unsat.status == 0, "\(unsat.standardError)")
-        #expect(unsat.standardOutput == "unsat\n")
-
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certus-smooth-graph-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let result = directory.appendingPathComponent("result.txt").path
-        let sat = try CertusExecutable.run(["verify", model, Self.fixture("\(stem)_sat.vnnlib"), "--timeout", "60", "--result", result])
-        #expect(sat.status == 0, "\(sat.standardError)")
-        #expect(sat.standardOutput.hasPrefix("sat\n((X_0 "))
-        let check = try CertusExecutable.run(["check", model, Self.fixture("\(stem)_sat.vnnlib"), result])
-        #expect(check.status == 0, "\(check.standardOutput) \(check.standardError)")
-
     }
 }
