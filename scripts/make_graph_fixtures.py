@@ -17,7 +17,9 @@ Writes into Tests/Fixtures/graph/:
   * smooth_chain.onnx (Gemm, Sigmoid, Gemm, Tanh, Gemm) from a third generator, and two
     robustness properties of it: smooth_unsat.vnnlib on a box where interval arithmetic
     (computed here) proves class 0 wins, smooth_sat.vnnlib on a box with a sampled point where
-    class 1 wins.
+    class 1 wins; smooth_split_unsat.vnnlib asks for Y_0 above the largest interval bound of
+    Y_0 over a 12 x 12 x 12 grid of sub-boxes of [-1, 1]^3 (plus 0.01), which bounds over the
+    whole box do not reach.
   * sparse_conv.onnx from a fourth generator: two [k, 1] convolutions over a 40 x 20 image
     (5,760 x 800 and 1,360 x 5,760 dense entries, above the size at which Certus stores a
     convolution sparse), Relu, Flatten, Gemm; sparse_conv_unsat.vnnlib beyond an interval
@@ -381,6 +383,28 @@ def smooth_skip():
                         init("W3", w(2, 3)), init("b3", w(2)), init("W4", w(2, 3)), init("b4", w(2))])
 
 
+def smooth_split_property():
+    """smooth_split_unsat.vnnlib for smooth_chain.onnx: see the module's docstring."""
+    m = onnx.load(os.path.join(OUT, "smooth_chain.onnx"))
+    p = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in m.graph.initializer}
+    gemm = {k: interval_gemm(p, k) for k in range(1, 4)}
+    steps = np.linspace(-1, 1, 13)
+    bound = -np.inf
+    for a in range(12):
+        for b in range(12):
+            for c in range(12):
+                lo = np.array([steps[a], steps[b], steps[c]])
+                hi = np.array([steps[a + 1], steps[b + 1], steps[c + 1]])
+                lo, hi = gemm[1](lo, hi)
+                lo, hi = gemm[2](1 / (1 + np.exp(-lo)), 1 / (1 + np.exp(-hi)))
+                _, hi = gemm[3](np.tanh(lo), np.tanh(hi))
+                bound = max(bound, float(hi[0]))
+    threshold = round(bound + 0.01, 3)
+    with open(os.path.join(OUT, "smooth_split_unsat.vnnlib"), "w") as f:
+        f.write(f"; smooth_chain.onnx: interval arithmetic on 1728 sub-boxes bounds Y_0 by {bound:.4f} on the box\n")
+        f.write(property_text(-1.0, 1.0, 3, 2, f"(assert (>= Y_0 {threshold!r}))"))
+
+
 def interval_gemm(parameters, k):
     """Float64 interval image of the Gemm with weights W{k} and bias b{k} of `parameters`."""
     w, b = parameters[f"W{k}"], parameters[f"b{k}"]
@@ -582,6 +606,7 @@ def main():
     pool_chain_properties()
     write_models([("smooth_chain.onnx", smooth_chain, -1.0, 1.0)], smooth_rng, references)
     smooth_properties()
+    smooth_split_property()
     write_models([("sparse_conv.onnx", sparse_conv, -1.0, 1.0)], sparse_rng, references)
     sparse_conv_properties()
     write_models([("smooth_graph.onnx", smooth_graph, -1.0, 1.0)], smooth_graph_rng, references)

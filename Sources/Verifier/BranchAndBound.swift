@@ -47,7 +47,8 @@ struct BranchAndBound: Sendable {
         var jobs: Int = 2
         /// Limit on nodes explored; reaching it ends the case as `unknown`.
         var maxNodes: Int = 2_000_000
-        /// Networks with more affine weights than this get no Z3 leaves: a node is split while a
+        /// Networks with more affine weights than this (or with sigmoid or tanh layers) get no Z3
+        /// leaves: a node is split while a
         /// ReLU is unstable, and a node with none left that the bounds cannot refute is left
         /// undecided (the run then ends `unknown` unless a counterexample turns up). Measured:
         /// encoding one leaf of a 784-input MNIST fc network (about 270,000 weights) as exact
@@ -136,7 +137,8 @@ struct BranchAndBound: Sendable {
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.leafPermits = leafPermits
         self.splitsInputs = network.inputSize <= options.inputSplitLimit
-        self.exactLeaves = network.storedWeightCount <= options.exactLeafWeightLimit
+        // Z3 cannot encode sigmoid or tanh layers: such a network's leaves stay on bounds.
+        self.exactLeaves = !network.hasSmoothActivations && network.storedWeightCount <= options.exactLeafWeightLimit
         self.relaxation = splitsInputs
             ? LinearRelaxation(options: .init(slopeIterations: options.slopeIterations)) : LinearRelaxation()
         self.nodeAttack = NodeAttack(network: network, objectives: caseIndices.map {

@@ -330,10 +330,11 @@ public struct Verifier: Sendable {
         }
     }
 
-    /// A case of a network with sigmoid or tanh layers: Z3 cannot encode them exactly and
-    /// branch and bound splits only ReLUs and ends at Z3 leaves, so sound bounds are the only
-    /// proof. What they leave open (after the attack, which already ran) is `unknown`, with the
-    /// reason, not an error.
+    /// A case of a network with sigmoid or tanh layers: Z3 cannot encode them exactly, so sound
+    /// bounds are the only proof. What the root bounds leave open goes to branch and bound when
+    /// the network has few enough inputs to split them (its nodes are bounded, never sent to
+    /// Z3); otherwise it is `unknown` (after the attack, which already ran), with the reason,
+    /// not an error.
     private func smoothFirstStage(_ index: Int, specCase: SpecificationCase, deadline: ContinuousClock.Instant?,
                                   outcome: (CaseOutcome.Status, [Int]) -> CaseOutcome) async -> FirstStage {
         var unstable: [Int] = []
@@ -345,6 +346,10 @@ public struct Verifier: Sendable {
             unstable = analysis.unstableReLUs
         }
         if deadlinePassed(deadline) || Task.isCancelled { return .decided(.timeout, outcome(.timeout, unstable)) }
+        // Splitting inputs needs bounds only; splitting ReLUs is not done across smooth layers.
+        if options.engine == .branchAndBound && options.usesBounds && network.inputSize <= BranchAndBound.Options().inputSplitLimit {
+            return .open(unstable)
+        }
         let reason = "the network has sigmoid or tanh layers, which Z3 cannot encode exactly; "
             + (options.usesBounds ? "sound bounds did not prove case \(index)" : "bounds are off for case \(index)")
             + (options.usesAttack ? " and the attack found no counterexample" : "")

@@ -57,6 +57,20 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: proofPath))
     }
 
+    /// smooth_chain.onnx has 3 inputs: a bound of Y_0 that bounds over the whole box do not
+    /// reach (interval arithmetic on 1,728 sub-boxes found it) is proved by splitting inputs,
+    /// every node on bounds alone; the exact engine, which cannot split, answers `unknown`.
+    @Test func smoothNetworkWithFewInputsIsSplit() throws {
+        let model = Self.fixture("smooth_chain.onnx"), property = Self.fixture("smooth_split_unsat.vnnlib")
+        let proved = try CertusExecutable.run(["verify", model, property, "--timeout", "60", "--json"])
+        #expect(proved.status == 0, "\(proved.standardError)")
+        #expect(proved.standardOutput.contains("\"result\":\"unsat\""), "\(proved.standardOutput)")
+        #expect(proved.standardOutput.contains("0 Z3 leaves"), "\(proved.standardOutput)")
+        let exact = try CertusExecutable.run(["verify", model, property, "--timeout", "60", "--engine", "exact"])
+        #expect(exact.standardOutput == "unknown\n")
+        #expect(exact.standardError.contains("sound bounds did not prove case 0"), "\(exact.standardError)")
+    }
+
     /// Gemm, Sigmoid, Gemm, Tanh, Gemm: bounds prove a robustness property, the attack
     /// falsifies another (validated by `certus check`); without bounds, or with the exact
     /// engine on a property bounds cannot prove, the answer is `unknown` with the reason;

@@ -1,0 +1,77 @@
+import ExactArithmetic
+import NetworkIR
+import Testing
+import VNNLIB
+@testable import Verifier
+
+/// Branch and bound over input splits on networks with sigmoid and tanh layers (some carrying
+/// entries, as lowered graphs do): every node is bounded, none goes to Z3. A threshold above
+/// every sampled output is either proved or left open, never refuted; one below a sampled
+/// output is never proved.
+@Suite struct SmoothBranchAndBoundTests {
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Affine, sigmoid (carrying entry 1), affine, ReLU, affine, tanh, affine, on 3 inputs.
+    static func network(seed: UInt64) throws -> Network {
+        var rng = SplitMix(state: seed)
+        func affine(_ rows: Int, _ columns: Int) -> Layer {
+            let w = (0..<(rows * columns)).map { _ in Double.random(in: -2...2, using: &rng) }
+            return .affine(AffineLayer(weights: Matrix(rows: rows, columns: columns, storage: w),
+                                       bias: (0..<rows).map { _ in Double.random(in: -1...1, using: &rng) }))
+        }
+        return try Network(inputShape: [3], layers: [
+            affine(5, 3), .smooth(SmoothLayer(.sigmoid, carried: [false, true, false, false, false])),
+            affine(6, 5), .relu, affine(4, 6), .tanh, affine(1, 4),
+        ])
+    }
+
+    /// `Y_0 ≥ threshold` on [-1, 1]³.
+    static func property(_ threshold: Double) -> Specification {
+        let box = InputBox(lower: Array(repeating: Rational(-1), count: 3), upper: Array(repeating: Rational.one, count: 3))
+        let unsafe = LinearConstraint(LinearExpression(constant: Rational(exactly: threshold)!) - LinearExpression(.output(0)), .lessOrEqual)
+        return Specification(inputCount: 3, outputCount: 1, cases: [SpecificationCase(box: box, outputConstraints: [unsafe])])
+    }
+
+    @Test(arguments: 0..<6)
+    func verdictsAgreeWithSampledOutputs(seed: Int) async throws {
+        let network = try Self.network(seed: UInt64(seed))
+        var rng = SplitMix(state: 1000 + UInt64(seed))
+        var samples: [Double] = []
+        for _ in 0..<20_000 {
+            samples.append(network.evaluate((0..<3).map { _ in Double.random(in: -1...1, using: &rng) })[0])
+        }
+        let top = samples.max()!, spread = top - samples.min()!
+        let above = await VerifierTests.verify(network, Self.property(top + 0.02 * spread), attack: true, timeout: 20)
+        if case .violated(let cex) = above.verdict {
+            #expect(network.evaluate(cex.input)[0] >= top + 0.02 * spread, "seed \(seed): a reported counterexample misses the threshold")
+        }
+        let below = await VerifierTests.verify(network, Self.property(top - 0.02 * spread), attack: false, timeout: 20)
+        #expect(below.verdict != .holds, "seed \(seed): proved a threshold a sampled output passes")
+        if case .violated(let cex) = below.verdict { #expect(network.evaluate(cex.input)[0] >= top - 0.02 * spread) }
+    }
+
+    /// The thresholds a little above the sampled maximum are proved by branch and bound on
+    /// most networks (bounds over the whole box do not reach them).
+    @Test func splittingProvesWhatTheRootCannot() async throws {
+        var proved = 0
+        for seed in 0..<6 {
+            let network = try Self.network(seed: UInt64(seed))
+            var rng = SplitMix(state: 1000 + UInt64(seed))
+            let samples = (0..<20_000).map { _ in network.evaluate((0..<3).map { _ in Double.random(in: -1...1, using: &rng) })[0] }
+            let top = samples.max()!, spread = top - samples.min()!
+            let report = await VerifierTests.verify(network, Self.property(top + 0.05 * spread), timeout: 20)
+            guard report.verdict == .holds, case let .proved(method) = report.cases.first?.status else { continue }
+            if method.hasPrefix("branch and bound") { proved += 1 }
+        }
+        #expect(proved >= 4, "proved \(proved) of 6")
+    }
+}
