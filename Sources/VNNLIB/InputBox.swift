@@ -23,6 +23,13 @@ public struct InputBox: Sendable, Hashable {
     public var count: Int { lower.count }
 
     /// True when every input has both bounds.
+    /// The number of inputs the box lets vary (lower below upper, or a side unbounded).
+    public var freeCount: Int {
+        zip(lower, upper).reduce(0) { count, bounds in
+            if let l = bounds.0, let u = bounds.1, l >= u { count } else { count + 1 }
+        }
+    }
+
     public var isBounded: Bool { lower.allSatisfy { $0 != nil } && upper.allSatisfy { $0 != nil } }
 
     /// True when some lower bound exceeds its upper bound (the region is empty).

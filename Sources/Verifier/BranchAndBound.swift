@@ -136,7 +136,7 @@ struct BranchAndBound: Sendable {
         self.falsification = Falsification(network: network, specification: specification, seed: seed)
         self.refutations = caseIndices.map { try? RegionRefutation(specCase: specification.cases[$0], network: network) }
         self.leafPermits = leafPermits
-        self.splitsInputs = network.inputSize <= options.inputSplitLimit
+        self.splitsInputs = Self.splitsInputs(network: network, box: specification.cases[caseIndices[0]].box, limit: options.inputSplitLimit)
         // Z3 cannot encode sigmoid or tanh layers: such a network's leaves stay on bounds.
         self.exactLeaves = !network.hasSmoothActivations && network.storedWeightCount <= options.exactLeafWeightLimit
         self.relaxation = splitsInputs
@@ -149,6 +149,13 @@ struct BranchAndBound: Sendable {
     }
 
     private var box: InputBox { specification.cases[caseIndices[0]].box }
+
+    /// Whether a tree over `box` splits inputs rather than ReLUs: when the network has at most
+    /// `limit` inputs, or, for a network with sigmoid or tanh layers (whose only tree splits
+    /// inputs), when the box lets at most `limit` of them vary (only those are ever split).
+    static func splitsInputs(network: Network, box: InputBox, limit: Int) -> Bool {
+        network.inputSize <= limit || (network.hasSmoothActivations && box.freeCount <= limit)
+    }
 
     /// How the group is named in progress lines.
     private var groupName: String {

@@ -332,9 +332,9 @@ public struct Verifier: Sendable {
 
     /// A case of a network with sigmoid or tanh layers: Z3 cannot encode them exactly, so sound
     /// bounds are the only proof. What the root bounds leave open goes to branch and bound when
-    /// the network has few enough inputs to split them (its nodes are bounded, never sent to
-    /// Z3); otherwise it is `unknown` (after the attack, which already ran), with the reason,
-    /// not an error.
+    /// the case's box lets few enough inputs vary to split them (its nodes are bounded, never
+    /// sent to Z3); otherwise it is `unknown` (after the attack, which already ran), with the
+    /// reason, not an error.
     private func smoothFirstStage(_ index: Int, specCase: SpecificationCase, deadline: ContinuousClock.Instant?,
                                   outcome: (CaseOutcome.Status, [Int]) -> CaseOutcome) async -> FirstStage {
         var unstable: [Int] = []
@@ -347,7 +347,8 @@ public struct Verifier: Sendable {
         }
         if deadlinePassed(deadline) || Task.isCancelled { return .decided(.timeout, outcome(.timeout, unstable)) }
         // Splitting inputs needs bounds only; splitting ReLUs is not done across smooth layers.
-        if options.engine == .branchAndBound && options.usesBounds && network.inputSize <= BranchAndBound.Options().inputSplitLimit {
+        if options.engine == .branchAndBound && options.usesBounds
+            && BranchAndBound.splitsInputs(network: network, box: specCase.box, limit: BranchAndBound.Options().inputSplitLimit) {
             return .open(unstable)
         }
         let reason = "the network has sigmoid or tanh layers, which Z3 cannot encode exactly; "

@@ -66,6 +66,13 @@ import Testing
         #expect(try parse("(assert (<= X_0 1)) (assert (>= X_0 1))").cases.count == 1)
     }
 
+    /// Inputs a box lets vary: neither fixed (`lower = upper`) nor, counted as free, unbounded.
+    @Test func freeInputsOfABox() throws {
+        let fixedFirst = try parse("(assert (<= X_0 1)) (assert (>= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))")
+        #expect(fixedFirst.cases[0].box.freeCount == 1)
+        #expect(try parse("(assert (>= X_0 0))").cases[0].box.freeCount == 2)
+    }
+
     @Test func nestedDisjunctionsMultiply() throws {
         let spec = try parse("""
             (assert (or (<= Y_0 0) (and (<= X_0 0) (or (<= Y_1 0) (<= Y_1 1)))))
