@@ -1,5 +1,6 @@
 import ExactArithmetic
 import NetworkIR
+import Search
 import Testing
 import VNNLIB
 @testable import Verifier
@@ -9,20 +10,9 @@ import VNNLIB
 /// every sampled output is either proved or left open, never refuted; one below a sampled
 /// output is never proved.
 @Suite struct SmoothBranchAndBoundTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Affine, sigmoid (carrying entry 1), affine, ReLU, affine, tanh, affine, on `inputs` inputs.
     static func network(seed: UInt64, inputs: Int = 3) throws -> Network {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         func affine(_ rows: Int, _ columns: Int) -> Layer {
             let w = (0..<(rows * columns)).map { _ in Double.random(in: -2...2, using: &rng) }
             return .affine(AffineLayer(weights: Matrix(rows: rows, columns: columns, storage: w),
@@ -44,7 +34,7 @@ import VNNLIB
     }
 
     /// A point of the property's box: the first 3 inputs from `rng`, the others 1/4.
-    static func point(inputs: Int, using rng: inout SplitMix) -> [Double] {
+    static func point(inputs: Int, using rng: inout SplitMix64) -> [Double] {
         (0..<inputs).map { $0 < 3 ? Double.random(in: -1...1, using: &rng) : 0.25 }
     }
 
@@ -52,7 +42,7 @@ import VNNLIB
     func verdictsAgreeWithSampledOutputs(seed: Int) async throws {
         for inputs in [3, 24] {
             let network = try Self.network(seed: UInt64(seed), inputs: inputs)
-            var rng = SplitMix(state: 1000 + UInt64(seed))
+            var rng = SplitMix64(seed: 1000 + UInt64(seed))
             let samples = (0..<20_000).map { _ in network.evaluate(Self.point(inputs: inputs, using: &rng))[0] }
             let top = samples.max()!, spread = top - samples.min()!
             let high = top + 0.02 * spread, low = top - 0.02 * spread
@@ -74,7 +64,7 @@ import VNNLIB
         var proved = 0
         for seed in 0..<6 {
             let network = try Self.network(seed: UInt64(seed), inputs: inputs)
-            var rng = SplitMix(state: 1000 + UInt64(seed))
+            var rng = SplitMix64(seed: 1000 + UInt64(seed))
             let samples = (0..<20_000).map { _ in network.evaluate(Self.point(inputs: inputs, using: &rng))[0] }
             let top = samples.max()!, spread = top - samples.min()!
             let report = await VerifierTests.verify(network, Self.property(top + 0.05 * spread, inputs: inputs), timeout: 20)
