@@ -550,13 +550,9 @@ def smooth_properties():
     run = session(path)
 
     def margin_interval(low, high):
-        def gemm(w, b, lo, hi):
-            centre, radius = (lo + hi) / 2, (hi - lo) / 2
-            mid, rad = w @ centre + b, np.abs(w) @ radius
-            return mid - rad, mid + rad
-        lo, hi = gemm(p["W1"], p["b1"], low, high)
+        lo, hi = interval_gemm(p, 1)(low, high)
         lo, hi = 1 / (1 + np.exp(-lo)), 1 / (1 + np.exp(-hi))
-        lo, hi = gemm(p["W2"], p["b2"], lo, hi)
+        lo, hi = interval_gemm(p, 2)(lo, hi)
         lo, hi = np.tanh(lo), np.tanh(hi)
         d, db = p["W3"][0] - p["W3"][1], p["b3"][0] - p["b3"][1]
         return float(db + np.where(d > 0, d * lo, d * hi).sum())
