@@ -7,7 +7,7 @@ import NetworkIR
 /// the exact range of the row over the box (Gowal et al. 2018, "On the Effectiveness of Interval
 /// Bound Propagation", eq. 6, in lower/upper form). Division by a constant and ReLU are monotone
 /// coordinate-wise, so their images are exact; sigmoid and tanh are monotone too, and their
-/// images are widened for libm's error (`SmoothRelaxation.image`).
+/// images are widened for libm's error (`SmoothActivation.image`).
 ///
 /// - Soundness: every dot product is evaluated in round-to-nearest and then widened by the
 ///   a-priori error bound `γₙ₊₁·(|b| + Σ|w|·max(|l|,|u|)) + underflow` (see `SoundRounding`),
@@ -66,7 +66,7 @@ public struct IntervalPropagation: Sendable {
         }
     }
 
-    /// The sound image of a sigmoid or tanh layer (`SmoothRelaxation.image`: the function
+    /// The sound image of a sigmoid or tanh layer (`SmoothActivation.image`: the function
     /// increases, so each coordinate maps to its end values, widened for libm's error; a
     /// carried coordinate keeps its bounds).
     /// - Precondition: `layer` is a smooth layer.
@@ -75,7 +75,7 @@ public struct IntervalPropagation: Sendable {
         var lower = x.lower
         var upper = x.upper
         for j in 0..<x.count where !smooth.carries(j) {
-            (lower[j], upper[j]) = SmoothRelaxation.image(smooth.function, lower: x.lower[j], upper: x.upper[j])
+            (lower[j], upper[j]) = smooth.function.image(lower: x.lower[j], upper: x.upper[j])
         }
         return IntervalVector(lower: lower, upper: upper)
     }

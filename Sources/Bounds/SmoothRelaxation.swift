@@ -21,7 +21,7 @@ public struct SmoothRelaxation: Sendable, Equatable {
 
     /// The relaxation of `f` over `[l, u]` (`l ≤ u`; infinite ends give horizontal lines).
     public init(_ f: SmoothActivation, lower l: Double, upper u: Double) {
-        let (low, high) = Self.image(f, lower: l, upper: u)
+        let (low, high) = f.image(lower: l, upper: u)
         guard l.isFinite, u.isFinite, l < u else {
             self.init(lowerSlope: 0, lowerIntercept: low, upperSlope: 0, upperIntercept: high)
             return
@@ -48,14 +48,6 @@ public struct SmoothRelaxation: Sendable, Equatable {
         self.lowerIntercept = lowerIntercept
         self.upperSlope = upperSlope
         self.upperIntercept = upperIntercept
-    }
-
-    /// A sound enclosure of `f([l, u])`: `f` increases, so the image is `[f(l), f(u)]`, widened
-    /// by `valueError`, rounded outward and clipped to the range.
-    public static func image(_ f: SmoothActivation, lower l: Double, upper u: Double) -> (lower: Double, upper: Double) {
-        let low = (f.value(l) - SmoothActivation.valueError).nextDown
-        let high = (f.value(u) + SmoothActivation.valueError).nextUp
-        return (max(f.range.lowerBound, low.isNaN ? -.infinity : low), min(f.range.upperBound, high.isNaN ? .infinity : high))
     }
 
     /// A sound lower bound of `min_{z∈[l,u]} f(z) − a·z` (finite `l ≤ u`).

@@ -72,6 +72,14 @@ public enum SmoothActivation: String, Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// A sound enclosure of `f([l, u])`: `f` increases, so the image is `[f(l), f(u)]`, widened
+    /// by `valueError`, rounded outward and clipped to the range.
+    public func image(lower l: Double, upper u: Double) -> (lower: Double, upper: Double) {
+        let low = (value(l) - Self.valueError).nextDown
+        let high = (value(u) + Self.valueError).nextUp
+        return (max(range.lowerBound, low.isNaN ? -.infinity : low), min(range.upperBound, high.isNaN ? .infinity : high))
+    }
+
     /// `f′(x)`, from the value: `σ(1 − σ)` or `1 − tanh²` (within `derivativeError`).
     public func derivative(_ x: Double) -> Double {
         let y = value(x)

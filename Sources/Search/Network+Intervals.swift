@@ -53,11 +53,9 @@ extension Network {
                     hi[i] = max(0, hi[i])
                 }
             case let .smooth(smooth):
-                // Increasing: the ends' values, widened for libm's error (`SmoothActivation.valueError`).
-                let f = smooth.function
+                // Increasing: the ends' values, widened for libm's error (`SmoothActivation.image`).
                 for i in lo.indices where !smooth.carries(i) {
-                    lo[i] = max(f.range.lowerBound, (f.value(lo[i]) - SmoothActivation.valueError).nextDown)
-                    hi[i] = min(f.range.upperBound, (f.value(hi[i]) + SmoothActivation.valueError).nextUp)
+                    (lo[i], hi[i]) = smooth.function.image(lower: lo[i], upper: hi[i])
                 }
             }
         }

@@ -83,7 +83,7 @@ struct CopyDifferenceBounds {
                 for k in value.indices where !smooth.carries(k) {
                     let (a, b) = difference[k]
                     difference[k] = (min(0, (f.maximumSlope * a).nextDown), max(0, (f.maximumSlope * b).nextUp))
-                    value[k] = SmoothRelaxation.image(f, lower: value[k].lower, upper: value[k].upper)
+                    value[k] = f.image(lower: value[k].lower, upper: value[k].upper)
                 }
             }
             // An overflow can make ∞ − ∞; `min` and `max` would then hide the NaN.

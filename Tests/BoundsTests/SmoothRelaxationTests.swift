@@ -34,7 +34,7 @@ import Testing
     func sampledValuesLieInsideTheImageAndBetweenTheLines(_ f: SmoothActivation) {
         var generator = SplitMix(seed: 11)
         for (l, u) in Self.intervals() {
-            let (low, high) = SmoothRelaxation.image(f, lower: l, upper: u)
+            let (low, high) = f.image(lower: l, upper: u)
             let lines = SmoothRelaxation(f, lower: l, upper: u)
             for k in 0..<120 {
                 let z = k == 0 ? l : k == 1 ? u : Double.random(in: l...u, using: &generator)

@@ -322,9 +322,7 @@ struct GraphLowering {
             crossings[index] = plan
         }
         try checkSize(rows: rows.count, columns: stateSize, origin: origin)
-        var weights = Matrix.zeros(rows: rows.count, columns: stateSize)
-        for (r, row) in rows.enumerated() { weights.storage.replaceSubrange(weights.row(r).indices, with: row.weights) }
-        try emitAffine(Expression(weights: weights, bias: rows.map(\.bias)), origin: origin)
+        try emitAffine(Self.stacked(rows, columns: stateSize), origin: origin)
         layers.append(.relu)
         stateLower = stateLower.map { max(0, $0) }
         stateUpper = stateUpper.map { max(0, $0) }
@@ -371,9 +369,7 @@ struct GraphLowering {
         let carried = rows.indices.map { $0 >= applied }
         let origin = smooth.first.flatMap { nodes[$0].origin } ?? nodes[output].origin
         try checkSize(rows: rows.count, columns: stateSize, origin: origin)
-        var weights = Matrix.zeros(rows: rows.count, columns: stateSize)
-        for (r, row) in rows.enumerated() { weights.storage.replaceSubrange(weights.row(r).indices, with: row.weights) }
-        let preActivations = Expression(weights: weights, bias: rows.map(\.bias))
+        let preActivations = Self.stacked(rows, columns: stateSize)
         if !Self.isIdentity(preActivations) { try emitAffine(preActivations, origin: origin) }
         let layer = SmoothLayer(function, carried: carried)
         layers.append(.smooth(layer))
@@ -404,6 +400,13 @@ struct GraphLowering {
     private func checkSize(rows: Int, columns: Int, origin: NodeLocation?) throws {
         try LayerBuilder.checkDenseSize(rows: rows, columns: columns, file: file,
                                         node: origin ?? NodeLocation(index: 0, name: "", opType: "graph"))
+    }
+
+    /// The expression whose rows are `rows`.
+    static func stacked(_ rows: [(weights: ArraySlice<Double>, bias: Double)], columns: Int) -> Expression {
+        var weights = Matrix.zeros(rows: rows.count, columns: columns)
+        for (r, row) in rows.enumerated() { weights.storage.replaceSubrange(weights.row(r).indices, with: row.weights) }
+        return Expression(weights: weights, bias: rows.map(\.bias))
     }
 
     /// Rows that pick state entries `entries`.

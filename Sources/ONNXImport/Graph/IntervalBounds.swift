@@ -34,16 +34,11 @@ enum IntervalBounds {
         return (low, high)
     }
 
-    /// Bounds of a smooth layer's outputs: for an increasing `f`, its values at the ends,
-    /// widened by its evaluation error (`SmoothActivation.valueError`) and kept inside its
-    /// range; a carried entry keeps its bounds.
+    /// Bounds of a smooth layer's outputs (`SmoothActivation.image`); a carried entry keeps its
+    /// bounds.
     static func smooth(_ layer: SmoothLayer, lower: [Double], upper: [Double]) -> ([Double], [Double]) {
-        let f = layer.function, range = f.range
         var low = lower, high = upper
-        for i in low.indices where !layer.carries(i) {
-            low[i] = max(range.lowerBound, down(f.value(lower[i]) - SmoothActivation.valueError))
-            high[i] = min(range.upperBound, up(f.value(upper[i]) + SmoothActivation.valueError))
-        }
+        for i in low.indices where !layer.carries(i) { (low[i], high[i]) = layer.function.image(lower: lower[i], upper: upper[i]) }
         return (low, high)
     }
 
