@@ -177,6 +177,9 @@ public struct HullRelaxation: Sendable {
         /// point of the node where the relaxation comes closest to violating, a candidate
         /// counterexample for the caller to evaluate (never one by itself).
         public var inputPoint: [Double]?
+        /// Whether the node holds no point at all: the program was infeasible and its Farkas ray
+        /// passed the sound check (`certifiesEmpty`). `lower` is then +∞.
+        public var regionIsEmpty = false
     }
 
     /// A sound lower bound of `objective` over the node with `bounds` and `phases`, starting from
@@ -207,7 +210,14 @@ public struct HullRelaxation: Sendable {
         var solution: [Double] = []
         var basis: [UInt8] = []
         for round in 0...rounds {
-            guard lp.solve() == .optimal else { break }
+            let status = lp.solve()
+            // Split constraints that contradict each other leave the node empty; bound
+            // propagation seldom sees it (its β would have to grow without limit), so without
+            // this check the node's whole subtree would be split and bounded in vain.
+            if status == .infeasible, let ray = lp.infeasibilityRay(), certifiesEmpty(program, ray: ray) {
+                return Outcome(lower: .infinity, cuts: [], regionIsEmpty: true)
+            }
+            guard status == .optimal else { break }
             duals = lp.rowDuals
             solution = lp.primal
             basis = lp.basis
@@ -415,12 +425,23 @@ public struct HullRelaxation: Sendable {
         return cuts
     }
 
-    /// `min_B [obj + Σ μᵣgᵣ] − Σ μᵣ·max gᵣ`, rounded down (see the type's soundness note).
-    func soundBound(_ p: Program, duals: [Double]) -> Double {
-        var coefficient = p.cost
-        var mass = p.costMass
-        var constant = p.objectiveConstant
-        var constantMass = p.constantMass
+    /// Whether the Farkas ray `ray` (a multiplier per row, in either sign convention) proves that
+    /// no true point of the node exists: `min_B Σ μᵣgᵣ − Σ μᵣ·max gᵣ > 0` in outward-rounded
+    /// arithmetic. Every true point `v*` lies in `B` and has `gᵣ(v*) ≤ max gᵣ`, so it would make
+    /// `Σ μᵣgᵣ(v*)` both above and below `Σ μᵣ·max gᵣ` (the type's soundness note, without
+    /// the objective).
+    func certifiesEmpty(_ p: Program, ray: [Double]) -> Bool {
+        guard ray.count == p.rows.count, ray.allSatisfy(\.isFinite) else { return false }
+        return [1.0, -1.0].contains { sign in soundBound(p, duals: ray.map { sign * $0 }, objective: false) > 0 }
+    }
+
+    /// `min_B [obj + Σ μᵣgᵣ] − Σ μᵣ·max gᵣ`, rounded down (see the type's soundness note); without
+    /// `objective`, the same with `obj = 0`.
+    func soundBound(_ p: Program, duals: [Double], objective: Bool = true) -> Double {
+        var coefficient = objective ? p.cost : [Double](repeating: 0, count: p.cost.count)
+        var mass = objective ? p.costMass : [Double](repeating: 0, count: p.costMass.count)
+        var constant = objective ? p.objectiveConstant : 0
+        var constantMass = objective ? p.constantMass : 0
         var correction = 0.0, correctionMass = 0.0
         for (r, row) in p.rows.enumerated() {
             var mu = r < duals.count ? -duals[r] : 0

@@ -248,6 +248,15 @@ public struct ReLUSplitBounding: Sendable {
                 let start = warm.flatMap { p < $0.count && a < $0[p].count ? $0[p][a] : nil }
                 let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed,
                                               layout: layout, warm: start)
+                if outcome.regionIsEmpty {
+                    // No point of the node exists, so every member is refuted in it.
+                    for q in result.outcomes.indices where !result.outcomes[q].proved {
+                        result.outcomes[q] = RegionRefutation.Outcome(proved: true, atomBounds: [], guide: nil)
+                    }
+                    result.split = nil
+                    result.points = []
+                    return result
+                }
                 result.cuts += outcome.cuts
                 result.warmStarts[p][a] = outcome.warmStart
                 if let point = outcome.inputPoint { result.points.append(point) }

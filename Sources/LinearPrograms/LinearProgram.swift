@@ -88,6 +88,24 @@ public final class LinearProgram {
         solved = true
     }
 
+    /// A Farkas ray of the last solve when it found the rows infeasible within the column bounds:
+    /// one value per row, CLP's guess, nil when it has none. Why: an infeasible node of a
+    /// branch-and-bound tree is empty only if a certificate says so; callers check this one in
+    /// outward-rounded arithmetic (it may come with either sign convention) before using it.
+    /// When presolve found the infeasibility (it keeps no ray), the dual simplex method runs
+    /// once more from the slack basis to find one.
+    public func infeasibilityRay() -> [Double]? {
+        guard rowCount > 0, Clp_status(model) == 1 else { return nil }
+        if let ray = Clp_infeasibilityRay(model) {
+            defer { Clp_freeRay(model, ray) }
+            return Array(UnsafeBufferPointer(start: ray, count: rowCount))
+        }
+        _ = Clp_dual(model, 0)
+        guard Clp_status(model) == 1, let ray = Clp_infeasibilityRay(model) else { return nil }
+        defer { Clp_freeRay(model, ray) }
+        return Array(UnsafeBufferPointer(start: ray, count: rowCount))
+    }
+
     /// Simplex iterations of the last solve.
     public var iterations: Int { Int(Clp_numberIterations(model)) }
 

@@ -210,8 +210,8 @@ extension HullRelaxationTests {
 
 extension HullRelaxationTests {
     /// A child's program started from its parent's basis (root layout, indicators of split and
-    /// stable ReLUs fixed) solves the same linear program as one started afresh on the same rows,
-    /// and its bound lies below every sampled point of the child.
+    /// stable ReLUs fixed) solves the same linear program as one started afresh on the same rows
+    /// (or finds the same child empty), and its bound lies below every sampled point of the child.
     @Test(arguments: 0..<12) func warmStartedChildMatchesColdChild(seed: Int) throws {
         var (net, box, rng) = try Self.chain(seed: seed)
         let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
@@ -229,7 +229,9 @@ extension HullRelaxationTests {
                                         stopAbove: .infinity)
         let coldChild = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 0, seed: warm.cuts,
                                         layout: layout, stopAbove: .infinity)
-        if let warmLower = warmChild.lower, let coldLower = coldChild.lower {
+        // Random phases can contradict each other: both programs must then find the child empty.
+        #expect(warmChild.regionIsEmpty == coldChild.regionIsEmpty)
+        if !coldChild.regionIsEmpty, let warmLower = warmChild.lower, let coldLower = coldChild.lower {
             #expect(abs(warmLower - coldLower) <= 1e-6 * (1 + abs(coldLower)), "warm \(warmLower), cold \(coldLower)")
         }
         #expect((warmChild.lower == nil) == (coldChild.lower == nil))
@@ -258,5 +260,113 @@ extension HullRelaxationTests {
         #expect(second.solve() == .optimal)
         #expect(second.iterations == 0)
         #expect(abs(second.objectiveValue - first.objectiveValue) < 1e-9)
+    }
+}
+
+extension HullRelaxationTests {
+    /// `x ↦ W₂·relu(W₁x + b₁) + b₂` with neurons 0 and 1 of the hidden layer on the same row, 1
+    /// offset by `offset` (`p₁ = p₀ + offset`), and two random ones; inputs in `[−1, 1]³`.
+    static func twinNetwork(offset: Double, using rng: inout SplitMix64) throws -> (Network, IntervalVector) {
+        let row = [1.0, 0.5, -0.7]
+        var w1 = row + row
+        for _ in 0..<6 { w1.append(Double.random(in: -1...1, using: &rng)) }
+        let b1 = [0, offset, Double.random(in: -0.3...0.3, using: &rng), Double.random(in: -0.3...0.3, using: &rng)]
+        let w2 = (0..<8).map { _ in Double.random(in: -1...1, using: &rng) }
+        let net = try Network(inputShape: [1, 3], layers: [
+            .affine(AffineLayer(weights: Matrix(rows: 4, columns: 3, storage: w1), bias: b1)), .relu,
+            .affine(AffineLayer(weights: Matrix(rows: 2, columns: 4, storage: w2), bias: [0.1, -0.1])),
+        ])
+        return (net, IntervalVector(lower: [-1, -1, -1], upper: [1, 1, 1]))
+    }
+
+    /// A node whose splits contradict each other (`p₀ ≥ 0` and `p₀ + 0.5 ≤ 0`), which interval
+    /// bounds do not see, is found empty by its program's Farkas ray, with and without the tree's
+    /// layout; the same ray, handed to the program of the node with both ReLUs active (which
+    /// holds points), is rejected by the sound check.
+    @Test(arguments: 0..<6) func contradictorySplitsLeaveAnEmptyNode(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 101)
+        let (net, box) = try Self.twinNetwork(offset: 0.5, using: &rng)
+        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+        let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        #expect(root.unstableNeurons(inLayer: 1).contains(0) && root.unstableNeurons(inLayer: 1).contains(1))
+        var empty = PhaseAssignment()
+        empty.fix(layer: 1, neuron: 0, to: .active)
+        empty.fix(layer: 1, neuron: 1, to: .inactive)
+        let bounds = LinearRelaxation.bounds(of: net, input: box, phases: empty).bounds
+        #expect(!bounds.isInfeasible, "interval bounds already see the contradiction; the test needs a node they miss")
+        let objective = Self.objective(net, using: &rng)
+        for layout in [nil, hull.layout(for: root)] {
+            let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: empty, rounds: 2, layout: layout)
+            #expect(outcome.regionIsEmpty)
+            #expect(outcome.lower == .infinity)
+        }
+        // The ray, and a tampered copy, against a node that holds points.
+        let program = hull.build(objective: objective, bounds: bounds, phases: empty)
+        let lp = LinearProgram(lower: program.lower, upper: program.upper, cost: program.cost)
+        lp.addRows(columns: program.rows.map(\.columns), values: program.rows.map(\.values),
+                   lower: program.rows.map { $0.isEquality ? $0.rhs : -.infinity }, upper: program.rows.map(\.rhs))
+        #expect(lp.solve() == .infeasible)
+        let ray = try #require(lp.infeasibilityRay())
+        #expect(hull.certifiesEmpty(program, ray: ray))
+        var feasible = PhaseAssignment()
+        feasible.fix(layer: 1, neuron: 0, to: .active)
+        feasible.fix(layer: 1, neuron: 1, to: .active)
+        let holding = hull.build(objective: objective, bounds: LinearRelaxation.bounds(of: net, input: box, phases: feasible).bounds,
+                                 phases: feasible)
+        #expect(holding.rows.count == program.rows.count)
+        #expect(!hull.certifiesEmpty(holding, ray: ray))
+        #expect(!hull.certifiesEmpty(holding, ray: ray.map { $0 * 1e6 }))
+        #expect(!hull.certifiesEmpty(program, ray: ray.map { _ in .nan }))
+    }
+
+    /// No ray, however scaled, certifies a node that holds points: random rays on the root and on
+    /// split nodes of random networks (each node holds a sampled point) are all rejected.
+    @Test(arguments: 0..<8) func randomRaysNeverEmptyANodeWithPoints(seed: Int) throws {
+        var (net, box, rng) = try Self.chain(seed: seed)
+        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+        let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        let x0 = TestNetworks.samples(of: box, count: 1, using: &rng)[0]
+        let trace = net.evaluateTrace(x0)
+        var phases = PhaseAssignment()
+        for layer in root.reluLayers {
+            let pre = layer == 0 ? x0 : trace[layer - 1]
+            for j in root.unstableNeurons(inLayer: layer).prefix(3) { phases.fix(layer: layer, neuron: j, to: pre[j] >= 0 ? .active : .inactive) }
+        }
+        let objective = Self.objective(net, using: &rng)
+        for node in [PhaseAssignment(), phases] {
+            let program = hull.build(objective: objective, bounds: LinearRelaxation.bounds(of: net, input: box, phases: node).bounds,
+                                     phases: node)
+            for trial in 0..<100 {
+                let scale = [1e-3, 1, 1e3, 1e8][trial % 4]
+                let ray = program.rows.map { _ in Double.random(in: -1...1, using: &rng) * scale }
+                #expect(!hull.certifiesEmpty(program, ray: ray), "seed \(seed): a random ray emptied a node holding \(x0)")
+            }
+        }
+    }
+
+    /// `LinearProgram.infeasibilityRay()`: one value per row for an infeasible program, whether
+    /// presolve or the dual simplex method found it; none for a feasible one.
+    @Test func infeasibleProgramsGiveARay() {
+        func program() -> LinearProgram {
+            // x + 2y ≤ 4, 3x + y ≤ 6 (so x + y ≤ 2.8) and x + y ≥ 3.
+            let lp = LinearProgram(lower: [0, 0], upper: [10, 10], cost: [-1, -1])
+            lp.addRows(columns: [[0, 1], [0, 1], [0, 1]], values: [[1, 2], [3, 1], [1, 1]],
+                       lower: [-.infinity, -.infinity, 3], upper: [4, 6, .infinity])
+            return lp
+        }
+        let cold = program()
+        #expect(cold.solve() == .infeasible)
+        #expect(cold.infeasibilityRay()?.count == 3)
+        let feasible = LinearProgram(lower: [0, 0], upper: [10, 10], cost: [-1, -1])
+        feasible.addRows(columns: [[0, 1]], values: [[1, 2]], lower: [-.infinity], upper: [4])
+        #expect(feasible.solve() == .optimal)
+        #expect(feasible.infeasibilityRay() == nil)
+        // After an optimal solve, rows that make it infeasible: the dual simplex method finds it.
+        let warm = LinearProgram(lower: [0, 0], upper: [10, 10], cost: [-1, -1])
+        warm.addRows(columns: [[0, 1], [0, 1]], values: [[1, 2], [3, 1]], lower: [-.infinity, -.infinity], upper: [4, 6])
+        #expect(warm.solve() == .optimal)
+        warm.addRows(columns: [[0, 1]], values: [[1, 1]], lower: [3], upper: [.infinity])
+        #expect(warm.solve() == .infeasible)
+        #expect(warm.infeasibilityRay()?.count == 3)
     }
 }
