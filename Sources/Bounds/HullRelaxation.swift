@@ -141,14 +141,33 @@ public struct HullRelaxation: Sendable {
         var indicator: [[Bool]]
     }
 
-    /// The ReLUs unstable and unfixed under `bounds` and `phases`.
-    public func layout(for bounds: NetworkBounds, phases: PhaseAssignment = PhaseAssignment()) -> Layout {
-        Layout(indicator: stages.map { stage in
+    /// The ReLUs unstable and unfixed under `bounds` and `phases`; with `objective`, less those of
+    /// the last stage whose output the objective pays for (a cost of at least 0). Why: minimising
+    /// pushes such an output down to `max(0, p)`, which `y ≥ 0, y ≥ p` already give, so its
+    /// indicator, its upper rows and its cuts cannot change the program's value; on safenlp's
+    /// one-layer networks they are more than half the program.
+    public func layout(for bounds: NetworkBounds, phases: PhaseAssignment = PhaseAssignment(),
+                       objective: LinearObjective? = nil) -> Layout {
+        let last = stages.count - 1
+        let paid = objective.map(lastStageCosts)
+        return Layout(indicator: stages.enumerated().map { s, stage in
             let pre = bounds.inputBounds(ofLayer: stage.relu)
             return (0..<stage.width).map { j in
                 pre.lower[j] < 0 && pre.upper[j] > 0 && phases[layer: stage.relu, neuron: j] == nil
+                    && !(s == last && paid.map { $0[j] >= 0 } ?? false)
             }
         })
+    }
+
+    /// The objective's cost of each output of the last stage (through the head, when there is one).
+    func lastStageCosts(_ objective: LinearObjective) -> [Double] {
+        let width = stages[stages.count - 1].width
+        guard let head else { return (0..<width).map { $0 < objective.outputCoefficients.count ? objective.outputCoefficients[$0] : 0 } }
+        var cost = [Double](repeating: 0, count: width)
+        for (o, c) in objective.outputCoefficients.enumerated() where c != 0 {
+            for i in 0..<width { cost[i] += c * head.weights[o * head.inputWidth + i] }
+        }
+        return cost
     }
 
     /// Where a parent's program ended, for its children's: the cuts after the structural rows
@@ -209,8 +228,26 @@ public struct HullRelaxation: Sendable {
         var duals: [Double] = []
         var solution: [Double] = []
         var basis: [UInt8] = []
+        // Nodes that are proved are about half of a tree: their last solve may stop as soon as
+        // CLP's (unchecked) objective passes the threshold, a little above it for the check's loss.
+        if threshold.isFinite {
+            let limit = threshold - program.objectiveConstant
+            lp.objectiveLimit = limit + 1e-6 * (1 + abs(limit))
+        }
         for round in 0...rounds {
-            let status = lp.solve()
+            var status = lp.solve()
+            if status == .objectiveLimitReached {
+                let limitDuals = lp.rowDuals
+                let sound = soundBound(program, duals: limitDuals)
+                if sound > threshold {
+                    best = sound
+                    duals = limitDuals
+                    break
+                }
+                // The check lost more than the margin: solve to the end.
+                lp.objectiveLimit = .infinity
+                status = lp.solve()
+            }
             // Split constraints that contradict each other leave the node empty; bound
             // propagation seldom sees it (its β would have to grow without limit), so without
             // this check the node's whole subtree would be split and bounded in vain.
@@ -299,7 +336,7 @@ public struct HullRelaxation: Sendable {
     /// The program of the node: columns, structural rows and objective, on `layout` (the node's
     /// own when nil, or when `layout` lacks an indicator for a ReLU unstable here).
     func build(objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment, layout: Layout? = nil) -> Program {
-        let own = self.layout(for: bounds, phases: phases)
+        let own = self.layout(for: bounds, phases: phases, objective: objective)
         let asked = layout.flatMap { layout in
             zip(own.indicator, layout.indicator).allSatisfy { zip($0, $1).allSatisfy { !$0 || $1 } } ? layout : nil
         }
@@ -348,6 +385,9 @@ public struct HullRelaxation: Sendable {
                 } else if !layout.indicator[s][j] && active {
                     // y = p (and so p ≥ 0 through y ≥ 0).
                     structural(theta: -1, yCoefficient: 1, zColumn: nil, z: 0, constant: 0, equality: true)
+                } else if !layout.indicator[s][j] && !inactive && !active {
+                    // Unstable, and the objective pays for y (see `layout`): p − y ≤ 0, with y ≥ 0 as its column's bound.
+                    structural(theta: 1, yCoefficient: -1, zColumn: nil, z: 0, constant: 0, equality: false)
                 } else {
                     // An indicator, fixed when the ReLU is stable or split here: the big-M rows
                     // below are then exact (y = 0 and p ≤ 0, or y = p).

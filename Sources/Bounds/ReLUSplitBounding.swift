@@ -107,9 +107,10 @@ public struct ReLUSplitBounding: Sendable {
     let hull: HullRelaxation?
     /// The cuts of the root's programs, which every node's program without a warm start starts from.
     let rootCuts: [HullRelaxation.Cut]
-    /// The columns every node's program keeps (the ReLUs unstable at the root), so that a
-    /// child's program can start from its parent's basis.
-    let hullLayout: HullRelaxation.Layout?
+    /// Per member, per atom: the columns every node's program for that atom keeps (the ReLUs
+    /// unstable at the root that its objective can exploit), so that a child's program can start
+    /// from its parent's basis.
+    let hullLayouts: [[HullRelaxation.Layout]]?
 
     /// Bounds the root: the box `input`, no phase fixed.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
@@ -147,7 +148,7 @@ public struct ReLUSplitBounding: Sendable {
                                        phases: PhaseAssignment(), hull: hull, rounds: options.hullRootRounds, seed: [])
         rootOutcomes = refined.outcomes
         rootCuts = refined.cuts
-        hullLayout = hull?.layout(for: bounds)
+        hullLayouts = hull.map { hull in members.map { $0.objectives.map { hull.layout(for: bounds, objective: $0) } } }
     }
 
     /// Bounds the node with split `phases` for the members at `positions`.
@@ -193,7 +194,7 @@ public struct ReLUSplitBounding: Sendable {
         }
         let refined = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds, seed: rootCuts, layout: hullLayout,
+                                       rounds: options.hullCutRounds, seed: rootCuts, layouts: hullLayouts,
                                        warm: warm.map { $0.map { $0.map(\.hull) } })
         let results = refined.outcomes
         var warmStarts = positions.map { members[$0].atoms.map { _ in AtomWarmStart() } }
@@ -230,11 +231,12 @@ public struct ReLUSplitBounding: Sendable {
     }
 
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
-    /// atom, by the linear program with hull cuts (`HullRelaxation`) on `layout`, started from
+    /// atom, by the linear program with hull cuts (`HullRelaxation`) on `layouts` (per member, per
+    /// atom), started from
     /// the parent's program (`warm`, per member at `positions`, per atom) or else from `seed`.
     static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
                             bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
-                            rounds: Int, seed: [HullRelaxation.Cut], layout: HullRelaxation.Layout? = nil,
+                            rounds: Int, seed: [HullRelaxation.Cut], layouts: [[HullRelaxation.Layout]]? = nil,
                             warm: [[HullRelaxation.WarmStart?]]? = nil) -> HullRefinement {
         var result = HullRefinement(outcomes: outcomes)
         guard let hull, !bounds.isInfeasible else { return result }
@@ -247,7 +249,7 @@ public struct ReLUSplitBounding: Sendable {
             for (a, objective) in member.objectives.enumerated() {
                 let start = warm.flatMap { p < $0.count && a < $0[p].count ? $0[p][a] : nil }
                 let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed,
-                                              layout: layout, warm: start)
+                                              layout: layouts?[m][a], warm: start)
                 if outcome.regionIsEmpty {
                     // No point of the node exists, so every member is refuted in it.
                     for q in result.outcomes.indices where !result.outcomes[q].proved {

@@ -15,6 +15,9 @@ public final class LinearProgram {
         case optimal
         case infeasible
         case unbounded
+        /// The dual simplex method passed `objectiveLimit`: the duals are feasible, the primal
+        /// solution is not.
+        case objectiveLimitReached
         /// Stopped on a limit or a numerical difficulty.
         case stopped
     }
@@ -64,7 +67,8 @@ public final class LinearProgram {
         solved = true
         switch Clp_status(model) {
         case 0: return .optimal
-        case 1: return .infeasible
+        // CLP's secondary status 1 with status 1: stopped at the dual objective limit.
+        case 1: return Clp_secondaryStatus(model) == 1 ? .objectiveLimitReached : .infeasible
         case 2: return .unbounded
         default: return .stopped
         }
@@ -88,6 +92,13 @@ public final class LinearProgram {
         solved = true
     }
 
+    /// The value above which the dual simplex method stops (CLP's dual objective limit; +∞ for
+    /// none). Why: its objective only rises, and every step's duals are feasible, so once it
+    /// passes what a caller needs, the rest of the solve would not change the caller's answer.
+    public var objectiveLimit = Double.infinity {
+        didSet { Clp_setDualObjectiveLimit(model, Self.clamped(objectiveLimit)) }
+    }
+
     /// A Farkas ray of the last solve when it found the rows infeasible within the column bounds:
     /// one value per row, CLP's guess, nil when it has none. Why: an infeasible node of a
     /// branch-and-bound tree is empty only if a certificate says so; callers check this one in
@@ -95,13 +106,13 @@ public final class LinearProgram {
     /// When presolve found the infeasibility (it keeps no ray), the dual simplex method runs
     /// once more from the slack basis to find one.
     public func infeasibilityRay() -> [Double]? {
-        guard rowCount > 0, Clp_status(model) == 1 else { return nil }
+        guard rowCount > 0, Clp_status(model) == 1, Clp_secondaryStatus(model) != 1 else { return nil }
         if let ray = Clp_infeasibilityRay(model) {
             defer { Clp_freeRay(model, ray) }
             return Array(UnsafeBufferPointer(start: ray, count: rowCount))
         }
         _ = Clp_dual(model, 0)
-        guard Clp_status(model) == 1, let ray = Clp_infeasibilityRay(model) else { return nil }
+        guard Clp_status(model) == 1, Clp_secondaryStatus(model) != 1, let ray = Clp_infeasibilityRay(model) else { return nil }
         defer { Clp_freeRay(model, ray) }
         return Array(UnsafeBufferPointer(start: ray, count: rowCount))
     }

@@ -296,9 +296,14 @@ extension HullRelaxationTests {
         #expect(!bounds.isInfeasible, "interval bounds already see the contradiction; the test needs a node they miss")
         let objective = Self.objective(net, using: &rng)
         for layout in [nil, hull.layout(for: root)] {
-            let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: empty, rounds: 2, layout: layout)
+            let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: empty, rounds: 2, layout: layout,
+                                          stopAbove: .infinity)
             #expect(outcome.regionIsEmpty)
             #expect(outcome.lower == .infinity)
+            // With a finite threshold the solve may stop at the objective limit first (an
+            // infeasible program's dual objective grows without bound): proved either way.
+            let proving = hull.lowerBound(of: objective, bounds: bounds, phases: empty, rounds: 2, layout: layout)
+            #expect(proving.regionIsEmpty || (proving.lower ?? -.infinity) > 0)
         }
         // The ray, and a tampered copy, against a node that holds points.
         let program = hull.build(objective: objective, bounds: bounds, phases: empty)
@@ -368,5 +373,65 @@ extension HullRelaxationTests {
         warm.addRows(columns: [[0, 1]], values: [[1, 1]], lower: [3], upper: [.infinity])
         #expect(warm.solve() == .infeasible)
         #expect(warm.infeasibilityRay()?.count == 3)
+    }
+}
+
+extension HullRelaxationTests {
+    /// Outputs of the last stage that the objective pays for get no indicator, upper rows or
+    /// cuts (`layout(for:objective:)`): the program is smaller and its value the same, since such
+    /// an output sits at `max(0, p)` at an optimum either way.
+    @Test func paidOutputsNeedNoIndicator() throws {
+        var smaller = 0
+        for seed in 0..<16 {
+            var (net, box, rng) = try Self.chain(seed: seed)
+            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+            let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            let objective = Self.objective(net, using: &rng)
+            let full = hull.layout(for: root)
+            let paid = hull.layout(for: root, objective: objective)
+            #expect(zip(full.indicator, paid.indicator).allSatisfy { zip($0, $1).allSatisfy { !$1 || $0 } })
+            if paid.indicator.joined().filter({ $0 }).count < full.indicator.joined().filter({ $0 }).count { smaller += 1 }
+            let withAll = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0, layout: full,
+                                          stopAbove: .infinity)
+            let withPaid = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0, layout: paid,
+                                           stopAbove: .infinity)
+            let a = try #require(withAll.lower), b = try #require(withPaid.lower)
+            #expect(abs(a - b) <= 1e-6 * (1 + abs(a)), "seed \(seed): \(a) with every indicator, \(b) without the paid ones")
+        }
+        #expect(smaller >= 8, "only \(smaller) of 16 programs lost an indicator")
+    }
+
+    /// With a threshold below the program's value, the solve may stop at CLP's objective limit:
+    /// the checked bound still passes the threshold and stays at most the full value.
+    @Test func objectiveLimitStillProves() throws {
+        var proved = 0
+        for seed in 0..<16 {
+            var (net, box, rng) = try Self.chain(seed: seed)
+            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+            let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            let objective = Self.objective(net, using: &rng)
+            let full = try #require(hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0,
+                                                    stopAbove: .infinity).lower)
+            let threshold = full - 0.2 * abs(full) - 0.05
+            let early = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0, stopAbove: threshold)
+            let lower = try #require(early.lower)
+            #expect(lower > threshold && lower <= full + 1e-9 * (1 + abs(full)), "seed \(seed): \(lower), threshold \(threshold), full \(full)")
+            if lower > threshold { proved += 1 }
+        }
+        #expect(proved == 16)
+    }
+
+    /// `LinearProgram.objectiveLimit`: a limit below the optimum stops the solve there
+    /// (`objectiveLimitReached`); lifted, the same program solves to its optimum, 7.
+    @Test func objectiveLimitStopsTheDualSimplex() {
+        let lp = LinearProgram(lower: [0, 0, 0, 0], upper: [10, 10, 10, 10], cost: [1, 1, 1, 1])
+        lp.addRows(columns: [[0, 1], [1, 2], [2, 3], [0, 3]], values: [[1, 2], [3, 1], [1, 1], [1, 1]],
+                   lower: [4, 6, 3, 5], upper: [.infinity, .infinity, .infinity, .infinity])
+        lp.objectiveLimit = 1
+        #expect(lp.solve() == .objectiveLimitReached)
+        #expect(lp.infeasibilityRay() == nil)
+        lp.objectiveLimit = .infinity
+        #expect(lp.solve() == .optimal)
+        #expect(abs(lp.objectiveValue - 7) < 1e-9)
     }
 }
