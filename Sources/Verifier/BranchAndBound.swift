@@ -197,7 +197,7 @@ struct BranchAndBound: Sendable {
         var splitOptions = ReLUSplitBounding.Options(deadline: Self.rootDeadline(deadline))
         splitOptions.recordsIntermediateSlopes = recorder != nil
         // Hull cuts prove nodes a certificate cannot yet record; with --proof they stay off.
-        splitOptions.hullCutRounds = recorder == nil ? 5 : 0
+        splitOptions.hullCutRounds = recorder == nil ? 2 : 0
         let splitBounding = splitsInputs ? nil : ReLUSplitBounding(
             members: refutations.compactMap { $0 }, input: root.box, options: splitOptions)
         if let recorder, let splitBounding { recorder.hints(node: root.id, splitBounding.intermediateSlopeHints) }
