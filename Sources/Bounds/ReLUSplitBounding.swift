@@ -232,8 +232,8 @@ public struct ReLUSplitBounding: Sendable {
 
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
     /// atom, by the linear program with hull cuts (`HullRelaxation`) on `layouts` (per member, per
-    /// atom), started from
-    /// the parent's program (`warm`, per member at `positions`, per atom) or else from `seed`.
+    /// atom), started from the parent's program (`warm`, per member at `positions`, per atom) or
+    /// else from `seed`. A program that finds the node empty refutes every member.
     static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
                             bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
                             rounds: Int, seed: [HullRelaxation.Cut], layouts: [[HullRelaxation.Layout]]? = nil,

@@ -29,6 +29,13 @@ import Testing
         return (try Network(inputShape: [1, inputs], layers: layers), box, rng)
     }
 
+    /// `chain(seed:)` with its program builder and its root's bounds.
+    static func rooted(seed: Int) throws -> (Network, IntervalVector, SplitMix64, HullRelaxation, NetworkBounds) {
+        let (net, box, rng) = try chain(seed: seed)
+        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
+        return (net, box, rng, hull, LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds)
+    }
+
     /// A random objective over the outputs and the inputs.
     static func objective(_ net: Network, using rng: inout SplitMix64) -> LinearObjective {
         LinearObjective(outputCoefficients: (0..<net.outputSize).map { _ in Double.random(in: -1...1, using: &rng) },
@@ -55,6 +62,20 @@ import Testing
         return phases
     }
 
+    /// The first `perLayer` ReLUs of each layer unstable at the root, fixed to their phases at
+    /// `x0` (a node holding `x0`).
+    static func phases(holding x0: [Double], _ net: Network, root: NetworkBounds, perLayer: Int = .max) -> PhaseAssignment {
+        let trace = net.evaluateTrace(x0)
+        var phases = PhaseAssignment()
+        for layer in root.reluLayers {
+            let pre = layer == 0 ? x0 : trace[layer - 1]
+            for j in root.unstableNeurons(inLayer: layer).prefix(perLayer) {
+                phases.fix(layer: layer, neuron: j, to: pre[j] >= 0 ? .active : .inactive)
+            }
+        }
+        return phases
+    }
+
     /// Whether the point's pre-activations agree with `phases`.
     static func satisfies(_ point: [Double], _ net: Network, _ phases: PhaseAssignment) -> Bool {
         let trace = net.evaluateTrace(point)
@@ -68,9 +89,7 @@ import Testing
     /// At the root and at a node with up to three split ReLUs, the bound lies below the objective at
     /// 4000 sampled points of the node.
     @Test(arguments: 0..<16) func boundIsBelowEverySampledPoint(seed: Int) throws {
-        var (net, box, rng) = try Self.chain(seed: seed)
-        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-        let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        var (net, box, rng, hull, root) = try Self.rooted(seed: seed)
         let phases = Self.phases(of: net, bounds: root, count: Int.random(in: 0...3, using: &rng), using: &rng)
         let bounds = LinearRelaxation.bounds(of: net, input: box, phases: phases).bounds
         guard !bounds.isInfeasible else { return }
@@ -95,18 +114,11 @@ import Testing
     /// attains the bound at it, to the solver's tolerance.
     @Test func inputPointAttainsAnExactProgramsBound() throws {
         for seed in 0..<24 {
-            var (net, box, rng) = try Self.chain(seed: seed)
-            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-            let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            var (net, box, rng, hull, root) = try Self.rooted(seed: seed)
             // Every ReLU unstable at the root fixed to its phase at a point of the box, so the
             // node holds that point.
             let x0 = TestNetworks.samples(of: box, count: 1, using: &rng)[0]
-            let trace = net.evaluateTrace(x0)
-            var phases = PhaseAssignment()
-            for layer in root.reluLayers {
-                let pre = layer == 0 ? x0 : trace[layer - 1]
-                for j in root.unstableNeurons(inLayer: layer) { phases.fix(layer: layer, neuron: j, to: pre[j] >= 0 ? .active : .inactive) }
-            }
+            let phases = Self.phases(holding: x0, net, root: root)
             let bounds = LinearRelaxation.bounds(of: net, input: box, phases: phases).bounds
             let objective = Self.objective(net, using: &rng)
             let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: 0, stopAbove: .infinity)
@@ -123,9 +135,7 @@ import Testing
     @Test func cutsTightenTheTriangleRelaxation() throws {
         var gains: [Double] = []
         for seed in 0..<16 {
-            var (net, box, rng) = try Self.chain(seed: seed)
-            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-            let bounds = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            var (net, _, rng, hull, bounds) = try Self.rooted(seed: seed)
             let objective = Self.objective(net, using: &rng)
             let triangle = try #require(hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 0).lower)
             let cut = try #require(hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 20,
@@ -140,9 +150,7 @@ import Testing
     /// cut off true points (`y ≤ 0` for an unstable ReLU, and `0 ≤ −1`) with large multipliers: the checked
     /// bound still lies below every sampled point, because every row's worst violation is paid.
     @Test(arguments: 0..<8) func forgedMultipliersAndRowsAreRejected(seed: Int) throws {
-        var (net, box, rng) = try Self.chain(seed: seed)
-        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-        let bounds = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        var (net, box, rng, hull, bounds) = try Self.rooted(seed: seed)
         let objective = Self.objective(net, using: &rng)
         var program = hull.build(objective: objective, bounds: bounds, phases: PhaseAssignment())
         var forged = false
@@ -193,9 +201,7 @@ extension HullRelaxationTests {
     @Test func namedSplitIsAnUnstableReLUTheSolutionExploits() throws {
         var named = 0
         for seed in 0..<16 {
-            var (net, box, rng) = try Self.chain(seed: seed)
-            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-            let bounds = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            var (net, _, rng, hull, bounds) = try Self.rooted(seed: seed)
             let objective = Self.objective(net, using: &rng)
             let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: PhaseAssignment(), rounds: 3,
                                           stopAbove: .infinity)
@@ -213,9 +219,7 @@ extension HullRelaxationTests {
     /// stable ReLUs fixed) solves the same linear program as one started afresh on the same rows
     /// (or finds the same child empty), and its bound lies below every sampled point of the child.
     @Test(arguments: 0..<12) func warmStartedChildMatchesColdChild(seed: Int) throws {
-        var (net, box, rng) = try Self.chain(seed: seed)
-        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-        let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        var (net, box, rng, hull, root) = try Self.rooted(seed: seed)
         let layout = hull.layout(for: root)
         let objective = Self.objective(net, using: &rng)
         let parent = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 10, layout: layout,
@@ -327,16 +331,9 @@ extension HullRelaxationTests {
     /// No ray, however scaled, certifies a node that holds points: random rays on the root and on
     /// split nodes of random networks (each node holds a sampled point) are all rejected.
     @Test(arguments: 0..<8) func randomRaysNeverEmptyANodeWithPoints(seed: Int) throws {
-        var (net, box, rng) = try Self.chain(seed: seed)
-        let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-        let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+        var (net, box, rng, hull, root) = try Self.rooted(seed: seed)
         let x0 = TestNetworks.samples(of: box, count: 1, using: &rng)[0]
-        let trace = net.evaluateTrace(x0)
-        var phases = PhaseAssignment()
-        for layer in root.reluLayers {
-            let pre = layer == 0 ? x0 : trace[layer - 1]
-            for j in root.unstableNeurons(inLayer: layer).prefix(3) { phases.fix(layer: layer, neuron: j, to: pre[j] >= 0 ? .active : .inactive) }
-        }
+        let phases = Self.phases(holding: x0, net, root: root, perLayer: 3)
         let objective = Self.objective(net, using: &rng)
         for node in [PhaseAssignment(), phases] {
             let program = hull.build(objective: objective, bounds: LinearRelaxation.bounds(of: net, input: box, phases: node).bounds,
@@ -374,18 +371,14 @@ extension HullRelaxationTests {
         #expect(warm.solve() == .infeasible)
         #expect(warm.infeasibilityRay()?.count == 3)
     }
-}
 
-extension HullRelaxationTests {
     /// Outputs of the last stage that the objective pays for get no indicator, upper rows or
     /// cuts (`layout(for:objective:)`): the program is smaller and its value the same, since such
     /// an output sits at `max(0, p)` at an optimum either way.
     @Test func paidOutputsNeedNoIndicator() throws {
         var smaller = 0
         for seed in 0..<16 {
-            var (net, box, rng) = try Self.chain(seed: seed)
-            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-            let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            var (net, _, rng, hull, root) = try Self.rooted(seed: seed)
             let objective = Self.objective(net, using: &rng)
             let full = hull.layout(for: root)
             let paid = hull.layout(for: root, objective: objective)
@@ -406,9 +399,7 @@ extension HullRelaxationTests {
     @Test func objectiveLimitStillProves() throws {
         var proved = 0
         for seed in 0..<16 {
-            var (net, box, rng) = try Self.chain(seed: seed)
-            let hull = try #require(HullRelaxation(network: net, maxEntries: 10_000))
-            let root = LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds
+            var (net, _, rng, hull, root) = try Self.rooted(seed: seed)
             let objective = Self.objective(net, using: &rng)
             let full = try #require(hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0,
                                                     stopAbove: .infinity).lower)
