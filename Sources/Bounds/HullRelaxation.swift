@@ -148,8 +148,12 @@ public struct HullRelaxation: Sendable {
     /// one-layer networks they are more than half the program.
     public func layout(for bounds: NetworkBounds, phases: PhaseAssignment = PhaseAssignment(),
                        objective: LinearObjective? = nil) -> Layout {
+        layout(for: bounds, phases: phases, lastStageCost: objective.map { lastStageCost(of: $0).cost })
+    }
+
+    /// `layout(for:phases:objective:)` given the objective's cost of each last-stage output.
+    func layout(for bounds: NetworkBounds, phases: PhaseAssignment, lastStageCost paid: [Double]?) -> Layout {
         let last = stages.count - 1
-        let paid = objective.map(lastStageCosts)
         return Layout(indicator: stages.enumerated().map { s, stage in
             let pre = bounds.inputBounds(ofLayer: stage.relu)
             return (0..<stage.width).map { j in
@@ -159,15 +163,27 @@ public struct HullRelaxation: Sendable {
         })
     }
 
-    /// The objective's cost of each output of the last stage (through the head, when there is one).
-    func lastStageCosts(_ objective: LinearObjective) -> [Double] {
+    /// The objective's part on the last stage's outputs (through the head, when there is one):
+    /// a cost per output and its constant, each with the sum of its terms' magnitudes (rounding).
+    func lastStageCost(of objective: LinearObjective) -> (cost: [Double], mass: [Double], constant: Double, constantMass: Double) {
         let width = stages[stages.count - 1].width
-        guard let head else { return (0..<width).map { $0 < objective.outputCoefficients.count ? objective.outputCoefficients[$0] : 0 } }
-        var cost = [Double](repeating: 0, count: width)
+        var cost = [Double](repeating: 0, count: width), mass = cost
+        var constant = 0.0, constantMass = 0.0
         for (o, c) in objective.outputCoefficients.enumerated() where c != 0 {
-            for i in 0..<width { cost[i] += c * head.weights[o * head.inputWidth + i] }
+            guard let head else {
+                cost[o] += c
+                mass[o] += abs(c)
+                continue
+            }
+            for i in 0..<head.inputWidth {
+                let term = c * head.weights[o * head.inputWidth + i]
+                cost[i] += term
+                mass[i] += abs(term)
+            }
+            constant += c * head.bias[o]
+            constantMass += abs(c * head.bias[o])
         }
-        return cost
+        return (cost, mass, constant, constantMass)
     }
 
     /// Where a parent's program ended, for its children's: the cuts after the structural rows
@@ -336,7 +352,8 @@ public struct HullRelaxation: Sendable {
     /// The program of the node: columns, structural rows and objective, on `layout` (the node's
     /// own when nil, or when `layout` lacks an indicator for a ReLU unstable here).
     func build(objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment, layout: Layout? = nil) -> Program {
-        let own = self.layout(for: bounds, phases: phases, objective: objective)
+        let paid = lastStageCost(of: objective)
+        let own = self.layout(for: bounds, phases: phases, lastStageCost: paid.cost)
         let asked = layout.flatMap { layout in
             zip(own.indicator, layout.indicator).allSatisfy { zip($0, $1).allSatisfy { !$0 || $1 } } ? layout : nil
         }
@@ -404,22 +421,12 @@ public struct HullRelaxation: Sendable {
         // The objective over the last block (through the head, when there is one) and the inputs.
         p.costMass = [Double](repeating: 0, count: p.lower.count)
         let lastStart = p.yStart[stages.count - 1]
-        if let head {
-            for (o, c) in objective.outputCoefficients.enumerated() where c != 0 {
-                for i in 0..<head.inputWidth {
-                    let term = c * head.weights[o * head.inputWidth + i]
-                    p.cost[lastStart + i] += term
-                    p.costMass[lastStart + i] += abs(term)
-                }
-                p.objectiveConstant += c * head.bias[o]
-                p.constantMass += abs(c * head.bias[o])
-            }
-        } else {
-            for (o, c) in objective.outputCoefficients.enumerated() where c != 0 {
-                p.cost[lastStart + o] += c
-                p.costMass[lastStart + o] += abs(c)
-            }
+        for i in 0..<paid.cost.count {
+            p.cost[lastStart + i] += paid.cost[i]
+            p.costMass[lastStart + i] += paid.mass[i]
         }
+        p.objectiveConstant += paid.constant
+        p.constantMass += paid.constantMass
         for (i, c) in objective.inputCoefficients.enumerated() where c != 0 {
             p.cost[i] += c
             p.costMass[i] += abs(c)

@@ -106,15 +106,15 @@ public final class LinearProgram {
     /// When presolve found the infeasibility (it keeps no ray), the dual simplex method runs
     /// once more from the slack basis to find one.
     public func infeasibilityRay() -> [Double]? {
-        guard rowCount > 0, Clp_status(model) == 1, Clp_secondaryStatus(model) != 1 else { return nil }
-        if let ray = Clp_infeasibilityRay(model) {
+        func ray() -> [Double]? {
+            guard Clp_status(model) == 1, Clp_secondaryStatus(model) != 1, let ray = Clp_infeasibilityRay(model) else { return nil }
             defer { Clp_freeRay(model, ray) }
             return Array(UnsafeBufferPointer(start: ray, count: rowCount))
         }
+        guard rowCount > 0, Clp_status(model) == 1, Clp_secondaryStatus(model) != 1 else { return nil }
+        if let found = ray() { return found }
         _ = Clp_dual(model, 0)
-        guard Clp_status(model) == 1, Clp_secondaryStatus(model) != 1, let ray = Clp_infeasibilityRay(model) else { return nil }
-        defer { Clp_freeRay(model, ray) }
-        return Array(UnsafeBufferPointer(start: ray, count: rowCount))
+        return ray()
     }
 
     /// Simplex iterations of the last solve.
