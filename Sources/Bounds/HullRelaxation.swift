@@ -221,10 +221,11 @@ public struct HullRelaxation: Sendable {
     /// the parent's program (`warm`, when it fits) or else the cuts `seed` (those of ReLUs still
     /// unstable here), and adding at most `rounds` rounds of new cuts; it stops early once the
     /// bound passes `threshold` or a round gains less than 1 %. With the tree's `layout`, the
-    /// outcome carries a warm start for the node's children.
+    /// outcome carries a warm start for the node's children. The split it names is chosen by
+    /// `branching` when given (`reliabilityChoice`), else by `branchingChoice`.
     public func lowerBound(of objective: LinearObjective, bounds: NetworkBounds, phases: PhaseAssignment,
                            rounds: Int, seed: [Cut] = [], layout: Layout? = nil, warm: WarmStart? = nil,
-                           stopAbove threshold: Double = 0) -> Outcome {
+                           stopAbove threshold: Double = 0, branching: ReliabilityBranching? = nil) -> Outcome {
         guard !bounds.isInfeasible else { return Outcome(lower: nil, cuts: []) }
         var program = build(objective: objective, bounds: bounds, phases: phases, layout: layout)
         let structuralRows = program.rows.count
@@ -295,7 +296,12 @@ public struct HullRelaxation: Sendable {
         guard !proved, !solution.isEmpty else { return Outcome(lower: best, cuts: cuts) }
         // Clamped into the box: CLP's point may overstep a column bound by its tolerance.
         let inputPoint = (0..<inputSize).map { min(max(solution[$0], program.lower[$0]), program.upper[$0]) }
-        return Outcome(lower: best, cuts: cuts, split: branchingChoice(program, at: solution),
+        var split = branchingChoice(program, at: solution)
+        if let branching, basis.count == lp.columnCount + lp.rowCount {
+            split = reliabilityChoice(program, lp: lp, at: solution, basis: basis, value: previous, threshold: threshold,
+                                      branching: branching) ?? split
+        }
+        return Outcome(lower: best, cuts: cuts, split: split,
                        warmStart: layout == nil || !program.followsLayout ? nil
                            : warmStart(program, basis: basis, structuralRows: structuralRows, solvedRows: duals.count),
                        inputPoint: inputPoint)
@@ -315,25 +321,6 @@ public struct HullRelaxation: Sendable {
             kept.append(basis[columns + r])
         }
         return WarmStart(cuts: cuts, basis: kept)
-    }
-
-    /// The unfixed unstable ReLU of the last stage where the solution `v` gains most from its
-    /// relaxation: `max(0, −c)·(y − max(0, p))`, with `c` the objective's coefficient of `y`
-    /// (the output a split makes exact is worth what the objective pays for it). Nil when no
-    /// ReLU gains, or the objective does not read the last stage directly.
-    func branchingChoice(_ p: Program, at v: [Double]) -> (layer: Int, neuron: Int)? {
-        let s = stages.count - 1
-        let stage = stages[s]
-        let previousStart = s == 0 ? 0 : p.yStart[s - 1]
-        var best: (neuron: Int, score: Double)?
-        for j in 0..<stage.width where p.isFree(p.zColumn[s][j]) {
-            let y = p.yStart[s] + j
-            var pre = stage.bias[j]
-            for i in 0..<stage.inputWidth { pre += stage.weights[j * stage.inputWidth + i] * v[previousStart + i] }
-            let score = max(0, -p.cost[y]) * (v[y] - max(0, pre))
-            if score > 1e-9, score > best?.score ?? 0 { best = (j, score) }
-        }
-        return best.map { (stage.relu, $0.neuron) }
     }
 
     /// The program row of `cut`, when its ReLU is unstable and unfixed in `program`.

@@ -49,6 +49,10 @@ public struct ReLUSplitBounding: Sendable {
         public var hullCutRounds = 0
         /// Rounds at the root, whose binding cuts start every node's program.
         public var hullRootRounds = 60
+        /// Strong-branching solves a ReLU needs before its pseudocosts alone score it, when the
+        /// hull program names a node's split (`ReliabilityBranching`); 0 names the ReLU its
+        /// solution exploits most instead.
+        public var hullBranchingReliability = 4
         /// The program is built only for networks with at most this many weights.
         public var hullMaxWeights = 50_000
         /// Whether the root keeps the slopes of its optimised intermediate bounds
@@ -111,6 +115,9 @@ public struct ReLUSplitBounding: Sendable {
     /// unstable at the root that its objective can exploit), so that a child's program can start
     /// from its parent's basis.
     let hullLayouts: [[HullRelaxation.Layout]]?
+    /// Per member, per atom: what the tree's splits gained its hull programs so far, when
+    /// `Options.hullBranchingReliability` asks for reliability branching.
+    let branching: [[ReliabilityBranching]]?
 
     /// Bounds the root: the box `input`, no phase fixed.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
@@ -149,6 +156,8 @@ public struct ReLUSplitBounding: Sendable {
         rootOutcomes = refined.outcomes
         rootCuts = refined.cuts
         hullLayouts = hull.map { hull in members.map { $0.objectives.map { hull.layout(for: bounds, objective: $0) } } }
+        branching = hull == nil || options.hullBranchingReliability == 0 ? nil
+            : members.map { $0.objectives.map { _ in ReliabilityBranching(reliableAfter: options.hullBranchingReliability) } }
     }
 
     /// Bounds the node with split `phases` for the members at `positions`.
@@ -194,7 +203,7 @@ public struct ReLUSplitBounding: Sendable {
         }
         let refined = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds, seed: rootCuts, layouts: hullLayouts,
+                                       rounds: options.hullCutRounds, seed: rootCuts, layouts: hullLayouts, branching: branching,
                                        warm: warm.map { $0.map { $0.map(\.hull) } })
         let results = refined.outcomes
         var warmStarts = positions.map { members[$0].atoms.map { _ in AtomWarmStart() } }
@@ -237,6 +246,7 @@ public struct ReLUSplitBounding: Sendable {
     static func hullRefined(_ outcomes: [RegionRefutation.Outcome], members: [RegionRefutation], positions: [Int],
                             bounds: NetworkBounds, phases: PhaseAssignment, hull: HullRelaxation?,
                             rounds: Int, seed: [HullRelaxation.Cut], layouts: [[HullRelaxation.Layout]]? = nil,
+                            branching: [[ReliabilityBranching]]? = nil,
                             warm: [[HullRelaxation.WarmStart?]]? = nil) -> HullRefinement {
         var result = HullRefinement(outcomes: outcomes)
         guard let hull, !bounds.isInfeasible else { return result }
@@ -249,7 +259,7 @@ public struct ReLUSplitBounding: Sendable {
             for (a, objective) in member.objectives.enumerated() {
                 let start = warm.flatMap { p < $0.count && a < $0[p].count ? $0[p][a] : nil }
                 let outcome = hull.lowerBound(of: objective, bounds: bounds, phases: phases, rounds: rounds, seed: seed,
-                                              layout: layouts?[m][a], warm: start)
+                                              layout: layouts?[m][a], warm: start, branching: branching?[m][a])
                 if outcome.regionIsEmpty {
                     // No point of the node exists, so every member is refuted in it.
                     for q in result.outcomes.indices where !result.outcomes[q].proved {

@@ -117,6 +117,16 @@ public final class LinearProgram {
         return ray()
     }
 
+    /// Sets the bounds of one column for the next solve (the basis stays, so the dual simplex
+    /// method continues from it). Why: a branching candidate's children differ from the node's
+    /// program only in the bounds of the ReLU's indicator.
+    public func setColumnBounds(_ column: Int, lower: Double, upper: Double) {
+        precondition(column >= 0 && column < columnCount, "no such column")
+        guard let lowers = Clp_columnLower(model), let uppers = Clp_columnUpper(model) else { return }
+        lowers[column] = Self.clamped(lower)
+        uppers[column] = Self.clamped(upper)
+    }
+
     /// Simplex iterations of the last solve.
     public var iterations: Int { Int(Clp_numberIterations(model)) }
 
