@@ -36,6 +36,14 @@ import Testing
         return (net, box, rng, hull, LinearRelaxation.bounds(of: net, input: box, phases: PhaseAssignment()).bounds)
     }
 
+    /// `rooted(seed:)` with the root's layout and a random objective: a tree's first program.
+    static func laidOut(seed: Int) throws
+        -> (Network, IntervalVector, SplitMix64, HullRelaxation, NetworkBounds, HullRelaxation.Layout, LinearObjective) {
+        var (net, box, rng, hull, root) = try rooted(seed: seed)
+        let objective = objective(net, using: &rng)
+        return (net, box, rng, hull, root, hull.layout(for: root), objective)
+    }
+
     /// A random objective over the outputs and the inputs.
     static func objective(_ net: Network, using rng: inout SplitMix64) -> LinearObjective {
         LinearObjective(outputCoefficients: (0..<net.outputSize).map { _ in Double.random(in: -1...1, using: &rng) },
@@ -219,9 +227,7 @@ extension HullRelaxationTests {
     /// stable ReLUs fixed) solves the same linear program as one started afresh on the same rows
     /// (or finds the same child empty), and its bound lies below every sampled point of the child.
     @Test(arguments: 0..<12) func warmStartedChildMatchesColdChild(seed: Int) throws {
-        var (net, box, rng, hull, root) = try Self.rooted(seed: seed)
-        let layout = hull.layout(for: root)
-        let objective = Self.objective(net, using: &rng)
+        var (net, box, rng, hull, root, layout, objective) = try Self.laidOut(seed: seed)
         let parent = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 10, layout: layout,
                                      stopAbove: .infinity)
         guard let warm = parent.warmStart else { return }

@@ -43,9 +43,7 @@ import Testing
     /// Naming the split by reliability branching changes neither the node's bound nor its warm
     /// start, names a last-stage ReLU the solution exploits, and records what it solved.
     @Test(arguments: 0..<12) func choiceLeavesTheBoundAndLearns(seed: Int) throws {
-        var (net, _, rng, hull, root) = try HullRelaxationTests.rooted(seed: seed)
-        let layout = hull.layout(for: root)
-        let objective = HullRelaxationTests.objective(net, using: &rng)
+        let (_, _, _, hull, root, layout, objective) = try HullRelaxationTests.laidOut(seed: seed)
         let plain = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0, layout: layout,
                                     stopAbove: .infinity)
         let branching = ReliabilityBranching()
