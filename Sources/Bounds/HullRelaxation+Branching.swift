@@ -40,14 +40,14 @@ extension HullRelaxation {
     /// CLP's values here are guesses, never bounds: they only order the candidates. `lp` is left
     /// with the node's column bounds and some basis; the node's warm start was taken before.
     func reliabilityChoice(_ p: Program, lp: LinearProgram, at v: [Double], basis: [UInt8], value: Double,
-                           threshold: Double, branching: ReliabilityBranching) -> (layer: Int, neuron: Int)? {
+                           threshold: Double, branching: inout ReliabilityBranching) -> (layer: Int, neuron: Int)? {
         let stage = stages[stages.count - 1]
         let epsilon = 1e-6
         var candidates: [(neuron: Int, z: Int, f: Double, score: Double, reliable: Bool)] = []
         for (j, _) in exploitedReLUs(p, at: v) {
             guard let z = p.zColumn[stages.count - 1][j] else { continue }
             let f = min(max(v[z], 0), 1)
-            let estimate = branching.estimate(j)
+            let estimate = branching.pseudocosts.estimate(j)
             candidates.append((j, z, f, max(estimate.down * f, epsilon) * max(estimate.up * (1 - f), epsilon),
                                estimate.count >= branching.reliableAfter))
         }

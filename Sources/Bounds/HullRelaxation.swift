@@ -215,6 +215,8 @@ public struct HullRelaxation: Sendable {
         /// Whether the node holds no point at all: the program was infeasible and its Farkas ray
         /// passed the sound check (`certifiesEmpty`). `lower` is then +∞.
         public var regionIsEmpty = false
+        /// The strong-branching solves of `branching`, for the tree's pseudocosts.
+        public var observed: [Pseudocosts.Observation] = []
     }
 
     /// A sound lower bound of `objective` over the node with `bounds` and `phases`, starting from
@@ -297,14 +299,16 @@ public struct HullRelaxation: Sendable {
         // Clamped into the box: CLP's point may overstep a column bound by its tolerance.
         let inputPoint = (0..<inputSize).map { min(max(solution[$0], program.lower[$0]), program.upper[$0]) }
         var split = branchingChoice(program, at: solution)
-        if let branching, basis.count == lp.columnCount + lp.rowCount {
+        var observed: [Pseudocosts.Observation] = []
+        if var branching, basis.count == lp.columnCount + lp.rowCount {
             split = reliabilityChoice(program, lp: lp, at: solution, basis: basis, value: previous, threshold: threshold,
-                                      branching: branching) ?? split
+                                      branching: &branching) ?? split
+            observed = branching.observed
         }
         return Outcome(lower: best, cuts: cuts, split: split,
                        warmStart: layout == nil || !program.followsLayout ? nil
                            : warmStart(program, basis: basis, structuralRows: structuralRows, solvedRows: duals.count),
-                       inputPoint: inputPoint)
+                       inputPoint: inputPoint, observed: observed)
     }
 
     /// The warm start for a node's children from its program's final `basis` (taken with the

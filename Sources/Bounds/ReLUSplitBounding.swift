@@ -88,6 +88,21 @@ public struct ReLUSplitBounding: Sendable {
         /// The inputs of the hull programs' solutions that proved nothing: candidate
         /// counterexamples (VeriNet and oval falsify with LP points this way).
         public var candidatePoints: [[Double]] = []
+        /// The node's strong-branching solves, for the tree's pseudocosts.
+        public var observations = BranchingObservations()
+    }
+
+    /// One node's strong-branching solves, per member and atom, in the order they were made.
+    public struct BranchingObservations: Sendable {
+        var entries: [(member: Int, atom: Int, observation: Pseudocosts.Observation)] = []
+
+        /// None.
+        public init() {}
+
+        /// Adds them to `pseudocosts` (per member, per atom, as `initialPseudocosts`).
+        public func record(into pseudocosts: inout [[Pseudocosts]]) {
+            for entry in entries { pseudocosts[entry.member][entry.atom].record(entry.observation) }
+        }
     }
 
     let members: [RegionRefutation]
@@ -115,9 +130,6 @@ public struct ReLUSplitBounding: Sendable {
     /// unstable at the root that its objective can exploit), so that a child's program can start
     /// from its parent's basis.
     let hullLayouts: [[HullRelaxation.Layout]]?
-    /// Per member, per atom: what the tree's splits gained its hull programs so far, when
-    /// `Options.hullBranchingReliability` asks for reliability branching.
-    let branching: [[ReliabilityBranching]]?
 
     /// Bounds the root: the box `input`, no phase fixed.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
@@ -156,15 +168,22 @@ public struct ReLUSplitBounding: Sendable {
         rootOutcomes = refined.outcomes
         rootCuts = refined.cuts
         hullLayouts = hull.map { hull in members.map { $0.objectives.map { hull.layout(for: bounds, objective: $0) } } }
-        branching = hull == nil || options.hullBranchingReliability == 0 ? nil
-            : members.map { $0.objectives.map { _ in ReliabilityBranching(reliableAfter: options.hullBranchingReliability) } }
+    }
+
+    /// The tree's pseudocosts before any node (per member, per atom), when the hull program
+    /// runs and `Options.hullBranchingReliability` asks for reliability branching; else nil.
+    public var initialPseudocosts: [[Pseudocosts]]? {
+        hull == nil || options.hullBranchingReliability == 0 ? nil : members.map { $0.objectives.map { _ in Pseudocosts() } }
     }
 
     /// Bounds the node with split `phases` for the members at `positions`.
     /// - Parameters:
     ///   - known: sound bounds of a region containing the node's (its parent's), or nil for the root's.
     ///   - warm: per member at `positions`, per atom, where the parent's bounding ended, or nil.
-    public func bound(_ positions: [Int], phases: PhaseAssignment, known: NetworkBounds?, warm: [[AtomWarmStart]]?) -> NodeResult {
+    ///   - pseudocosts: the tree's, per member, per atom (`initialPseudocosts` with the
+    ///     observations of earlier nodes), for reliability branching; nil names splits without.
+    public func bound(_ positions: [Int], phases: PhaseAssignment, known: NetworkBounds?, warm: [[AtomWarmStart]]?,
+                      pseudocosts: [[Pseudocosts]]? = nil) -> NodeResult {
         let network = members[0].problem.network
         // Layers before the first split keep the base bounds: nothing upstream of them changed.
         let bounds = Self.nodeBounds(of: network, phases: phases, known: known ?? nodeBase,
@@ -203,7 +222,10 @@ public struct ReLUSplitBounding: Sendable {
         }
         let refined = Self.hullRefined(Self.outcomes(members, positions: positions, rows: rows, found: found, bounds: bounds, engine: engine),
                                        members: members, positions: positions, bounds: bounds, phases: phases, hull: hull,
-                                       rounds: options.hullCutRounds, seed: rootCuts, layouts: hullLayouts, branching: branching,
+                                       rounds: options.hullCutRounds, seed: rootCuts, layouts: hullLayouts,
+                                       branching: pseudocosts.map { $0.map { $0.map {
+                                           ReliabilityBranching(reliableAfter: options.hullBranchingReliability, pseudocosts: $0)
+                                       } } },
                                        warm: warm.map { $0.map { $0.map(\.hull) } })
         let results = refined.outcomes
         var warmStarts = positions.map { members[$0].atoms.map { _ in AtomWarmStart() } }
@@ -224,7 +246,8 @@ public struct ReLUSplitBounding: Sendable {
         }
         // Where the hull program ran and failed, its solution names the split; else filtered smart branching.
         let split = refined.split ?? guide.flatMap { chooseSplit(engine: engine, splits: splits, row: rows[$0.row].objective, best: found[$0.row]) }
-        return NodeResult(bounds: bounds, outcomes: results, warmStarts: warmStarts, split: split, candidatePoints: refined.points)
+        return NodeResult(bounds: bounds, outcomes: results, warmStarts: warmStarts, split: split, candidatePoints: refined.points,
+                          observations: refined.observations)
     }
 
     /// What `hullRefined` gave: the outcomes, the programs' binding cuts, the split the
@@ -237,6 +260,7 @@ public struct ReLUSplitBounding: Sendable {
         var warmStarts: [[HullRelaxation.WarmStart?]] = []
         /// The input parts of the solutions of programs that proved nothing.
         var points: [[Double]] = []
+        var observations = BranchingObservations()
     }
 
     /// `outcomes` with the members the bound propagation left open tried once more, atom by
@@ -270,6 +294,7 @@ public struct ReLUSplitBounding: Sendable {
                     return result
                 }
                 result.cuts += outcome.cuts
+                result.observations.entries += outcome.observed.map { (m, a, $0) }
                 result.warmStarts[p][a] = outcome.warmStart
                 if let point = outcome.inputPoint { result.points.append(point) }
                 if let lower = outcome.lower, member.proves(atom: a, lower: lower, bounds: bounds) {

@@ -212,7 +212,8 @@ struct BranchAndBound: Sendable {
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []
         var leaves = 0, undecided = 0
         var taken = 0, applied = 0
-        var finished: [Int: NodeOutcome] = [:]
+        var finished: [Int: (NodeOutcome, ReLUSplitBounding.BranchingObservations)] = [:]
+        var pseudocosts = splitBounding?.initialPseudocosts
         var runningLeaves = 0, waking = false
         let window = 4
         // Progress (`VerificationProgress`): each node's share of the tree and inherited bound
@@ -242,7 +243,14 @@ struct BranchAndBound: Sendable {
                     let sequence = taken
                     taken += 1
                     pending[sequence] = (node.share, node.lowerBound)
-                    group.addTask { .node(sequence, await self.process(node, splitBounding: splitBounding, deadline: deadline)) }
+                    // The pseudocosts as the outcomes applied so far left them (a copy), so that
+                    // the node's choice of split does not depend on timing either.
+                    let seen = pseudocosts
+                    group.addTask {
+                        let (outcome, observed) = await self.process(node, splitBounding: splitBounding, pseudocosts: seen,
+                                                                     deadline: deadline)
+                        return .node(sequence, outcome, observed)
+                    }
                 }
             }
             func launchLeaves() {
@@ -282,9 +290,10 @@ struct BranchAndBound: Sendable {
                     return .timeout
                 }
                 switch event {
-                case let .node(sequence, outcome):
-                    finished[sequence] = outcome
-                    while let next = finished.removeValue(forKey: applied) {
+                case let .node(sequence, outcome, observed):
+                    finished[sequence] = (outcome, observed)
+                    while let (next, observed) = finished.removeValue(forKey: applied) {
+                        if pseudocosts != nil { observed.record(into: &pseudocosts!) }
                         if let node = pending.removeValue(forKey: applied), case .pruned = next { closedShare += node.share }
                         applied += 1
                         if applied % 5000 == 0 {
@@ -330,7 +339,7 @@ struct BranchAndBound: Sendable {
     /// What finished in the run loop.
     private enum Event: Sendable {
         /// The outcome of the node taken `sequence`-th.
-        case node(Int, NodeOutcome)
+        case node(Int, NodeOutcome, ReLUSplitBounding.BranchingObservations)
         /// The outcome of the Z3 leaf launched `id`-th.
         case leaf(Int, NodeOutcome)
         /// Time to look for a free Z3 permit again.
@@ -338,7 +347,18 @@ struct BranchAndBound: Sendable {
     }
 
     /// Bounds, candidates, then prune, leaf or split.
-    func process(_ node: Subproblem, splitBounding: ReLUSplitBounding?, deadline: ContinuousClock.Instant?) async -> NodeOutcome {
+    func process(_ node: Subproblem, splitBounding: ReLUSplitBounding?, pseudocosts: [[Pseudocosts]]?,
+                 deadline: ContinuousClock.Instant?) async -> (NodeOutcome, ReLUSplitBounding.BranchingObservations) {
+        var observed = ReLUSplitBounding.BranchingObservations()
+        let outcome = await process(node, splitBounding: splitBounding, pseudocosts: pseudocosts, observed: &observed,
+                                    deadline: deadline)
+        return (outcome, observed)
+    }
+
+    /// Bounds `node` and decides what becomes of it; its strong-branching solves go to `observed`.
+    private func process(_ node: Subproblem, splitBounding: ReLUSplitBounding?, pseudocosts: [[Pseudocosts]]?,
+                         observed: inout ReLUSplitBounding.BranchingObservations,
+                         deadline: ContinuousClock.Instant?) async -> NodeOutcome {
         let group = node.openCases.compactMap { refutations[$0] }
         guard group.count == node.openCases.count else { return .failed("the case's constraints cannot be bounded") }
         let bounds: NetworkBounds
@@ -348,7 +368,8 @@ struct BranchAndBound: Sendable {
         var programPoints: [[Double]] = []
         if let splitBounding {
             let result = splitBounding.bound(node.openCases, phases: node.phases, known: node.known,
-                                             warm: node.openCases.map { node.warmStarts[$0] ?? [] })
+                                             warm: node.openCases.map { node.warmStarts[$0] ?? [] }, pseudocosts: pseudocosts)
+            observed = result.observations
             (bounds, outcomes) = (result.bounds, result.outcomes)
             for (position, starts) in zip(node.openCases, result.warmStarts) { warmStarts[position] = starts }
             chosenSplit = result.split

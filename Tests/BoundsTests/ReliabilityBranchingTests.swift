@@ -8,18 +8,25 @@ import Testing
 /// and warm start alone, and with every candidate solved it is the one whose children gain most.
 @Suite struct ReliabilityBranchingTests {
     /// Before anything is recorded every ReLU is estimated at 1 down and up; after, a ReLU with
-    /// no record of its own gets the tree's means, and its own count stays 0.
-    @Test func pseudocostsFallBackToTheTreesMeans() {
-        let branching = ReliabilityBranching(reliableAfter: 2)
-        #expect(branching.estimate(3) == (1, 1, 0))
-        branching.record(3, down: 2, up: 4)
-        branching.record(3, down: 4, up: 8)
-        branching.record(5, down: 6, up: 0)
-        #expect(branching.estimate(3) == (3, 6, 2))
-        #expect(branching.estimate(5) == (6, 0, 1))
-        #expect(branching.estimate(7) == (4, 4, 0))
-        branching.record(7, down: .nan, up: 1)
-        #expect(branching.estimate(7) == (4, 4, 0), "a NaN gain was recorded")
+    /// no record of its own gets the record's means, and its own count stays 0. A node's rule
+    /// sees its own solves at once and hands them out in order.
+    @Test func pseudocostsFallBackToTheRecordsMeans() {
+        var pseudocosts = Pseudocosts()
+        #expect(pseudocosts.estimate(3) == (1, 1, 0))
+        pseudocosts.record(.init(neuron: 3, down: 2, up: 4))
+        pseudocosts.record(.init(neuron: 3, down: 4, up: 8))
+        pseudocosts.record(.init(neuron: 5, down: 6, up: 0))
+        #expect(pseudocosts.estimate(3) == (3, 6, 2))
+        #expect(pseudocosts.estimate(5) == (6, 0, 1))
+        #expect(pseudocosts.estimate(7) == (4, 4, 0))
+        pseudocosts.record(.init(neuron: 7, down: .nan, up: 1))
+        #expect(pseudocosts.estimate(7) == (4, 4, 0), "a NaN gain was recorded")
+        var branching = ReliabilityBranching(pseudocosts: pseudocosts)
+        branching.record(7, down: 1, up: 2)
+        branching.record(5, down: 0, up: 2)
+        #expect(branching.pseudocosts.estimate(7) == (1, 2, 1))
+        #expect(branching.observed == [.init(neuron: 7, down: 1, up: 2), .init(neuron: 5, down: 0, up: 2)])
+        #expect(pseudocosts.estimate(7) == (4, 4, 0), "the tree's record changed under a node")
     }
 
     /// `LinearProgram.setColumnBounds`: fixing `x = 0` in `min −x − y`, `x + 2y ≤ 4`, `3x + y ≤ 6`
@@ -46,9 +53,8 @@ import Testing
         let (_, _, _, hull, root, layout, objective) = try HullRelaxationTests.laidOut(seed: seed)
         let plain = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0, layout: layout,
                                     stopAbove: .infinity)
-        let branching = ReliabilityBranching()
         let steered = hull.lowerBound(of: objective, bounds: root, phases: PhaseAssignment(), rounds: 0, layout: layout,
-                                      stopAbove: .infinity, branching: branching)
+                                      stopAbove: .infinity, branching: ReliabilityBranching())
         #expect(plain.lower == steered.lower)
         #expect(plain.warmStart?.basis == steered.warmStart?.basis)
         #expect(plain.warmStart?.cuts.count == steered.warmStart?.cuts.count)
@@ -59,7 +65,8 @@ import Testing
         let program = hull.build(objective: objective, bounds: root, phases: PhaseAssignment(), layout: layout)
         let exploited = Set(hull.exploitedReLUs(program, at: try #require(Self.solution(of: program))).map(\.neuron))
         if exploited.count > 1 {
-            #expect(exploited.contains { branching.estimate($0).count > 0 }, "seed \(seed): strong branching recorded nothing")
+            #expect(!steered.observed.isEmpty, "seed \(seed): strong branching recorded nothing")
+            #expect(steered.observed.allSatisfy { exploited.contains($0.neuron) })
         }
     }
 

@@ -159,4 +159,35 @@ import Z3Backend
         }
         #expect(points.allSatisfy { $0 == points[0] })
     }
+
+    /// A one-hidden-layer network of 30 inputs and 48 ReLUs (as safenlp's, in small): its tree
+    /// splits ReLUs and names them by reliability branching, whose pseudocosts each node reads
+    /// as the outcomes applied before it left them, so two jobs build the same tree every run.
+    @Test func reliabilityBranchingBuildsTheSameTreeEveryRun() async throws {
+        let inputs = 30, width = 48
+        var rng = SplitMix64(seed: 7)
+        let w1 = (0..<width).map { _ in (0..<inputs).map { _ in Double.random(in: -1...1, using: &rng) } }
+        let b1 = (0..<width).map { _ in Double.random(in: -3...3, using: &rng) }
+        let w2 = [(0..<width).map { _ in Double.random(in: -1...1, using: &rng) }]
+        let hidden = try Network(inputShape: [1, inputs], layers: [.affine(AffineLayer(weights: Matrix(w1), bias: b1)), .relu,
+                                                                   .affine(AffineLayer(weights: Matrix(w2), bias: [0]))])
+        // Halfway between the largest output sampled on the unit box and a sound upper bound
+        // (linear relaxation): the tree needs splits to decide that.
+        let sampled = (0..<2000).map { _ in hidden.evaluate((0..<inputs).map { _ in Double.random(in: 0...1, using: &rng) })[0] }.max()!
+        let box = IntervalVector(lower: [Double](repeating: 0, count: inputs), upper: [Double](repeating: 1, count: inputs))
+        let upper = LinearRelaxation.bounds(of: hidden, input: box, phases: PhaseAssignment()).bounds.output.upper[0]
+        let net = try Network(inputShape: [1, inputs], layers: [.affine(AffineLayer(weights: Matrix(w1), bias: b1)), .relu,
+                                                                .affine(AffineLayer(weights: Matrix(w2), bias: [-(sampled + 0.3 * (upper - sampled))]))])
+        var options = VerifierOptions()
+        options.usesAttack = false
+        options.jobs = 2
+        var runs: [(verdict: String, nodes: Int)] = []
+        for _ in 0..<3 {
+            let report = await Verifier(network: net, specification: NeedleNetworks.unitBoxProperty(inputs: inputs, outputs: 1),
+                                        options: options, makeSolver: { Z3Solver() }).verify()
+            runs.append(("\(report.verdict.word)", report.nodes))
+        }
+        #expect(runs[0].nodes > 20, "the tree is too small to show anything: \(runs[0].nodes) nodes")
+        #expect(runs.allSatisfy { $0.verdict == runs[0].verdict && $0.nodes == runs[0].nodes }, "\(runs)")
+    }
 }
