@@ -346,7 +346,8 @@ struct BranchAndBound: Sendable {
         case wake
     }
 
-    /// Bounds, candidates, then prune, leaf or split.
+    /// Bounds, candidates, then prune, leaf or split; with the node's strong-branching solves,
+    /// which the run loop adds to the tree's pseudocosts when it applies the outcome.
     func process(_ node: Subproblem, splitBounding: ReLUSplitBounding?, pseudocosts: [[Pseudocosts]]?,
                  deadline: ContinuousClock.Instant?) async -> (NodeOutcome, ReLUSplitBounding.BranchingObservations) {
         var observed = ReLUSplitBounding.BranchingObservations()
