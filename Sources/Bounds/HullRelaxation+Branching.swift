@@ -54,8 +54,7 @@ extension HullRelaxation {
         guard candidates.count > 1 else { return candidates.first.map { (stage.relu, $0.neuron) } }
         candidates.sort { $0.score > $1.score }
         let cap = threshold.isFinite ? threshold : value + 1
-        let limit = cap - p.objectiveConstant
-        lp.objectiveLimit = limit + 1e-6 * (1 + abs(limit))
+        lp.objectiveLimit = objectiveLimit(above: cap, p)
         var best: (neuron: Int, score: Double)?
         var sinceBest = 0, solves = 0
         for candidate in candidates {

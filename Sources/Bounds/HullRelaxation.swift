@@ -249,10 +249,7 @@ public struct HullRelaxation: Sendable {
         var basis: [UInt8] = []
         // Nodes that are proved are about half of a tree: their last solve may stop as soon as
         // CLP's (unchecked) objective passes the threshold, a little above it for the check's loss.
-        if threshold.isFinite {
-            let limit = threshold - program.objectiveConstant
-            lp.objectiveLimit = limit + 1e-6 * (1 + abs(limit))
-        }
+        if threshold.isFinite { lp.objectiveLimit = objectiveLimit(above: threshold, program) }
         for round in 0...rounds {
             var status = lp.solve()
             if status == .objectiveLimitReached {
@@ -298,17 +295,27 @@ public struct HullRelaxation: Sendable {
         guard !proved, !solution.isEmpty else { return Outcome(lower: best, cuts: cuts) }
         // Clamped into the box: CLP's point may overstep a column bound by its tolerance.
         let inputPoint = (0..<inputSize).map { min(max(solution[$0], program.lower[$0]), program.upper[$0]) }
-        var split = branchingChoice(program, at: solution)
+        // Both rules choose among the same exploited ReLUs, so they name a split or not alike.
+        let split: (layer: Int, neuron: Int)?
         var observed: [Pseudocosts.Observation] = []
         if var branching, basis.count == lp.columnCount + lp.rowCount {
             split = reliabilityChoice(program, lp: lp, at: solution, basis: basis, value: previous, threshold: threshold,
-                                      branching: &branching) ?? split
+                                      branching: &branching)
             observed = branching.observed
+        } else {
+            split = branchingChoice(program, at: solution)
         }
         return Outcome(lower: best, cuts: cuts, split: split,
                        warmStart: layout == nil || !program.followsLayout ? nil
                            : warmStart(program, basis: basis, structuralRows: structuralRows, solvedRows: duals.count),
                        inputPoint: inputPoint, observed: observed)
+    }
+
+    /// The dual objective limit at which CLP may stop a solve of `p` meant to pass `threshold`:
+    /// the threshold less the objective's constant, and a little above it for the sound check's loss.
+    func objectiveLimit(above threshold: Double, _ p: Program) -> Double {
+        let limit = threshold - p.objectiveConstant
+        return limit + 1e-6 * (1 + abs(limit))
     }
 
     /// The warm start for a node's children from its program's final `basis` (taken with the
