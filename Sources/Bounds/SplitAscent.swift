@@ -21,6 +21,9 @@ struct SplitAscent {
     var slopeStep = 0.1
     /// Adam step size for β.
     var splitStep = 0.05
+    /// The layer whose output the rows multiply (nil: the output layer). An earlier layer
+    /// bounds an intermediate neuron under the splits of the layers before it.
+    var start: Int?
 
     /// A row's best bound with the multipliers that gave it.
     struct Best {
@@ -39,7 +42,7 @@ struct SplitAscent {
     func run(iterations: Int, initialSlopes: [[Int: [Double]]]?, initialSplits: [[Double]]?,
              done: ([Double]) -> Bool) -> [Best] {
         let network = engine.network
-        let start = network.layers.count - 1
+        let start = self.start ?? network.layers.count - 1
         let count = rows.count
         guard count > 0, start >= 0 else { return [] }
         let sizes = network.layerSizes
