@@ -159,6 +159,9 @@ public struct LinearRelaxation: Sendable {
         var engine = BackSubstitution(network: network,
                                       bounds: NetworkBounds(input: start, layers: [], reluLayers: IntervalPropagation.reluLayers(of: network)))
         let backSubstitute = input.isFinite
+        // For `intermediate.refinement`'s forward passes, made when first needed.
+        var transposed: [PackedMatrix?]?
+        var refinementSpent = Duration.zero
         // The forward symbolic state (only with a finite box).
         let domain = SymbolicFunctions.Domain(box: start)
         var symbolic = forwardFilter && start.isFinite ? SymbolicFunctions.identity(size: start.count) : nil
@@ -216,6 +219,19 @@ public struct LinearRelaxation: Sendable {
                         }
                         if let intermediate, feedsReLU, k > 1 {
                             hints += intermediate.tighten(&box, layer: k, candidates: candidates, engine: engine)
+                            if let refinement = intermediate.refinement {
+                                if transposed == nil { transposed = PackedMatrix.transposedWeights(of: network) }
+                                // The budget left is shared evenly by this layer and the later ones to refine.
+                                var share = refinement
+                                if let budget = refinement.budget {
+                                    let remaining = (k..<(layers.count - 1)).filter { i in if case .relu = layers[i + 1] { true } else { false } }.count
+                                    let left = budget - refinementSpent
+                                    share.deadline = [refinement.deadline, ContinuousClock.now + left / max(1, remaining)].compactMap { $0 }.min()
+                                }
+                                let started = ContinuousClock.now
+                                share.refine(&box, layer: k, engine: engine, transposed: transposed ?? [])
+                                refinementSpent += ContinuousClock.now - started
+                            }
                         }
                     }
                 }
@@ -260,6 +276,9 @@ struct IntermediateOptimisation: Sendable {
     var recordsHints = false
     /// Doubles per row-sized array of one batch of rows (`LinearRelaxation.chunks`).
     var rowBudget = LinearRelaxation.rowBudget
+    /// When set, each layer's bounds are then refined by branch and bound over the phases of
+    /// the ReLUs before it (its bounds cannot be recorded as slope hints).
+    var refinement: IntermediateRefinement?
 
     /// Optimises the lower and upper bounds of the neurons of layer `layer` that `box` still
     /// leaves unstable, in one batch of rows, and tightens `box` with them.

@@ -55,6 +55,13 @@ public struct ReLUSplitBounding: Sendable {
         public var hullBranchingReliability = 4
         /// The program is built only for networks with at most this many weights.
         public var hullMaxWeights = 50_000
+        /// Leaves per refined bound when the root refines its intermediate bounds by branch and
+        /// bound over earlier ReLU phases (`IntermediateRefinement`); 0 does not refine.
+        public var refinementNodes = 0
+        /// The time the refinement of all layers may take (nil: no limit).
+        public var refinementBudget: Duration?
+        /// Threads the refinement may use.
+        public var refinementJobs = 1
         /// Whether the root keeps the slopes of its optimised intermediate bounds
         /// (`intermediateSlopeHints`, for proof certificates).
         public var recordsIntermediateSlopes = false
@@ -142,6 +149,11 @@ public struct ReLUSplitBounding: Sendable {
         transposed = PackedMatrix.transposedWeights(of: network)
         var intermediate = IntermediateOptimisation(iterations: options.intermediateIterations, deadline: options.deadline)
         intermediate.recordsHints = options.recordsIntermediateSlopes
+        if options.refinementNodes > 0, !options.recordsIntermediateSlopes {
+            intermediate.refinement = IntermediateRefinement(nodesPerBound: options.refinementNodes,
+                                                             deadline: options.deadline, budget: options.refinementBudget,
+                                                             jobs: options.refinementJobs)
+        }
         var hints: [IntermediateSlopeHint] = []
         let (bounds, engine) = LinearRelaxation.bounds(of: network, input: input, phases: PhaseAssignment(),
                                                        intermediate: intermediate, hints: &hints)
@@ -324,19 +336,8 @@ public struct ReLUSplitBounding: Sendable {
                      best: SplitAscent.Best) -> (layer: Int, neuron: Int)? {
         let network = engine.network
         let bounds = engine.bounds
-        var scored: [(layer: Int, neuron: Int, score: Double)] = []
-        for layer in bounds.reluLayers {
-            let pre = bounds.inputBounds(ofLayer: layer)
-            let lambda = layer < best.bound.multipliers.count ? best.bound.multipliers[layer] : []
-            for j in bounds.unstableNeurons(inLayer: layer) {
-                let l = pre.lower[j], u = pre.upper[j]
-                let intercept = -l * u / (u - l)
-                let c = j < lambda.count ? lambda[j] : 0
-                scored.append((layer, j, max(0, -c) * intercept + 1e-6 * abs(c) * intercept + 1e-9 * min(u, -l)))
-            }
-        }
+        let scored = Self.interceptScores(bounds: bounds, multipliers: best.bound.multipliers, before: network.layers.count)
         guard !scored.isEmpty else { return nil }
-        scored.sort { $0.score > $1.score }
         let candidates = scored.prefix(max(1, options.branchingCandidates))
         guard candidates.count > 1 else { return (candidates[0].layer, candidates[0].neuron) }
         let sizes = network.layerSizes
@@ -372,17 +373,40 @@ public struct ReLUSplitBounding: Sendable {
         return choice
     }
 
+    /// The unstable ReLUs of the layers before `end`, best first by their intercept score: the
+    /// triangle relaxation's intercept `−l·u/(u − l)` times the part `max(0, −λ)` of the row's
+    /// multiplier on the ReLU's output that pays for it (BaBSR, Bunel et al. 2020, §5.1), with
+    /// small tie-breakers for ReLUs the row does not reach.
+    static func interceptScores(bounds: NetworkBounds, multipliers: [[Double]],
+                                before end: Int) -> [(layer: Int, neuron: Int, score: Double)] {
+        var scored: [(layer: Int, neuron: Int, score: Double)] = []
+        for layer in bounds.reluLayers where layer < end {
+            let pre = bounds.inputBounds(ofLayer: layer)
+            let lambda = layer < multipliers.count ? multipliers[layer] : []
+            for j in bounds.unstableNeurons(inLayer: layer) {
+                let l = pre.lower[j], u = pre.upper[j]
+                let intercept = -l * u / (u - l)
+                let c = j < lambda.count ? lambda[j] : 0
+                scored.append((layer, j, max(0, -c) * intercept + 1e-6 * abs(c) * intercept + 1e-9 * min(u, -l)))
+            }
+        }
+        return scored.sorted { $0.score > $1.score }
+    }
+
     /// The root's bounds clipped by `phases`, propagated by intervals and intersected with
-    /// `known` layer by layer, from layer `first` on; the layers before it keep `known`'s bounds.
+    /// `known` layer by layer, from layer `first` on (through layer `last`, or the last layer);
+    /// the layers before it keep `known`'s bounds.
     ///
     /// Skipping is exact, not only sound, when `known` is `nodeBase` and no phase is fixed before
     /// `first`: one pass of this propagation is idempotent (each layer's result lies inside the
     /// image of the layer before), so the skipped layers would come out as `known`'s, and the
     /// later ones lie inside `known`'s by monotonicity of interval images.
-    static func nodeBounds(of network: Network, phases: PhaseAssignment, known: NetworkBounds, from first: Int) -> NetworkBounds {
-        let first = min(first, network.layers.count)
+    static func nodeBounds(of network: Network, phases: PhaseAssignment, known: NetworkBounds, from first: Int,
+                           through last: Int? = nil) -> NetworkBounds {
+        let last = last ?? network.layers.count - 1
+        let first = min(first, last + 1)
         var bounds = NetworkBounds(input: known.input, layers: Array(known.layers[..<first]), reluLayers: known.reluLayers)
-        for (k, layer) in network.layers.enumerated() where k >= first {
+        for (k, layer) in network.layers.enumerated() where k >= first && k <= last {
             IntervalPropagation.appendImage(of: layer, at: k, to: &bounds, phases: phases)
             var box = bounds.layers[k].intersection(known.layers[k])
             if case .relu = layer {
