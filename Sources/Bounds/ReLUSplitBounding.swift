@@ -5,8 +5,9 @@ import NetworkIR
 /// Network Robustness Verification").
 ///
 /// The root is bounded once, expensively: α-CROWN intermediate bounds (every unstable neuron's
-/// pre-activation bounds optimised over the slopes of the ReLUs before it), then every atom of
-/// every case optimised over its own slopes. A node then keeps those intermediate bounds, clipped
+/// pre-activation bounds optimised over the slopes of the ReLUs before it), refined when
+/// `Options.refinementNodes` asks by a small tree per neuron (`IntermediateRefinement`), then
+/// every atom of every case optimised over its own slopes. A node then keeps those intermediate bounds, clipped
 /// by its split phases and tightened by one interval pass, and optimises only its atoms' bounds:
 /// jointly over the slopes α (warm-started from the root's) and the multipliers β ≥ 0 of its
 /// split constraints `sⱼ·zⱼ ≥ 0` (warm-started from its parent's), by projected Adam ascent
