@@ -17,7 +17,8 @@ import NetworkIR
 ///
 /// For an unstable neuron, the side nearer zero is refined (the one that can make it stable):
 /// a leaf is split on its best BaBSR intercept score (`ReLUSplitBounding.interceptScores`) until
-/// every leaf proves the side's sign or the budget of nodes per bound is spent.
+/// every leaf proves the side's sign or the tree's budget of children is spent. The neurons
+/// still unstable then get rounds of trees four times as large, while time is left.
 ///
 /// - Soundness: the leaves' regions cover the parent's (a split's two phases share `z = 0`),
 ///   each leaf bound is a `SplitAscent` bound (a `BackSubstitution` evaluation, sound under
@@ -67,8 +68,10 @@ struct IntermediateRefinement: Sendable {
         var touched = Set<Int>()
         // Rounds of growing trees for the neurons still unstable, while time is left: a budget
         // that suits a layer of few unstable neurons would leave a wide one half done.
+        // Without a time limit, one round: its cost is known in advance (at most
+        // `nodesPerBound` children per neuron), where later rounds' could dwarf the run.
         var nodes = nodesPerBound
-        for _ in 0..<Self.rounds {
+        for _ in 0..<(budget == nil && deadline == nil ? 1 : Self.rounds) {
             if let deadline, ContinuousClock.now >= deadline { break }
             let done = refineRound(&box, layer: layer, nodes: nodes, engine: engine, transposed: transposed)
             touched.formUnion(done)

@@ -624,13 +624,13 @@ struct BranchAndBound: Sendable {
         return .children([again])
     }
 
-    /// The root of a ReLU-split tree gets at most a fifth of the time left for its optimised
-    /// bounds, so that a slow root still leaves the tree most of the run.
     /// Children per intermediate bound in the first round of the root's refinement
     /// (`ReLUSplitBounding.Options.refinementNodes`): 32 refines the 60-odd unstable neurons of
     /// an MNIST fc layer in about half a second on two cores; later rounds grow the trees.
     static let refinementNodes = 32
 
+    /// The root of a ReLU-split tree gets at most a fifth of the time left for its optimised
+    /// bounds, so that a slow root still leaves the tree most of the run.
     static func rootDeadline(_ deadline: ContinuousClock.Instant?) -> ContinuousClock.Instant? {
         deadline.map { ContinuousClock.now + (($0 - ContinuousClock.now) / 5) }
     }
