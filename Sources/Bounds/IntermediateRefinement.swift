@@ -143,8 +143,8 @@ struct IntermediateRefinement: Sendable {
                         splitMultipliers: SplitMultipliers(values: values), multipliers: best.bound.multipliers)
         }
         var open = [evaluate(PhaseAssignment(), bounds: base.bounds, parent: nil)]
-        var closed = -Double.infinity
-        var settled = false
+        // The weakest bound of the leaves with every ReLU before the layer fixed (+∞: none).
+        var settled = Double.infinity
         var nodes = 0
         while nodes < budget, let weakest = open.indices.min(by: { open[$0].bound < open[$1].bound }),
               open[weakest].bound < 0 {
@@ -153,8 +153,7 @@ struct IntermediateRefinement: Sendable {
             guard let split = ReLUSplitBounding.interceptScores(bounds: leaf.bounds, multipliers: leaf.multipliers,
                                                                  before: layer).first else {
                 // Every ReLU before the layer is fixed: the bound is the leaf's linear program's.
-                closed = settled ? min(closed, leaf.bound) : leaf.bound
-                settled = true
+                settled = min(settled, leaf.bound)
                 continue
             }
             for phase in [ReLUPhase.inactive, .active] {
@@ -167,12 +166,7 @@ struct IntermediateRefinement: Sendable {
                 nodes += 1
             }
         }
-        let weakestOpen = open.map(\.bound).min()
-        switch (weakestOpen, settled) {
-        case let (open?, true): return min(open, closed)
-        case let (open?, false): return open
-        case (nil, true): return closed
-        case (nil, false): return .infinity
-        }
+        // With no leaf left at all, every one was empty, and so is the region: +∞ is then sound.
+        return min(open.map(\.bound).min() ?? .infinity, settled)
     }
 }
