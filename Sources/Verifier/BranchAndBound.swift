@@ -83,12 +83,14 @@ struct BranchAndBound: Sendable {
         var openNodeMemory: Int = 256 << 20
     }
 
-    /// How a case ended.
+    /// How a case ended. An undecided tree says how far it came: `bound` is the lowest lower
+    /// bound of its open nodes (`Subproblem.lowerBound`), a sound lower bound of the slack of
+    /// every case of the group over the region it left open; nil when it proved none.
     enum Result: Sendable {
         case proved(nodes: Int, leaves: Int)
         case falsified(ValidatedCounterexample)
-        case unknown(String)
-        case timeout
+        case unknown(String, bound: Double?)
+        case timeout(bound: Double?)
     }
 
     let network: Network
@@ -170,7 +172,8 @@ struct BranchAndBound: Sendable {
         case leaf(Subproblem, NetworkBounds)
         /// A node that only Z3 could decide, on a network too wide for it: the tree goes on,
         /// and the run cannot end better than `unknown` unless a counterexample turns up.
-        case undecided
+        /// `bound` is the lower bound of its hardest open case's slack.
+        case undecided(bound: Double)
         case failed(String)
     }
 
@@ -208,6 +211,7 @@ struct BranchAndBound: Sendable {
         if let recorder, let splitBounding { recorder.hints(node: root.id, splitBounding.intermediateSlopeHints) }
         if let splitBounding {
             let lowers = splitBounding.rootOutcomes.map { o in o.guide.map { o.atomBounds[$0].lower } ?? .infinity }
+            root.lowerBound = lowers.min() ?? -.infinity
             progress?("\(groupName): root bounds \(lowers.map { String(format: "%.4f", $0) }.joined(separator: " ")), unstable \(splitBounding.rootBounds.unstableCounts)")
         }
         var queue = NodeQueue(warmStartBudget: options.warmStartMemory, memoryBudget: options.openNodeMemory,
@@ -216,6 +220,7 @@ struct BranchAndBound: Sendable {
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []
         var leaves = 0, undecided = 0
+        var undecidedBound: Double?
         var taken = 0, applied = 0
         var finished: [Int: (NodeOutcome, ReLUSplitBounding.BranchingObservations)] = [:]
         var pseudocosts = splitBounding?.initialPseudocosts
@@ -227,12 +232,14 @@ struct BranchAndBound: Sendable {
         var atZ3: [Int: (share: Double, bound: Double)] = [:]
         var closedShare = 0.0
         var lowestBound: Double?
+        /// The lowest bound of the open nodes, queued, in flight or at Z3 (nil if none is finite).
+        func openBound() -> Double? {
+            let others = waitingLeaves.map(\.0.lowerBound) + pending.values.map(\.bound) + atZ3.values.map(\.bound)
+            return [queue.lowestLowerBound, others.min()].compactMap { $0 }.min().flatMap { $0.isFinite ? $0 : nil }
+        }
         func report(finished: Bool = false) {
             guard let meter else { return }
-            if applied < 1024 || applied % 64 == 0 || finished {
-                let others = waitingLeaves.map(\.0.lowerBound) + pending.values.map(\.bound) + atZ3.values.map(\.bound)
-                lowestBound = [queue.lowestLowerBound, others.min()].compactMap { $0 }.min().flatMap { $0.isFinite ? $0 : nil }
-            }
+            if applied < 1024 || applied % 64 == 0 || finished { lowestBound = openBound() }
             var counters = VerificationProgress.TreeCounters()
             counters.nodesDone = applied
             counters.nodesOpen = queue.count + waitingLeaves.count + atZ3.count
@@ -283,16 +290,21 @@ struct BranchAndBound: Sendable {
                 case let .counterexample(cex): return .falsified(cex)
                 case let .children(children): queue.insert(contentsOf: children); return nil
                 case let .leaf(node, bounds): waitingLeaves.append((node, bounds)); return nil
-                case .undecided: undecided += 1; return nil
-                case let .failed(reason): return .unknown(reason)
+                case let .undecided(bound):
+                    undecided += 1
+                    if bound.isFinite { undecidedBound = min(undecidedBound ?? bound, bound) }
+                    return nil
+                case let .failed(reason): return .unknown(reason, bound: openBound())
                 }
             }
             takeNodes()
             while let event = await group.next() {
                 if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
                     group.cancelAll()
-                    progress?("\(groupName): stopped after \(taken) nodes, \(leaves) Z3 leaves, \(queue.count) open")
-                    return .timeout
+                    let bound = openBound()
+                    progress?("\(groupName): stopped after \(taken) nodes, \(leaves) Z3 leaves, \(queue.count) open"
+                        + (bound.map { String(format: ", lowest bound %.4g", $0) } ?? ""))
+                    return .timeout(bound: bound)
                 }
                 switch event {
                 case let .node(sequence, outcome, observed):
@@ -325,14 +337,15 @@ struct BranchAndBound: Sendable {
                 }
                 if taken >= options.maxNodes {
                     group.cancelAll()
-                    return .unknown("branch and bound reached its limit of \(options.maxNodes) nodes")
+                    return .unknown("branch and bound reached its limit of \(options.maxNodes) nodes", bound: openBound())
                 }
                 takeNodes()
                 launchLeaves()
                 if taken == applied && runningLeaves == 0 && !waking && waitingLeaves.isEmpty { break }
             }
             if undecided > 0 {
-                return .unknown("\(undecided) node(s) with every ReLU phase fixed were not refuted by the bounds, and the network is too wide for an exact Z3 check")
+                return .unknown("\(undecided) node(s) with every ReLU phase fixed were not refuted by the bounds, and the network is too wide for an exact Z3 check",
+                                bound: undecidedBound)
             }
             closedShare = 1
             return .proved(nodes: taken, leaves: leaves)
@@ -423,7 +436,7 @@ struct BranchAndBound: Sendable {
         let stuck = distance(hardest.outcome) > -1e-7 * scale && unstable <= options.stuckLeafThreshold
         let splittable = canSplit(node, bounds: bounds)
         if !exactLeaves {
-            if !splittable { return .undecided }
+            if !splittable { return .undecided(bound: max(node.lowerBound, distance(hardest.outcome))) }
         } else if ((unstable <= threshold || stuck) && !node.mustSplit) || !splittable {
             return .leaf(next, bounds)
         }
@@ -645,9 +658,10 @@ struct BranchAndBound: Sendable {
             case .unreachable: continue
             case let .candidate(_, nearest):
                 if let cex = falsification.confirm(nearest, caseIndex: caseIndex, foundBy: "z3") { return .falsified(cex) }
-                return .unknown("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point")
-            case .timeout: return .timeout
-            case let .unknown(reason): return .unknown("z3: \(reason)")
+                return .unknown("Z3 found a counterexample over the reals in case \(caseIndex), but no nearby point violates the property in floating point",
+                                bound: nil)
+            case .timeout: return .timeout(bound: nil)
+            case let .unknown(reason): return .unknown("z3: \(reason)", bound: nil)
             }
         }
         return .proved(nodes: 0, leaves: caseIndices.count)

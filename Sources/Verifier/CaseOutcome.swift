@@ -19,11 +19,17 @@ public struct CaseOutcome: Sendable, Equatable {
     public var seconds: Double
     /// ReLUs left unstable per ReLU layer by the bounds used (empty when no bounds ran).
     public var unstableReLUs: [Int]
+    /// For a case branch and bound left undecided: a sound lower bound of the case's slack
+    /// over its region (its unsafe set is empty where the slack is positive, so a proof needs
+    /// this to reach 0; a counterexample has a slack below 0). With a tree shared by several
+    /// cases, the bound of the hardest. Nil when none was proved.
+    public var bound: Double?
 
-    public init(caseIndex: Int, status: Status, seconds: Double, unstableReLUs: [Int] = []) {
+    public init(caseIndex: Int, status: Status, seconds: Double, unstableReLUs: [Int] = [], bound: Double? = nil) {
         self.caseIndex = caseIndex
         self.status = status
         self.seconds = seconds
         self.unstableReLUs = unstableReLUs
+        self.bound = bound
     }
 }

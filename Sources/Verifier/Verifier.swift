@@ -375,8 +375,8 @@ public struct Verifier: Sendable {
         let seconds = Self.seconds(.now - start)
         return GroupResult(entries: group.map { index in
             let counts = unstable[index] ?? []
-            func outcome(_ status: CaseOutcome.Status) -> CaseOutcome {
-                CaseOutcome(caseIndex: index, status: status, seconds: seconds, unstableReLUs: counts)
+            func outcome(_ status: CaseOutcome.Status, bound: Double? = nil) -> CaseOutcome {
+                CaseOutcome(caseIndex: index, status: status, seconds: seconds, unstableReLUs: counts, bound: bound)
             }
             switch result {
             case let .proved(nodes, leaves):
@@ -384,11 +384,11 @@ public struct Verifier: Sendable {
                 return (index, .proved, outcome(.proved(method: "branch and bound (\(nodes) nodes, \(leaves) Z3 leaves\(shared))")))
             case let .falsified(cex):
                 return cex.caseIndex == index ? (index, .falsified(cex), outcome(.falsified)) : (index, .timeout, outcome(.skipped))
-            case .timeout:
-                return (index, .timeout, outcome(.timeout))
-            case let .unknown(reason):
-                if deadlinePassed(deadline) { return (index, .timeout, outcome(.timeout)) }
-                return (index, .unknown(reason), outcome(.unknown(reason: reason)))
+            case let .timeout(bound):
+                return (index, .timeout, outcome(.timeout, bound: bound))
+            case let .unknown(reason, bound):
+                if deadlinePassed(deadline) { return (index, .timeout, outcome(.timeout, bound: bound)) }
+                return (index, .unknown(reason), outcome(.unknown(reason: reason), bound: bound))
             }
         })
     }

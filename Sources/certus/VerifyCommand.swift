@@ -124,6 +124,7 @@ struct VerifyCommand: AsyncParsableCommand {
             } else {
                 print(text, terminator: "")
                 Self.noteUnknown(report.verdict)
+                Self.noteBound(report)
             }
             Self.noteEmptiness(instance.specification)
             try ProofOutput.close(options.proofRecorder, verdict: report.verdict)
@@ -138,6 +139,14 @@ struct VerifyCommand: AsyncParsableCommand {
     /// Says on standard error why an `unknown` verdict is unknown.
     private static func noteUnknown(_ verdict: Verdict) {
         if case let .unknown(reason) = verdict { FileHandle.standardError.write(Data("note: \(reason)\n".utf8)) }
+    }
+
+    /// Says on standard error how far the bounds came when the run ended undecided.
+    private static func noteBound(_ report: VerificationReport) {
+        guard let bound = report.lowestUndecidedBound else { return }
+        let text = String(format: "%.6g", bound)
+        fflush(nil)  // after the verdict word on standard output, not interleaved with it
+        FileHandle.standardError.write(Data("note: best bound proved: every undecided case's slack is at least \(text) over its region (0 or more would prove it)\n".utf8))
     }
 
     /// Says on standard error which bounds empty the input region, when they do.
@@ -193,6 +202,7 @@ struct VerifyCommand: AsyncParsableCommand {
             if let result { try AtomicFile.write(text, to: result) }
             print(text, terminator: "")
             Self.noteUnknown(report.verdict)
+            Self.noteBound(report)
             Self.noteEmptiness(problem.specification)
         }
         fflush(nil)

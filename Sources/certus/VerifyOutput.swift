@@ -33,6 +33,8 @@ struct VerifyOutput: Encodable {
         var reason: String?
         var seconds: Double
         var unstableReLUs: [Int]?
+        /// For a case left undecided: a sound lower bound of its slack (`CaseOutcome.bound`).
+        var bound: Double?
     }
 
     var schemaVersion = Self.schemaVersion
@@ -46,6 +48,9 @@ struct VerifyOutput: Encodable {
     /// Branch-and-bound nodes processed and Z3 leaf checks started.
     var nodes: Int
     var leaves: Int
+    /// For `unknown` or `timeout`: the lowest bound of the undecided cases (`CaseOutcome.bound`),
+    /// or the lowest of the open nodes when a limit stopped the run.
+    var bound: Double?
     var counterexample: Counterexample?
     var cases: [Case]?
 
@@ -68,7 +73,8 @@ struct VerifyOutput: Encodable {
         }
         cases = report.cases.map { outcome in
             var entry = Case(case: outcome.caseIndex, status: .skipped, seconds: outcome.seconds,
-                             unstableReLUs: outcome.unstableReLUs.isEmpty ? nil : outcome.unstableReLUs)
+                             unstableReLUs: outcome.unstableReLUs.isEmpty ? nil : outcome.unstableReLUs,
+                             bound: outcome.bound.flatMap { $0.isFinite ? $0 : nil })
             switch outcome.status {
             case let .proved(method): entry.status = .proved; entry.method = method
             case .falsified: entry.status = .falsified
@@ -78,6 +84,7 @@ struct VerifyOutput: Encodable {
             }
             return entry
         }
+        bound = report.lowestUndecidedBound
     }
 
     /// The object for a run stopped before its verdict (time or memory limit, signal) or by
@@ -91,6 +98,7 @@ struct VerifyOutput: Encodable {
         self.seconds = seconds
         nodes = progress?.nodesDone ?? 0
         leaves = progress?.leaves ?? 0
+        bound = result == .error ? nil : progress?.bestBound.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// Seconds since `start`.

@@ -61,7 +61,8 @@ import TestSupport
         #expect(reason.contains("missing.vnnlib"))
     }
 
-    /// A timeout in the middle of branch and bound reports how many nodes it processed.
+    /// A timeout in the middle of branch and bound reports how many nodes it processed, and
+    /// the best bound it proved (below 0: the tree is still open).
     @Test(.requiresBenchmarks) func timeoutDuringSearchCountsNodes() throws {
         let validator = try Self.schema("verify-output")
         let acas = try #require(Fixtures.vnncomp2021).appendingPathComponent("acasxu")
@@ -71,6 +72,8 @@ import TestSupport
         #expect(object["result"] == .string("timeout"), "\(run.standardOutput)")
         guard case let .number(nodes)? = object["nodes"] else { Issue.record("no node count"); return }
         #expect(nodes > 0)
+        guard case let .number(bound)? = object["bound"] else { Issue.record("no bound: \(run.standardOutput)"); return }
+        #expect(bound < 0)
     }
 
     @Test func checkOutputMatchesTheSchema() throws {

@@ -41,10 +41,22 @@ import Z3Backend
 
     @Test func aWideNetworksStuckNodeIsLeftUndecidedNotEncoded() async throws {
         let result = try await Self.zeroMarginTree(weightLimit: 1).run(deadline: .now + .seconds(300))
-        guard case let .unknown(reason) = result else {
+        guard case let .unknown(reason, _) = result else {
             Issue.record("expected unknown, got \(result)")
             return
         }
         #expect(reason.contains("too wide for an exact Z3 check"))
+    }
+
+    /// The undecided node's bound is reported: sound (the slack `y` reaches 0 at the origin)
+    /// and close (the bounds are exact here but for rounding).
+    @Test func anUndecidedTreeReportsItsBound() async throws {
+        let result = try await Self.zeroMarginTree(weightLimit: 1).run(deadline: .now + .seconds(300))
+        guard case let .unknown(_, bound) = result, let bound else {
+            Issue.record("expected unknown with a bound, got \(result)")
+            return
+        }
+        #expect(bound <= 0)
+        #expect(bound > -1e-6)
     }
 }
