@@ -302,7 +302,8 @@ struct BranchAndBound: Sendable {
                 if Task.isCancelled || deadline.map({ ContinuousClock.now >= $0 }) ?? false {
                     group.cancelAll()
                     let bound = openBound()
-                    progress?("\(groupName): stopped after \(taken) nodes, \(leaves) Z3 leaves, \(queue.count) open"
+                    progress?("\(groupName): stopped after \(taken) nodes, \(leaves) Z3 leaves, \(queue.count) open, "
+                        + String(format: "%.3g%% of the region closed", 100 * min(1, closedShare))
                         + (bound.map { String(format: ", lowest bound %.4g", $0) } ?? ""))
                     return .timeout(bound: bound)
                 }
