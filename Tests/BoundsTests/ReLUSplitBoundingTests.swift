@@ -120,7 +120,7 @@ import VNNLIB
         let net = try TestNetworks.random(inputs: Int.random(in: 2...12, using: &rng), hiddenLayers: Int.random(in: 2...4, using: &rng),
                                           maxWidth: 20, outputs: 1, using: &rng)
         let box = TestNetworks.randomBox(net.inputSize, using: &rng)
-        let (x0, trace, refutation) = try Self.caseReached(in: net, box: box, using: &rng)
+        let (_, trace, refutation) = try Self.caseReached(in: net, box: box, using: &rng)
         let bounding = ReLUSplitBounding(members: [refutation], input: box, options: .init(rootIterations: 5, nodeIterations: 0))
         // Fix a few phases in the later ReLU layers only, so that the skip has layers to skip.
         var phases = PhaseAssignment()
