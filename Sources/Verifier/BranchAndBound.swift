@@ -220,7 +220,8 @@ struct BranchAndBound: Sendable {
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []
         var leaves = 0, undecided = 0
-        var undecidedBound: Double?
+        // The lowest bound of the undecided nodes (−∞ once one has none): they stay unclosed.
+        var undecidedBound = Double.infinity
         var taken = 0, applied = 0
         var finished: [Int: (NodeOutcome, ReLUSplitBounding.BranchingObservations)] = [:]
         var pseudocosts = splitBounding?.initialPseudocosts
@@ -232,10 +233,12 @@ struct BranchAndBound: Sendable {
         var atZ3: [Int: (share: Double, bound: Double)] = [:]
         var closedShare = 0.0
         var lowestBound: Double?
-        /// The lowest bound of the open nodes, queued, in flight or at Z3 (nil if none is finite).
+        /// The lowest bound of the nodes not closed: queued, in flight, at Z3 or undecided (nil
+        /// when there are none, or when one of them has no finite bound).
         func openBound() -> Double? {
             let others = waitingLeaves.map(\.0.lowerBound) + pending.values.map(\.bound) + atZ3.values.map(\.bound)
-            return [queue.lowestLowerBound, others.min()].compactMap { $0 }.min().flatMap { $0.isFinite ? $0 : nil }
+            let all = [queue.lowestLowerBound, others.min(), undecided > 0 ? undecidedBound : nil].compactMap { $0 }
+            return all.min().flatMap { $0.isFinite ? $0 : nil }
         }
         func report(finished: Bool = false) {
             guard let meter else { return }
@@ -292,9 +295,10 @@ struct BranchAndBound: Sendable {
                 case let .leaf(node, bounds): waitingLeaves.append((node, bounds)); return nil
                 case let .undecided(bound):
                     undecided += 1
-                    if bound.isFinite { undecidedBound = min(undecidedBound ?? bound, bound) }
+                    undecidedBound = min(undecidedBound, bound.isNaN ? -.infinity : bound)
                     return nil
-                case let .failed(reason): return .unknown(reason, bound: openBound())
+                // The failed node has already left the open sets, so no bound is claimed.
+                case let .failed(reason): return .unknown(reason, bound: nil)
                 }
             }
             takeNodes()
@@ -346,7 +350,7 @@ struct BranchAndBound: Sendable {
             }
             if undecided > 0 {
                 return .unknown("\(undecided) node(s) with every ReLU phase fixed were not refuted by the bounds, and the network is too wide for an exact Z3 check",
-                                bound: undecidedBound)
+                                bound: openBound())
             }
             closedShare = 1
             return .proved(nodes: taken, leaves: leaves)
