@@ -220,7 +220,7 @@ struct BranchAndBound: Sendable {
         // Leaves wait here for a Z3 thread permit (see `ThreadPermits`) while nodes go on.
         var waitingLeaves: [(Subproblem, NetworkBounds)] = []
         var leaves = 0, undecided = 0
-        // The lowest bound of the undecided nodes (−∞ once one has none): they stay unclosed.
+        // The lowest bound of the undecided nodes (+∞ before any, −∞ once one has none).
         var undecidedBound = Double.infinity
         var taken = 0, applied = 0
         var finished: [Int: (NodeOutcome, ReLUSplitBounding.BranchingObservations)] = [:]
@@ -237,8 +237,8 @@ struct BranchAndBound: Sendable {
         /// when there are none, or when one of them has no finite bound).
         func openBound() -> Double? {
             let others = waitingLeaves.map(\.0.lowerBound) + pending.values.map(\.bound) + atZ3.values.map(\.bound)
-            let all = [queue.lowestLowerBound, others.min(), undecided > 0 ? undecidedBound : nil].compactMap { $0 }
-            return all.min().flatMap { $0.isFinite ? $0 : nil }
+            let lowest = [queue.lowestLowerBound, others.min(), undecidedBound].compactMap { $0 }.min()
+            return lowest.flatMap { $0.isFinite ? $0 : nil }
         }
         func report(finished: Bool = false) {
             guard let meter else { return }
@@ -451,7 +451,8 @@ struct BranchAndBound: Sendable {
         let parts = children.count
         return .children(children.map { child in
             var child = child
-            // For progress only: the children divide the node's share, and inherit its bound.
+            // For progress and the bound an undecided run reports: the children divide the
+            // node's share, and inherit its bound.
             child.share = node.share / Double(parts)
             child.lowerBound = max(node.lowerBound, distance(hardest.outcome))
             // In ReLU-split trees a node's bounds are the root's clipped by its phases, which

@@ -22,7 +22,7 @@ public struct CaseOutcome: Sendable, Equatable {
     /// For a case branch and bound left undecided: a sound lower bound of the case's slack
     /// over its region (its unsafe set is empty where the slack is positive, so a proof needs
     /// this to reach 0; a counterexample has a slack below 0). With a tree shared by several
-    /// cases, the bound of the hardest. Nil when none was proved.
+    /// cases, the bound of the hardest. Finite, or nil when none was proved.
     public var bound: Double?
 
     public init(caseIndex: Int, status: Status, seconds: Double, unstableReLUs: [Int] = [], bound: Double? = nil) {

@@ -42,7 +42,7 @@ struct Subproblem: Sendable {
     /// for progress reports.
     var share: Double = 1
     /// A sound lower bound of the slack of the node's hardest open case, proved on an ancestor's
-    /// region (−∞ before any), for progress reports.
+    /// region (−∞ before any), for progress reports and the bound an undecided tree reports.
     var lowerBound: Double = -.infinity
     /// The node's id in a proof certificate (`ProofRecorder`); 0 when none is recorded.
     var id = 0

@@ -21,7 +21,7 @@ public struct VerificationReport: Sendable, Equatable {
                 }
             }
             guard !open.isEmpty else { return nil }
-            let bounds = open.compactMap(\.bound).filter(\.isFinite)
+            let bounds = open.compactMap(\.bound)
             return bounds.count == open.count ? bounds.min() : nil
         }
     }

@@ -74,7 +74,7 @@ struct VerifyOutput: Encodable {
         cases = report.cases.map { outcome in
             var entry = Case(case: outcome.caseIndex, status: .skipped, seconds: outcome.seconds,
                              unstableReLUs: outcome.unstableReLUs.isEmpty ? nil : outcome.unstableReLUs,
-                             bound: outcome.bound.flatMap { $0.isFinite ? $0 : nil })
+                             bound: outcome.bound)
             switch outcome.status {
             case let .proved(method): entry.status = .proved; entry.method = method
             case .falsified: entry.status = .falsified
