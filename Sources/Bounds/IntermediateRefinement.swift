@@ -38,6 +38,8 @@ struct IntermediateRefinement: Sendable {
     var budget: Duration?
     /// Threads refining neurons side by side (the neurons of one layer are independent).
     var jobs = 1
+    /// Rounds of trees while time is left, each with four times the children of the one before.
+    var rounds = 3
 
     /// One leaf of a neuron's tree.
     private struct Leaf {
@@ -71,7 +73,7 @@ struct IntermediateRefinement: Sendable {
         // Without a time limit, one round: its cost is known in advance (at most
         // `nodesPerBound` children per neuron), where later rounds' could dwarf the run.
         var nodes = nodesPerBound
-        for _ in 0..<(budget == nil && deadline == nil ? 1 : Self.rounds) {
+        for _ in 0..<(budget == nil && deadline == nil ? 1 : rounds) {
             if let deadline, ContinuousClock.now >= deadline { break }
             let done = refineRound(&box, layer: layer, nodes: nodes, engine: engine, transposed: transposed)
             touched.formUnion(done)
@@ -81,9 +83,6 @@ struct IntermediateRefinement: Sendable {
         let stabilised = initiallyUnstable.filter { box.lower[$0] >= 0 || box.upper[$0] <= 0 }.count
         return (touched.count, stabilised)
     }
-
-    /// Rounds of `refine`, each with four times the nodes of the one before.
-    static let rounds = 3
 
     /// One round of `refine`: every neuron `box` leaves unstable, with trees of at most `nodes`
     /// children. Returns the neurons whose tree ran.

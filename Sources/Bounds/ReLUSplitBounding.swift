@@ -61,6 +61,8 @@ public struct ReLUSplitBounding: Sendable {
         public var refinementNodes = 0
         /// The time the refinement of all layers may take (nil: no limit).
         public var refinementBudget: Duration?
+        /// Rounds of refinement trees per layer, each with four times the children of the one before.
+        public var refinementRounds = 3
         /// Threads the refinement may use.
         public var refinementJobs = 1
         /// Whether the root keeps the slopes of its optimised intermediate bounds
@@ -139,9 +141,10 @@ public struct ReLUSplitBounding: Sendable {
     /// from its parent's basis.
     let hullLayouts: [[HullRelaxation.Layout]]?
 
-    /// Bounds the root: the box `input`, no phase fixed.
+    /// Bounds the root: the box `input`, no phase fixed, within `known` (sound bounds of the
+    /// same region from an earlier root, which the refinement then starts from) when given.
     /// - Precondition: every member was prepared for the same network; `input` is finite.
-    public init(members: [RegionRefutation], input: IntervalVector, options: Options = Options()) {
+    public init(members: [RegionRefutation], input: IntervalVector, known: NetworkBounds? = nil, options: Options = Options()) {
         precondition(!members.isEmpty, "ReLU-split bounding of no case")
         self.members = members
         self.options = options
@@ -153,10 +156,10 @@ public struct ReLUSplitBounding: Sendable {
         if options.refinementNodes > 0, !options.recordsIntermediateSlopes {
             intermediate.refinement = IntermediateRefinement(nodesPerBound: options.refinementNodes,
                                                              deadline: options.deadline, budget: options.refinementBudget,
-                                                             jobs: options.refinementJobs)
+                                                             jobs: options.refinementJobs, rounds: options.refinementRounds)
         }
         var hints: [IntermediateSlopeHint] = []
-        let (bounds, engine) = LinearRelaxation.bounds(of: network, input: input, phases: PhaseAssignment(),
+        let (bounds, engine) = LinearRelaxation.bounds(of: network, input: input, phases: PhaseAssignment(), known: known,
                                                        intermediate: intermediate, hints: &hints)
         rootBounds = bounds
         nodeBase = Self.nodeBounds(of: network, phases: PhaseAssignment(), known: bounds, from: 0)

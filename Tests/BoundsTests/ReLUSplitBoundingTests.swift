@@ -112,6 +112,37 @@ import VNNLIB
         #expect(violations.isEmpty, "\(violations.prefix(5))")
     }
 
+    /// A root refined again from an earlier root's bounds (as a tree judged too slow starts
+    /// again), with larger and more refinement trees: every layer's bounds lie inside the
+    /// earlier root's, enclose 3000 sampled points, and the case the sample reaches stays open.
+    @Test(arguments: 0..<12) func aRootStartedFromAnEarlierRootIsSoundAndInsideIt(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 15_485_863 &+ 7)
+        let net = try TestNetworks.random(inputs: Int.random(in: 2...5, using: &rng), hiddenLayers: Int.random(in: 3...4, using: &rng),
+                                          maxWidth: 10, outputs: 1, using: &rng)
+        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
+        let (_, _, refutation) = try Self.caseReached(in: net, box: box, using: &rng)
+        var options = ReLUSplitBounding.Options(rootIterations: 10)
+        options.refinementNodes = 4
+        options.refinementRounds = 1
+        options.refinementBudget = .seconds(600)
+        let first = ReLUSplitBounding(members: [refutation], input: box, options: options)
+        options.refinementNodes = 16
+        options.refinementRounds = 3
+        let second = ReLUSplitBounding(members: [refutation], input: box, known: first.rootBounds, options: options)
+        #expect(!second.rootOutcomes[0].proved)
+        #expect(second.rootBounds.input == first.rootBounds.input)
+        for (k, (before, after)) in zip(first.rootBounds.layers, second.rootBounds.layers).enumerated() {
+            for j in 0..<before.count {
+                #expect(after.lower[j] >= before.lower[j] && after.upper[j] <= before.upper[j], "layer \(k), neuron \(j)")
+            }
+        }
+        var violations: [String] = []
+        for point in TestNetworks.samples(of: box, count: 3000, using: &rng) {
+            if let v = TestNetworks.violation(net.evaluateTrace(point), second.rootBounds) { violations.append(v) }
+        }
+        #expect(violations.isEmpty, "\(violations.prefix(5))")
+    }
+
     /// A node's bounds skip the layers before its first split and its engine reuses the root's
     /// caches: the bounds equal a full interval pass from the root's (the skip is exact, not
     /// only sound), and the node's case bounds stay within rounding of an engine built afresh.
