@@ -188,6 +188,7 @@ struct BranchAndBound: Sendable {
     /// while an early finisher waits for the nodes taken before it. Z3 leaves are the
     /// exception: their outcomes are applied when they arrive.
     func run(deadline: ContinuousClock.Instant?) async -> Result {
+        let runStart = ContinuousClock.now
         var root = Subproblem(box: IntervalVector(lower: box.lowerDoubles, upper: box.upperDoubles),
                               phases: PhaseAssignment(), depth: 0, openCases: Array(caseIndices.indices))
         guard root.box.isFinite, refutations.allSatisfy({ $0 != nil }) else {
@@ -209,6 +210,35 @@ struct BranchAndBound: Sendable {
         let splitBounding = splitsInputs ? nil : ReLUSplitBounding(
             members: refutations.compactMap { $0 }, input: root.box, options: splitOptions)
         if let recorder, let splitBounding { recorder.hints(node: root.id, splitBounding.intermediateSlopeHints) }
+        // A ReLU-split tree that, at the checkpoint, would not close at its pace so far starts
+        // again from a root refined for most of the time left (see `restartShares`).
+        guard let splitBounding, splitOptions.refinementNodes > 0, let deadline else {
+            return await grow(root, splitBounding: splitBounding, deadline: deadline, checkpoint: nil) ?? .timeout(bound: nil)
+        }
+        let length = deadline - runStart
+        let checkpoint = max(runStart + length * Self.checkpoint.run, ContinuousClock.now + length * Self.checkpoint.tree)
+        if let result = await grow(root, splitBounding: splitBounding, deadline: deadline, checkpoint: checkpoint) {
+            return result
+        }
+        let left = deadline - ContinuousClock.now
+        var longer = splitOptions
+        longer.deadline = ContinuousClock.now + left * Self.restartShares.root
+        longer.refinementBudget = left * Self.restartShares.refinement
+        longer.refinementNodes = Self.refinementNodes * 4
+        longer.refinementRounds = 4
+        let refined = ReLUSplitBounding(members: refutations.compactMap { $0 }, input: root.box, known: splitBounding.rootBounds,
+                                        options: longer)
+        progress?("\(groupName): starting again from a root refined longer")
+        // Without a checkpoint a tree always ends with a result.
+        return await grow(root, splitBounding: refined, deadline: deadline, checkpoint: nil) ?? .timeout(bound: nil)
+    }
+
+    /// Grows the tree from `root` until it is decided or `deadline` passes. At `checkpoint`
+    /// (once), returns nil, asking to start again, if the tree would not close the region by
+    /// the deadline even `restartSlowness` times faster than it has closed it so far.
+    private func grow(_ root: Subproblem, splitBounding: ReLUSplitBounding?, deadline: ContinuousClock.Instant?,
+                      checkpoint: ContinuousClock.Instant?) async -> Result? {
+        var root = root
         if let splitBounding {
             let lowers = splitBounding.rootOutcomes.map { o in o.guide.map { o.atomBounds[$0].lower } ?? .infinity }
             root.lowerBound = lowers.min() ?? -.infinity
@@ -252,7 +282,9 @@ struct BranchAndBound: Sendable {
             counters.finished = finished
             meter.update(tree: treeID, counters)
         }
-        let result = await withTaskGroup(of: Event.self) { group -> Result in
+        let started = ContinuousClock.now
+        var checkpoint = checkpoint
+        let result = await withTaskGroup(of: Event.self) { group -> Result? in
             func takeNodes() {
                 while taken - applied < options.jobs * window, let node = queue.popBest() {
                     let sequence = taken
@@ -340,6 +372,17 @@ struct BranchAndBound: Sendable {
                 case .wake:
                     waking = false
                 }
+                if let due = checkpoint, ContinuousClock.now >= due, let deadline {
+                    checkpoint = nil
+                    // Closing at the rate so far (share closed per second) would take far longer than the time left.
+                    let spent = (ContinuousClock.now - started) / .seconds(1), left = (deadline - ContinuousClock.now) / .seconds(1)
+                    if closedShare <= 0 || spent / closedShare > Self.restartSlowness * left {
+                        group.cancelAll()
+                        progress?("\(groupName): \(taken) nodes, " + String(format: "%.3g%% of the region closed", 100 * closedShare)
+                            + String(format: " in %.0f s, too slow to close in the %.0f s left", spent, left))
+                        return nil
+                    }
+                }
                 if taken >= options.maxNodes {
                     group.cancelAll()
                     return .unknown("branch and bound reached its limit of \(options.maxNodes) nodes", bound: openBound())
@@ -355,7 +398,7 @@ struct BranchAndBound: Sendable {
             closedShare = 1
             return .proved(nodes: taken, leaves: leaves)
         }
-        report(finished: true)
+        if result != nil { report(finished: true) }
         return result
     }
 
@@ -647,6 +690,28 @@ struct BranchAndBound: Sendable {
     /// (`ReLUSplitBounding.Options.refinementNodes`): 32 refines the 60-odd unstable neurons of
     /// an MNIST fc layer in about half a second on two cores; later rounds grow the trees.
     static let refinementNodes = 32
+
+    /// When a ReLU-split tree whose root refined its intermediate bounds is judged (see
+    /// `restartShares`): after this share of the run, and after the tree itself has had this
+    /// share of it (a root may take a fifth of the run).
+    static let checkpoint = (run: 0.2, tree: 0.05)
+
+    /// A tree judged too slow starts again from a root whose refinement has this share of the
+    /// time left (from the first root's bounds, with trees of 128 children and more) and whose
+    /// optimisation ends after `root` of it. Why: on the deeper MNIST fc networks a tree over a
+    /// root refined in a tenth of the time closes next to nothing, while intermediate bounds
+    /// refined for most of the time leave a tree that closes much more (256x4 prop_7_0.03 at
+    /// 300 s: 0.0065 % of the region closed in the first tree; after the restart, root case
+    /// bounds from −0.96 … −0.66 to −0.41 … +0.10 and 70 % closed). α-β-CROWN gives its MILP
+    /// refinement of intermediate bounds 80 % of the time on these networks for the same reason.
+    static let restartShares = (refinement: 0.8, root: 0.88)
+
+    /// How much faster than so far a tree may still close the region at the checkpoint and be
+    /// kept: trees close faster once their subtrees get small (oval21 cifar_deep_kw img4168 at
+    /// 60 s: 1.6 % of the region in its first 3 s, 4.5 times too slow at that pace, yet closed
+    /// by 33 s). The trees worth dropping are slower by orders of magnitude (256x4 prop_7_0.03
+    /// at 300 s: 0.0065 % in 31 s, 2,000 times too slow).
+    static let restartSlowness = 16.0
 
     /// The root of a ReLU-split tree gets at most a fifth of the time left for its optimised
     /// bounds, so that a slow root still leaves the tree most of the run.
