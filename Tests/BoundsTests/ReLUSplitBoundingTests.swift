@@ -26,6 +26,18 @@ import VNNLIB
         return (x0, trace, try RegionRefutation(specCase: unsafe(below: limit, box: box), network: net))
     }
 
+    /// A random one-output network with `inputs` inputs and `hiddenLayers` hidden layers, a random
+    /// box in front of it, and `caseReached` in that box.
+    static func randomCaseReached(inputs: ClosedRange<Int>, hiddenLayers: ClosedRange<Int>, maxWidth: Int,
+                                  using rng: inout SplitMix64) throws
+        -> (net: Network, box: IntervalVector, x0: [Double], trace: [[Double]], refutation: RegionRefutation) {
+        let net = try TestNetworks.random(inputs: Int.random(in: inputs, using: &rng), hiddenLayers: Int.random(in: hiddenLayers, using: &rng),
+                                          maxWidth: maxWidth, outputs: 1, using: &rng)
+        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
+        let (x0, trace, refutation) = try caseReached(in: net, box: box, using: &rng)
+        return (net, box, x0, trace, refutation)
+    }
+
     /// α-optimised intermediate bounds enclose 5000 sampled points of random networks, and are
     /// never looser than plain back-substitution on the first layer they optimise.
     @Test(arguments: 0..<12) func optimisedIntermediateBoundsAreSound(seed: Int) throws {
@@ -74,10 +86,7 @@ import VNNLIB
     /// ascent tries.
     @Test(arguments: 0..<40) func nodesAreSound(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(seed) &* 104_723 &+ 5)
-        let net = try TestNetworks.random(inputs: Int.random(in: 1...4, using: &rng), hiddenLayers: Int.random(in: 1...3, using: &rng),
-                                          maxWidth: 8, outputs: 1, using: &rng)
-        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
-        let (x0, trace, refutation) = try Self.caseReached(in: net, box: box, using: &rng)
+        let (net, box, x0, trace, refutation) = try Self.randomCaseReached(inputs: 1...4, hiddenLayers: 1...3, maxWidth: 8, using: &rng)
         let bounding = ReLUSplitBounding(members: [refutation], input: box,
                                          options: .init(rootIterations: 20, nodeIterations: 30, splitStep: 0.2, branchingCandidates: 3))
         #expect(!bounding.rootOutcomes[0].proved)
@@ -117,10 +126,7 @@ import VNNLIB
     /// earlier root's, enclose 3000 sampled points, and the case the sample reaches stays open.
     @Test(arguments: 0..<12) func aRootStartedFromAnEarlierRootIsSoundAndInsideIt(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(seed) &* 15_485_863 &+ 7)
-        let net = try TestNetworks.random(inputs: Int.random(in: 2...5, using: &rng), hiddenLayers: Int.random(in: 3...4, using: &rng),
-                                          maxWidth: 10, outputs: 1, using: &rng)
-        let box = TestNetworks.randomBox(net.inputSize, using: &rng)
-        let (_, _, refutation) = try Self.caseReached(in: net, box: box, using: &rng)
+        let (net, box, _, _, refutation) = try Self.randomCaseReached(inputs: 2...5, hiddenLayers: 3...4, maxWidth: 10, using: &rng)
         var options = ReLUSplitBounding.Options(rootIterations: 10)
         options.refinementNodes = 4
         options.refinementRounds = 1
