@@ -272,6 +272,8 @@ struct BranchAndBound: Sendable {
             let lowest = [queue.lowestLowerBound, others.min(), undecidedBound].compactMap { $0 }.min()
             return lowest.flatMap { $0.isFinite ? $0 : nil }
         }
+        /// The closed share as progress lines give it.
+        func closedText() -> String { String(format: "%.3g%% of the region closed", 100 * min(1, closedShare)) }
         func report(finished: Bool = false) {
             guard let meter else { return }
             if applied < 1024 || applied % 64 == 0 || finished { lowestBound = openBound() }
@@ -341,7 +343,7 @@ struct BranchAndBound: Sendable {
                     group.cancelAll()
                     let bound = openBound()
                     progress?("\(groupName): stopped after \(taken) nodes, \(leaves) Z3 leaves, \(queue.count) open, "
-                        + String(format: "%.3g%% of the region closed", 100 * min(1, closedShare))
+                        + closedText()
                         + (bound.map { String(format: ", lowest bound %.4g", $0) } ?? ""))
                     return .timeout(bound: bound)
                 }
@@ -380,7 +382,7 @@ struct BranchAndBound: Sendable {
                     let spent = (ContinuousClock.now - started) / .seconds(1), left = (deadline - ContinuousClock.now) / .seconds(1)
                     if closedShare <= 0 || spent / closedShare > Self.restartSlowness * left {
                         group.cancelAll()
-                        progress?("\(groupName): \(taken) nodes, " + String(format: "%.3g%% of the region closed", 100 * closedShare)
+                        progress?("\(groupName): \(taken) nodes, " + closedText()
                             + String(format: " in %.0f s, too slow to close in the %.0f s left", spent, left))
                         return nil
                     }
