@@ -41,16 +41,19 @@ struct IntermediateRefinement: Sendable {
     /// Rounds of trees while time is left, each with four times the children of the one before.
     var rounds = 3
 
-    /// One leaf of a neuron's tree.
+    /// One leaf of a neuron's tree. It keeps only what its children start from: a tree holds
+    /// thousands of leaves per worker, and the leaf's interval bounds and the row's multipliers
+    /// on every layer (tens of KB on a 784-input network) are needed only to choose its split,
+    /// which is chosen when the leaf is bounded.
     private struct Leaf {
         var phases: PhaseAssignment
-        var bounds: NetworkBounds
         /// Sound lower bound of the refined row over the leaf's region.
         var bound: Double
         var slopes: [Int: [Double]]
         var splitMultipliers: SplitMultipliers
-        /// The row's multipliers on each layer's output (for the split choice).
-        var multipliers: [[Double]]
+        /// The ReLU to split the leaf on (nil: every ReLU before the layer is fixed, or the
+        /// leaf already proves the bound).
+        var split: (layer: Int, neuron: Int)?
     }
 
     /// Refines the bounds in `box` of the neurons of layer `layer` (an affine layer or a
@@ -138,8 +141,10 @@ struct IntermediateRefinement: Sendable {
             let values = splits.enumerated().map { s, split in (split.layer, split.neuron, best.splitMultipliers[s]) }
             // A child's region lies inside its parent's, so the parent's bound holds for it too.
             let lower = max(best.bound.lower.isNaN ? -.infinity : best.bound.lower, parent?.bound ?? -.infinity)
-            return Leaf(phases: phases, bounds: bounds, bound: lower, slopes: best.slopes,
-                        splitMultipliers: SplitMultipliers(values: values), multipliers: best.bound.multipliers)
+            let split = lower >= 0 ? nil
+                : ReLUSplitBounding.interceptScores(bounds: bounds, multipliers: best.bound.multipliers, before: layer).first
+            return Leaf(phases: phases, bound: lower, slopes: best.slopes, splitMultipliers: SplitMultipliers(values: values),
+                        split: split.map { ($0.layer, $0.neuron) })
         }
         var open = [evaluate(PhaseAssignment(), bounds: base.bounds, parent: nil)]
         // The weakest bound of the leaves with every ReLU before the layer fixed (+∞: none).
@@ -149,8 +154,7 @@ struct IntermediateRefinement: Sendable {
               open[weakest].bound < 0 {
             if let deadline, ContinuousClock.now >= deadline { break }
             let leaf = open.remove(at: weakest)
-            guard let split = ReLUSplitBounding.interceptScores(bounds: leaf.bounds, multipliers: leaf.multipliers,
-                                                                 before: layer).first else {
+            guard let split = leaf.split else {
                 // Every ReLU before the layer is fixed: the bound is the leaf's linear program's.
                 settled = min(settled, leaf.bound)
                 continue
