@@ -225,9 +225,10 @@ struct BranchAndBound: Sendable {
         longer.deadline = ContinuousClock.now + left * Self.restartShares.root
         longer.refinementBudget = left * Self.restartShares.refinement
         longer.refinementNodes = Self.refinementNodes * 4
-        // Three rounds (128 to 2,048 children per neuron): a fourth of 8,192 raised the peak
-        // memory past 500 MiB on 256x6 (548 MiB; 235 MiB with three).
-        longer.refinementRounds = 3
+        // Four rounds (128 to 8,192 children per neuron): the fourth proves what three leave
+        // open (256x6 prop_3_0.03 at 300 s: root case bounds −0.05 … +0.22 after three rounds,
+        // −0.005 … +0.26 after four, then `unsat`; peak 145 MiB).
+        longer.refinementRounds = 4
         let refined = ReLUSplitBounding(members: refutations.compactMap { $0 }, input: root.box, known: splitBounding.rootBounds,
                                         options: longer)
         progress?("\(groupName): starting again from a root refined longer")
@@ -701,7 +702,7 @@ struct BranchAndBound: Sendable {
     static let checkpoint = (run: 0.2, tree: 0.05)
 
     /// A tree judged too slow starts again from a root whose refinement has this share of the
-    /// time left (from the first root's bounds, with trees of 128 children and more) and whose
+    /// time left (from the first root's bounds, with trees of 128 to 8,192 children) and whose
     /// optimisation ends after `root` of it. Why: on the deeper MNIST fc networks a tree over a
     /// root refined in a tenth of the time closes next to nothing, while intermediate bounds
     /// refined for most of the time leave a tree that closes much more (256x4 prop_7_0.03 at
