@@ -141,8 +141,11 @@ struct IntermediateRefinement: Sendable {
             let values = splits.enumerated().map { s, split in (split.layer, split.neuron, best.splitMultipliers[s]) }
             // A child's region lies inside its parent's, so the parent's bound holds for it too.
             let lower = max(best.bound.lower.isNaN ? -.infinity : best.bound.lower, parent?.bound ?? -.infinity)
+            // Every bounded leaf chooses, so take the best score without sorting them all
+            // (`max` keeps the first of equal scores, as the stable sort did).
             let split = lower >= 0 ? nil
-                : ReLUSplitBounding.interceptScores(bounds: bounds, multipliers: best.bound.multipliers, before: layer).first
+                : ReLUSplitBounding.interceptScores(bounds: bounds, multipliers: best.bound.multipliers, before: layer)
+                    .max { $0.score < $1.score }
             return Leaf(phases: phases, bound: lower, slopes: best.slopes, splitMultipliers: SplitMultipliers(values: values),
                         split: split.map { ($0.layer, $0.neuron) })
         }
